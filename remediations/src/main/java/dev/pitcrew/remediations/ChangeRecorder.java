@@ -1,0 +1,108 @@
+package dev.pitcrew.remediations;
+
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Leaves the trace of a change on the cluster: provenance annotations on the object and a
+ * Kubernetes Event, so {@code kubectl describe} shows who asked, who approved and the correlation
+ * ID.
+ */
+final class ChangeRecorder {
+  static final String CORRELATION_ID = "pitcrew.dev/correlation-id";
+  static final String REQUESTED_BY = "pitcrew.dev/requested-by";
+  static final String APPROVED_BY = "pitcrew.dev/approved-by";
+
+  private static final Logger log = LoggerFactory.getLogger(ChangeRecorder.class);
+
+  private final KubernetesClient client;
+  private final Clock clock;
+
+  ChangeRecorder(KubernetesClient client, Clock clock) {
+    this.client = client;
+    this.clock = clock;
+  }
+
+  /** The annotations to merge into the changed object in the same write as the change. */
+  static Map<String, String> provenance(ChangeContext context) {
+    Map<String, String> annotations = new LinkedHashMap<>();
+    annotations.put(CORRELATION_ID, context.correlationId());
+    annotations.put(REQUESTED_BY, context.requestedBy());
+    if (context.approvedBy() != null) {
+      annotations.put(APPROVED_BY, context.approvedBy());
+    }
+    return annotations;
+  }
+
+  /**
+   * Records a Normal event on {@code object}. The change has already happened, so a failure here is
+   * logged, not reported as a failed change.
+   */
+  void event(HasMetadata object, String reason, String message, ChangeContext context) {
+    var now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    String timestamp = DateTimeFormatter.ISO_INSTANT.format(now);
+    String full =
+        message
+            + " (requested by "
+            + context.requestedBy()
+            + (context.approvedBy() == null ? "" : ", approved by " + context.approvedBy())
+            + ", correlation ID "
+            + context.correlationId()
+            + ")";
+    var event =
+        new EventBuilder()
+            .withNewMetadata()
+            // kubectl names events <object>.<hex nanos>; unique without relying on generateName.
+            .withName(
+                object.getMetadata().getName()
+                    + "."
+                    + Long.toHexString(clock.millis() * 1_000_000L))
+            .withNamespace(object.getMetadata().getNamespace())
+            .addToAnnotations(CORRELATION_ID, context.correlationId())
+            .endMetadata()
+            .withInvolvedObject(
+                new ObjectReferenceBuilder()
+                    .withApiVersion(object.getApiVersion())
+                    .withKind(object.getKind())
+                    .withName(object.getMetadata().getName())
+                    .withNamespace(object.getMetadata().getNamespace())
+                    .withUid(object.getMetadata().getUid())
+                    .build())
+            .withType("Normal")
+            .withReason(reason)
+            .withMessage(full)
+            .withCount(1)
+            .withFirstTimestamp(timestamp)
+            .withLastTimestamp(timestamp)
+            .withNewSource()
+            .withComponent("pitcrew")
+            .endSource()
+            .withReportingComponent("pitcrew")
+            .build();
+    try {
+      client
+          .v1()
+          .events()
+          .inNamespace(object.getMetadata().getNamespace())
+          .resource(event)
+          .create();
+    } catch (KubernetesClientException e) {
+      log.warn(
+          "could not record event {} on {}/{}: HTTP {}",
+          reason,
+          object.getMetadata().getNamespace(),
+          object.getMetadata().getName(),
+          e.getCode());
+    }
+  }
+}

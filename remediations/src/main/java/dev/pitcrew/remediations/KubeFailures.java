@@ -1,0 +1,48 @@
+package dev.pitcrew.remediations;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/** Turns API errors into sentences an operator can act on, never stack traces. */
+final class KubeFailures {
+  private KubeFailures() {}
+
+  static Failed describe(KubernetesClientException e, String verb, String target) {
+    int code = e.getCode();
+    String what = verb + " " + target;
+    String reason =
+        switch (code) {
+          case 401 -> "the API server rejected Pitcrew's credentials while trying to " + what;
+          case 403 -> "Pitcrew's service account is not allowed to " + what + " (RBAC)";
+          case 404 -> target + " was not found";
+          case 409 -> target + " changed while Pitcrew tried to " + what + "; read it again";
+          case 422 -> "the API server rejected the request to " + what + ": " + statusMessage(e);
+          case 429 -> "the API server is throttling requests; could not " + what;
+          case 0 -> "could not reach the API server to " + what + ": " + rootMessage(e);
+          default ->
+              code >= 500
+                  ? "the API server failed (HTTP " + code + ") while trying to " + what
+                  : "the API server answered HTTP "
+                      + code
+                      + " to "
+                      + what
+                      + ": "
+                      + statusMessage(e);
+        };
+    return new Failed(reason);
+  }
+
+  private static String statusMessage(KubernetesClientException e) {
+    if (e.getStatus() != null && e.getStatus().getMessage() != null) {
+      return e.getStatus().getMessage();
+    }
+    return rootMessage(e);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+}
