@@ -1,0 +1,13 @@
+package dev.pitcrew.runbooks;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The result of checking a tool call's arguments before anything runs. */
+public sealed interface ArgumentCheck {
+
+  /** The arguments satisfy the runbook's schema and the action's. */
+  record Accepted(Runbook runbook, ObjectNode arguments) implements ArgumentCheck {}
+
+  /** Why the call cannot run, worded for the model to correct it. */
+  record Rejected(String error) implements ArgumentCheck {}
+}

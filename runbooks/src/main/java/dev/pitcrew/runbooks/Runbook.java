@@ -1,0 +1,152 @@
+package dev.pitcrew.runbooks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.Schema;
+import dev.pitcrew.remediations.Change;
+import dev.pitcrew.remediations.ChangeContext;
+import dev.pitcrew.remediations.Outcome;
+import dev.pitcrew.remediations.Plan;
+import dev.pitcrew.remediations.Preview;
+import dev.pitcrew.remediations.Refused;
+import dev.pitcrew.remediations.Remediation;
+import dev.pitcrew.remediations.Risk;
+import java.util.Optional;
+
+/**
+ * One runbook: an action, the schema that narrows its arguments, and the limits enforced before the
+ * action sees them. Obtain from a {@link RunbookCatalog}.
+ */
+public final class Runbook {
+  private final String name;
+  private final String description;
+  private final JsonNode parameters;
+  private final Limits limits;
+  private final Remediation action;
+  private final Schema schema;
+  private final Schema actionSchema;
+
+  Runbook(
+      String name,
+      String description,
+      JsonNode parameters,
+      Limits limits,
+      Remediation action,
+      Schema schema,
+      Schema actionSchema) {
+    this.name = name;
+    this.description = description;
+    this.parameters = parameters;
+    this.limits = limits;
+    this.action = action;
+    this.schema = schema;
+    this.actionSchema = actionSchema;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The text the model reads: what it does, when to use it and when not to. */
+  public String description() {
+    return description;
+  }
+
+  public Risk risk() {
+    return action.risk();
+  }
+
+  public String actionName() {
+    return action.name();
+  }
+
+  public Limits limits() {
+    return limits;
+  }
+
+  public ToolSpec toolSpec() {
+    return new ToolSpec(name, description, parameters.deepCopy(), action.risk());
+  }
+
+  Schema schema() {
+    return schema;
+  }
+
+  Schema actionSchema() {
+    return actionSchema;
+  }
+
+  /**
+   * The exact change this runbook would make with these (already checked) arguments, or why it will
+   * not: limits are enforced here, before an approval is ever requested.
+   */
+  public Preview preview(JsonNode arguments) {
+    Optional<String> violation = namespaceViolation(arguments);
+    if (violation.isPresent()) {
+      return new Refused(violation.get());
+    }
+    Preview preview = action.preview(arguments);
+    if (preview instanceof Plan plan) {
+      Optional<String> step = scaleStepViolation(plan);
+      if (step.isPresent()) {
+        return new Refused(step.get());
+      }
+    }
+    return preview;
+  }
+
+  /**
+   * Runs the action. For a mutating runbook the caller must hold an approval for exactly these
+   * arguments; limits are checked again because configuration may have changed since.
+   */
+  public Outcome execute(JsonNode arguments, ChangeContext context) {
+    Optional<String> violation = namespaceViolation(arguments);
+    if (violation.isPresent()) {
+      return new Refused(violation.get());
+    }
+    return action.execute(arguments, context);
+  }
+
+  private Optional<String> namespaceViolation(JsonNode arguments) {
+    JsonNode ns = arguments.get("namespace");
+    if (ns == null || !ns.isTextual()) {
+      return Optional.empty();
+    }
+    String namespace = ns.asText();
+    if (action.risk() == Risk.MUTATE && limits.protectedNamespaces().contains(namespace)) {
+      return Optional.of(
+          "namespace " + namespace + " is protected: runbook " + name + " never changes it");
+    }
+    if (!limits.allowedNamespaces().isEmpty() && !limits.allowedNamespaces().contains(namespace)) {
+      return Optional.of(
+          "runbook "
+              + name
+              + " may only be used in namespaces "
+              + String.join(", ", limits.allowedNamespaces().stream().sorted().toList())
+              + ", not "
+              + namespace);
+    }
+    return Optional.empty();
+  }
+
+  private Optional<String> scaleStepViolation(Plan plan) {
+    if (limits.maxScaleStep() == null) {
+      return Optional.empty();
+    }
+    for (Change change : plan.changes()) {
+      if (change.field().equals("spec.replicas")
+          && change.from() instanceof Integer from
+          && change.to() instanceof Integer to
+          && Math.abs(to - from) > limits.maxScaleStep()) {
+        return Optional.of(
+            "scaling from %d to %d changes replicas by %d; runbook %s allows at most %d per approval"
+                .formatted(from, to, Math.abs(to - from), name, limits.maxScaleStep()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public String toString() {
+    return "Runbook[" + name + " -> " + action.name() + "]";
+  }
+}

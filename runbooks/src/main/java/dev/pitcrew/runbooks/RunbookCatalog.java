@@ -1,0 +1,112 @@
+package dev.pitcrew.runbooks;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Error;
+import dev.pitcrew.remediations.Remediation;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** The runbooks Pitcrew offers, loaded once at start-up; immutable and thread-safe. */
+public final class RunbookCatalog {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Map<String, Runbook> runbooks;
+
+  private RunbookCatalog(Map<String, Runbook> runbooks) {
+    this.runbooks = runbooks;
+  }
+
+  /** The shipped runbooks over these actions. */
+  public static RunbookCatalog shipped(Collection<Remediation> actions) {
+    return load(actions, RunbookSource.shipped());
+  }
+
+  /**
+   * Loads every source or fails on the first bad one.
+   *
+   * @throws RunbookException naming the file, line, field and reason
+   */
+  public static RunbookCatalog load(
+      Collection<Remediation> actions, Collection<RunbookSource> sources) {
+    Map<String, Remediation> byName = new LinkedHashMap<>();
+    actions.forEach(a -> byName.put(a.name(), a));
+    RunbookParser parser = new RunbookParser(byName);
+    Map<String, Runbook> runbooks = new LinkedHashMap<>();
+    Map<String, String> origins = new LinkedHashMap<>();
+    for (RunbookSource source : sources) {
+      Runbook runbook = parser.parse(source);
+      String previous = origins.putIfAbsent(runbook.name(), source.origin());
+      if (previous != null) {
+        throw new RunbookException(
+            source.origin(),
+            1,
+            "name",
+            "'" + runbook.name() + "' is already defined in " + previous);
+      }
+      runbooks.put(runbook.name(), runbook);
+    }
+    return new RunbookCatalog(Map.copyOf(runbooks));
+  }
+
+  public List<Runbook> runbooks() {
+    return runbooks.values().stream().sorted((a, b) -> a.name().compareTo(b.name())).toList();
+  }
+
+  public Optional<Runbook> find(String name) {
+    return Optional.ofNullable(runbooks.get(name));
+  }
+
+  /**
+   * Checks a tool call before anything runs: the runbook exists, the arguments are a JSON object,
+   * and they satisfy both the runbook's schema and the action's.
+   */
+  public ArgumentCheck check(String name, String argumentsJson) {
+    Runbook runbook = runbooks.get(name);
+    if (runbook == null) {
+      return new ArgumentCheck.Rejected(
+          "unknown tool '" + name + "'; available tools: " + String.join(", ", names()));
+    }
+    JsonNode arguments;
+    try {
+      arguments =
+          argumentsJson == null || argumentsJson.isBlank()
+              ? JSON.createObjectNode()
+              : JSON.readTree(argumentsJson);
+    } catch (JsonProcessingException e) {
+      return new ArgumentCheck.Rejected(
+          "arguments for " + name + " are not valid JSON: " + e.getOriginalMessage());
+    }
+    return check(runbook, arguments);
+  }
+
+  /** As {@link #check(String, String)} for arguments already parsed. */
+  public ArgumentCheck check(Runbook runbook, JsonNode arguments) {
+    if (!(arguments instanceof ObjectNode object)) {
+      return new ArgumentCheck.Rejected(
+          "arguments for " + runbook.name() + " must be a JSON object");
+    }
+    List<Error> errors = runbook.schema().validate(object);
+    if (errors.isEmpty()) {
+      errors = runbook.actionSchema().validate(object);
+    }
+    if (!errors.isEmpty()) {
+      return new ArgumentCheck.Rejected(
+          "arguments for "
+              + runbook.name()
+              + " do not match its schema: "
+              + errors.stream().map(Error::toString).collect(Collectors.joining("; ")));
+    }
+    return new ArgumentCheck.Accepted(runbook, object.deepCopy());
+  }
+
+  private List<String> names() {
+    return runbooks.keySet().stream().sorted().toList();
+  }
+}
