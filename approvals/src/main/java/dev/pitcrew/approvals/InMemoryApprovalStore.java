@@ -1,0 +1,48 @@
+package dev.pitcrew.approvals;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+final class InMemoryApprovalStore implements ApprovalStore {
+  private final ConcurrentMap<String, ApprovalRequest> requests;
+
+  InMemoryApprovalStore(Ticker ticker, Duration retention) {
+    Cache<String, ApprovalRequest> cache =
+        Caffeine.newBuilder().ticker(ticker).expireAfterWrite(retention).build();
+    this.requests = cache.asMap();
+  }
+
+  @Override
+  public void create(ApprovalRequest request) {
+    ApprovalRequest previous = requests.putIfAbsent(request.id(), request.withVersion(1));
+    if (previous != null) {
+      throw new IllegalStateException("approval request " + request.id() + " already exists");
+    }
+  }
+
+  @Override
+  public Optional<ApprovalRequest> find(String id) {
+    return Optional.ofNullable(requests.get(id));
+  }
+
+  @Override
+  public Optional<ApprovalRequest> compareAndSet(ApprovalRequest expected, ApprovalRequest next) {
+    AtomicReference<ApprovalRequest> written = new AtomicReference<>();
+    requests.computeIfPresent(
+        expected.id(),
+        (id, current) -> {
+          if (current.version() != expected.version()) {
+            return current;
+          }
+          ApprovalRequest stored = next.withVersion(current.version() + 1);
+          written.set(stored);
+          return stored;
+        });
+    return Optional.ofNullable(written.get());
+  }
+}
