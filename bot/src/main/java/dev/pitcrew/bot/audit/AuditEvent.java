@@ -1,0 +1,38 @@
+package dev.pitcrew.bot.audit;
+
+import java.time.Instant;
+
+/**
+ * One step of a request's life, for the audit channel, the JSON log and metrics.
+ *
+ * @param actor the Slack user (or local user) who caused it; the bot itself for executions
+ * @param channel and {@code thread}: the conversation, so sinks can link to it
+ */
+public record AuditEvent(
+    Instant at,
+    Type type,
+    String correlationId,
+    String actor,
+    String summary,
+    String channel,
+    String thread) {
+
+  public enum Type {
+    ASKED,
+    TOOL_CALLED,
+    TOOL_REJECTED,
+    APPROVAL_REQUESTED,
+    APPROVAL_REFUSED,
+    APPROVED,
+    DENIED,
+    EXPIRED,
+    EXECUTED,
+    FAILED,
+    ANSWERED;
+
+    /** Lower case with spaces, for people. */
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    }
+  }
+}

@@ -1,0 +1,229 @@
+package dev.pitcrew.bot.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Pitcrew's settings, read from the environment (DESIGN.md's configuration contract). Secrets are
+ * kept out of {@link #toString()}.
+ */
+public record Config(
+    String slackBotToken,
+    String slackSigningSecret,
+    Optional<String> slackAppToken,
+    URI slackApiUrl,
+    Optional<String> auditChannel,
+    Optional<Llm> llm,
+    Optional<Path> kubeconfig,
+    int port,
+    Set<String> approvers,
+    Duration approvalExpiry) {
+
+  public static final URI DEFAULT_SLACK_API_URL = URI.create("https://slack.com/api/");
+  public static final URI DEFAULT_OPENAI_BASE_URL = URI.create("https://api.openai.com/v1");
+  public static final int DEFAULT_PORT = 3000;
+
+  private static final Pattern SLACK_USER_ID = Pattern.compile("^[UW][A-Z0-9_]+$");
+  private static final Pattern SLACK_CHANNEL_ID = Pattern.compile("^[CGD][A-Z0-9_]+$");
+
+  /**
+   * The LLM endpoint: any OpenAI-compatible chat-completions API.
+   *
+   * @param apiKey may be a placeholder for servers that need none (vLLM, Ollama)
+   */
+  public record Llm(String apiKey, URI baseUrl, String model) {
+    @Override
+    public String toString() {
+      return "Llm[baseUrl=" + baseUrl + ", model=" + model + ", apiKey=***]";
+    }
+  }
+
+  public Config {
+    approvers = Set.copyOf(approvers);
+  }
+
+  /**
+   * Reads and checks every setting.
+   *
+   * @throws ConfigException naming the first setting that is missing or malformed
+   */
+  public static Config fromEnv(Map<String, String> env) throws ConfigException {
+    String botToken = required(env, "SLACK_BOT_TOKEN");
+    if (!botToken.startsWith("xoxb-")) {
+      throw new ConfigException("SLACK_BOT_TOKEN must be a bot token (it starts with xoxb-)");
+    }
+    String signingSecret = required(env, "SLACK_SIGNING_SECRET");
+    Optional<String> appToken = optional(env, "SLACK_APP_TOKEN");
+    if (appToken.isPresent() && !appToken.get().startsWith("xapp-")) {
+      throw new ConfigException(
+          "SLACK_APP_TOKEN must be an app-level token (it starts with xapp-)");
+    }
+    URI slackApi = url(env, "SLACK_API_URL").orElse(DEFAULT_SLACK_API_URL);
+    if (!slackApi.getPath().endsWith("/")) {
+      slackApi = URI.create(slackApi + "/");
+    }
+    Optional<String> audit = optional(env, "PITCREW_AUDIT_CHANNEL");
+    if (audit.isPresent() && !SLACK_CHANNEL_ID.matcher(audit.get()).matches()) {
+      throw new ConfigException(
+          "PITCREW_AUDIT_CHANNEL must be a Slack channel ID such as C0123ABCD, was '"
+              + audit.get()
+              + "'");
+    }
+
+    Optional<String> apiKey = optional(env, "OPENAI_API_KEY");
+    Optional<URI> baseUrl = url(env, "OPENAI_BASE_URL");
+    Optional<String> model = optional(env, "PITCREW_MODEL");
+    Optional<Llm> llm = Optional.empty();
+    if (apiKey.isPresent() || baseUrl.isPresent()) {
+      if (model.isEmpty()) {
+        throw new ConfigException(
+            "PITCREW_MODEL is required when OPENAI_API_KEY or OPENAI_BASE_URL is set");
+      }
+      if (apiKey.isEmpty() && baseUrl.isEmpty()) {
+        throw new ConfigException("OPENAI_API_KEY is required for the default OpenAI endpoint");
+      }
+      llm =
+          Optional.of(
+              new Llm(
+                  apiKey.orElse("unused"), baseUrl.orElse(DEFAULT_OPENAI_BASE_URL), model.get()));
+    } else if (model.isPresent()) {
+      throw new ConfigException(
+          "PITCREW_MODEL is set but no LLM endpoint is: set OPENAI_API_KEY and/or OPENAI_BASE_URL");
+    }
+
+    Optional<Path> kubeconfig = optional(env, "KUBECONFIG").map(Path::of);
+    if (kubeconfig.isPresent()) {
+      // KUBECONFIG may list several files; each must be readable.
+      for (String file : kubeconfig.get().toString().split(java.io.File.pathSeparator)) {
+        if (!file.isEmpty() && !Files.isReadable(Path.of(file))) {
+          throw new ConfigException("KUBECONFIG names " + file + ", which is not a readable file");
+        }
+      }
+    }
+
+    int port = port(env);
+    Set<String> approvers = approvers(env);
+    Duration expiry = expiry(env);
+    return new Config(
+        botToken,
+        signingSecret,
+        appToken,
+        slackApi,
+        audit,
+        llm,
+        kubeconfig,
+        port,
+        approvers,
+        expiry);
+  }
+
+  private static int port(Map<String, String> env) throws ConfigException {
+    Optional<String> raw = optional(env, "PORT");
+    if (raw.isEmpty()) {
+      return DEFAULT_PORT;
+    }
+    try {
+      int port = Integer.parseInt(raw.get());
+      if (port < 0 || port > 65535) {
+        throw new NumberFormatException();
+      }
+      return port;
+    } catch (NumberFormatException e) {
+      throw new ConfigException("PORT must be a TCP port from 0 to 65535, was '" + raw.get() + "'");
+    }
+  }
+
+  private static Set<String> approvers(Map<String, String> env) throws ConfigException {
+    Set<String> approvers = new LinkedHashSet<>();
+    for (String id : optional(env, "PITCREW_APPROVERS").orElse("").split(",")) {
+      String trimmed = id.strip();
+      if (trimmed.isEmpty()) {
+        continue;
+      }
+      if (!SLACK_USER_ID.matcher(trimmed).matches()) {
+        throw new ConfigException(
+            "PITCREW_APPROVERS must be Slack user IDs separated by commas (U0123ABCD,U0456EFGH);"
+                + " '"
+                + trimmed
+                + "' is not one");
+      }
+      approvers.add(trimmed);
+    }
+    return approvers;
+  }
+
+  private static Duration expiry(Map<String, String> env) throws ConfigException {
+    Optional<String> raw = optional(env, "PITCREW_APPROVAL_EXPIRY");
+    if (raw.isEmpty()) {
+      return Duration.ofMinutes(15);
+    }
+    try {
+      Duration expiry = Duration.parse(raw.get());
+      if (expiry.isNegative() || expiry.isZero()) {
+        throw new DateTimeParseException("not positive", raw.get(), 0);
+      }
+      return expiry;
+    } catch (DateTimeParseException e) {
+      throw new ConfigException(
+          "PITCREW_APPROVAL_EXPIRY must be a positive ISO-8601 duration such as PT15M, was '"
+              + raw.get()
+              + "'");
+    }
+  }
+
+  private static String required(Map<String, String> env, String name) throws ConfigException {
+    return optional(env, name).orElseThrow(() -> new ConfigException(name + " is required"));
+  }
+
+  private static Optional<String> optional(Map<String, String> env, String name) {
+    String value = env.get(name);
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+  }
+
+  private static Optional<URI> url(Map<String, String> env, String name) throws ConfigException {
+    Optional<String> raw = optional(env, name);
+    if (raw.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      URI uri = new URI(raw.get());
+      if (!Arrays.asList("http", "https").contains(uri.getScheme()) || uri.getHost() == null) {
+        throw new URISyntaxException(raw.get(), "not an absolute http(s) URL");
+      }
+      return Optional.of(uri);
+    } catch (URISyntaxException e) {
+      throw new ConfigException(name + " must be an http(s) URL, was '" + raw.get() + "'");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Config[slackApiUrl="
+        + slackApiUrl
+        + ", socketMode="
+        + slackAppToken.isPresent()
+        + ", auditChannel="
+        + auditChannel.orElse("(none)")
+        + ", llm="
+        + llm.map(Llm::toString).orElse("(none)")
+        + ", kubeconfig="
+        + kubeconfig.map(Path::toString).orElse("(in-cluster)")
+        + ", port="
+        + port
+        + ", approvers="
+        + approvers
+        + ", approvalExpiry="
+        + approvalExpiry
+        + "]";
+  }
+}

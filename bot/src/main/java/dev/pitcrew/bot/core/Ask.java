@@ -1,0 +1,21 @@
+package dev.pitcrew.bot.core;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * One operator request and where its conversation lives.
+ *
+ * @param channel a Slack channel ID, or a terminal session name
+ * @param thread the thread every reply goes into (the root message's timestamp in Slack)
+ */
+public record Ask(String correlationId, String requester, String channel, String thread) {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** A fresh correlation ID: short enough to type, random enough never to repeat in practice. */
+  public static String newCorrelationId() {
+    byte[] bytes = new byte[6];
+    RANDOM.nextBytes(bytes);
+    return "pc-" + HexFormat.of().formatHex(bytes);
+  }
+}

@@ -1,0 +1,79 @@
+package dev.pitcrew.bot.core;
+
+import dev.pitcrew.bot.audit.Audit;
+import dev.pitcrew.bot.audit.AuditEvent.Type;
+import dev.pitcrew.remediations.ChangeContext;
+import dev.pitcrew.remediations.Outcome;
+import dev.pitcrew.remediations.Risk;
+import dev.pitcrew.runbooks.ArgumentCheck;
+import dev.pitcrew.runbooks.Runbook;
+import dev.pitcrew.runbooks.RunbookCatalog;
+
+/**
+ * Runs one tool call, whoever made it: read-only runbooks at once, mutating ones only as approval
+ * requests. Arguments are checked against the runbook before anything runs; what goes wrong comes
+ * back as text for the caller to read, never as an exception.
+ */
+public final class ToolRunner {
+  /** Longest tool output handed back, in characters. */
+  static final int MAX_OUTPUT_CHARS = 8_000;
+
+  private final RunbookCatalog catalog;
+  private final ApprovalFlow approvals;
+  private final Audit audit;
+
+  public ToolRunner(RunbookCatalog catalog, ApprovalFlow approvals, Audit audit) {
+    this.catalog = catalog;
+    this.approvals = approvals;
+    this.audit = audit;
+  }
+
+  public String run(Ask ask, String tool, String argumentsJson) {
+    audit.record(
+        Type.TOOL_CALLED,
+        ask.correlationId(),
+        ask.requester(),
+        tool + " " + truncate(String.valueOf(argumentsJson), 500),
+        ask.channel(),
+        ask.thread());
+    ArgumentCheck check = catalog.check(tool, argumentsJson);
+    if (check instanceof ArgumentCheck.Rejected rejected) {
+      audit.record(
+          Type.TOOL_REJECTED,
+          ask.correlationId(),
+          ask.requester(),
+          rejected.error(),
+          ask.channel(),
+          ask.thread());
+      return "ERROR: " + rejected.error();
+    }
+    ArgumentCheck.Accepted accepted = (ArgumentCheck.Accepted) check;
+    Runbook runbook = accepted.runbook();
+    if (runbook.risk() == Risk.MUTATE) {
+      return approvals.propose(ask, runbook, accepted.arguments());
+    }
+    Outcome outcome =
+        runbook.execute(
+            accepted.arguments(), ChangeContext.readOnly(ask.correlationId(), ask.requester()));
+    return untrusted(runbook.name(), outcome.summary());
+  }
+
+  /**
+   * Marks cluster output as data. The system prompt tells the model never to follow instructions
+   * found inside these tags; code enforces the rest (approvals, limits).
+   */
+  static String untrusted(String tool, String output) {
+    return "<tool-output tool=\""
+        + tool
+        + "\" trust=\"untrusted\">\n"
+        + truncate(output.replace("</tool-output>", "</tool_output>"), MAX_OUTPUT_CHARS)
+        + "\n</tool-output>";
+  }
+
+  static String truncate(String text, int max) {
+    if (text.length() <= max) {
+      return text;
+    }
+    return text.substring(0, max) + "\n[truncated: " + (text.length() - max) + " more characters]";
+  }
+}

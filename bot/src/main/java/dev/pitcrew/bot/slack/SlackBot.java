@@ -1,0 +1,196 @@
+package dev.pitcrew.bot.slack;
+
+import com.slack.api.Slack;
+import com.slack.api.SlackConfig;
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.AppConfig;
+import com.slack.api.bolt.request.Request;
+import com.slack.api.bolt.request.RequestHeaders;
+import com.slack.api.bolt.response.Response;
+import com.slack.api.bolt.util.SlackRequestParser;
+import com.slack.api.methods.MethodsClient;
+import dev.pitcrew.bot.audit.AuditSink;
+import dev.pitcrew.bot.core.Ask;
+import dev.pitcrew.bot.core.Surface;
+import dev.pitcrew.bot.http.HttpReply;
+import dev.pitcrew.bot.http.HttpRoute;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Slack side of Pitcrew: a Bolt app that takes {@code /ask} and the approval buttons,
+ * acknowledges at once and hands the work to a bounded executor.
+ */
+public final class SlackBot implements HttpRoute {
+  private static final Logger log = LoggerFactory.getLogger(SlackBot.class);
+
+  private final App app;
+  private final SlackRequestParser parser;
+  private final SlackSignatureVerifier verifier;
+  private final SlackSurface surface;
+  private final MethodsClient methods;
+  private final URI apiUrl;
+
+  /** What the bot calls back into; implemented by the composition root. */
+  public interface Handlers {
+    void ask(Ask ask, String question);
+
+    void approve(String approvalId, String user, String channel);
+
+    void deny(String approvalId, String user, String channel);
+  }
+
+  private SlackBot(String botToken, String signingSecret, URI apiUrl, Clock clock) {
+    SlackConfig slackConfig = new SlackConfig();
+    slackConfig.setMethodsEndpointUrlPrefix(apiUrl.toString());
+    slackConfig.setStatsEnabled(false);
+    Slack slack = Slack.getInstance(slackConfig);
+    this.apiUrl = apiUrl;
+    this.methods = slack.methods(botToken);
+    this.surface = new SlackSurface(methods);
+    this.verifier = new SlackSignatureVerifier(signingSecret, clock);
+    AppConfig appConfig =
+        AppConfig.builder()
+            .slack(slack)
+            .singleTeamBotToken(botToken)
+            .signingSecret(signingSecret)
+            // Verified in handle() first, more strictly (future timestamps too).
+            .requestVerificationEnabled(false)
+            .build();
+    this.app = new App(appConfig);
+    this.parser = new SlackRequestParser(appConfig);
+  }
+
+  public static SlackBot create(String botToken, String signingSecret, URI apiUrl, Clock clock) {
+    return new SlackBot(botToken, signingSecret, apiUrl, clock);
+  }
+
+  public Surface surface() {
+    return surface;
+  }
+
+  /** Audit events to a channel, each with a link to its thread. */
+  public AuditSink auditSink(String channel) {
+    return new SlackAuditSink(methods, surface, channel);
+  }
+
+  /** Registers the command and buttons; the work runs on {@code executor}. */
+  public SlackBot start(Handlers handlers, Executor executor) {
+    app.command(
+        "/ask",
+        (req, ctx) -> {
+          var payload = req.getPayload();
+          String text = payload.getText() == null ? "" : payload.getText().strip();
+          if (text.isEmpty()) {
+            return ctx.ack(
+                "Usage: /ask <question>, e.g. /ask why is checkout crashlooping in shop?");
+          }
+          String correlationId = Ask.newCorrelationId();
+          String user = payload.getUserId();
+          String channel = payload.getChannelId();
+          try {
+            executor.execute(
+                () -> {
+                  String root;
+                  try {
+                    root = surface.postRoot(channel, user, text, correlationId);
+                  } catch (SlackCallException e) {
+                    log.error("[{}] cannot open a thread: {}", correlationId, e.getMessage());
+                    return;
+                  }
+                  handlers.ask(new Ask(correlationId, user, channel, root), text);
+                });
+          } catch (RejectedExecutionException e) {
+            return ctx.ack("Pitcrew is busy right now; try again in a minute.");
+          }
+          return ctx.ack("Working on it. Correlation ID `" + correlationId + "`.");
+        });
+    registerButton(SlackRenderer.APPROVE, handlers::approve, executor);
+    registerButton(SlackRenderer.DENY, handlers::deny, executor);
+    try {
+      // Bolt checks the token with auth.test here, so a bad token stops start-up.
+      app.start();
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "SLACK_BOT_TOKEN could not be verified with Slack at " + apiUrl + ": " + e.getMessage(),
+          e);
+    }
+    return this;
+  }
+
+  private void registerButton(String actionId, TriConsumer decide, Executor executor) {
+    app.blockAction(
+        actionId,
+        (req, ctx) -> {
+          var payload = req.getPayload();
+          String user = payload.getUser().getId();
+          String channel = payload.getChannel() == null ? null : payload.getChannel().getId();
+          Optional<String> approvalId =
+              payload.getActions().stream()
+                  .filter(a -> actionId.equals(a.getActionId()))
+                  .map(a -> a.getValue())
+                  .findFirst();
+          if (approvalId.isPresent()) {
+            try {
+              executor.execute(() -> decide.accept(approvalId.get(), user, channel));
+            } catch (RejectedExecutionException e) {
+              surface.tell(channel, user, "Pitcrew is busy right now; click again in a minute.");
+            }
+          }
+          return ctx.ack();
+        });
+  }
+
+  @FunctionalInterface
+  private interface TriConsumer {
+    void accept(String approvalId, String user, String channel);
+  }
+
+  /** {@code POST /slack/events}: verify the signature, then let Bolt dispatch. */
+  @Override
+  public HttpReply handle(
+      String method, Map<String, List<String>> headers, String query, byte[] body)
+      throws Exception {
+    if (!"POST".equals(method)) {
+      return HttpReply.text(405, "POST only");
+    }
+    Optional<String> problem =
+        verifier.problem(
+            first(headers, "x-slack-request-timestamp"), first(headers, "x-slack-signature"), body);
+    if (problem.isPresent()) {
+      log.warn("rejected a request to /slack/events: {}", problem.get());
+      return HttpReply.text(401, "invalid request signature");
+    }
+    Request<?> request =
+        parser.parse(
+            SlackRequestParser.HttpRequest.builder()
+                .requestUri("/slack/events")
+                .queryString(Map.of())
+                .headers(new RequestHeaders(headers))
+                .requestBody(new String(body, StandardCharsets.UTF_8))
+                .build());
+    if (request == null) {
+      return HttpReply.text(400, "not a Slack request this app handles");
+    }
+    Response response = app.run(request);
+    Map<String, String> extra = new java.util.LinkedHashMap<>();
+    if (response.getHeaders() != null) {
+      response.getHeaders().forEach((k, v) -> extra.put(k, String.join(",", v)));
+    }
+    return new HttpReply(
+        response.getStatusCode(), response.getContentType(), response.getBody(), extra);
+  }
+
+  private static String first(Map<String, List<String>> headers, String name) {
+    List<String> values = headers.get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+}

@@ -1,0 +1,10 @@
+package dev.pitcrew.bot.slack;
+
+/** A Slack Web API call failed; the message names the method and Slack's error code. */
+final class SlackCallException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  SlackCallException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,55 @@
+package dev.pitcrew.bot.slack;
+
+import java.util.regex.Pattern;
+
+/**
+ * Escaping for Slack mrkdwn. Slack turns {@code <!channel>}, {@code <@U123>} and {@code
+ * <https://x|label>} into pings and links only through the control characters {@code & < >}, so
+ * escaping them makes any untrusted text inert.
+ */
+public final class SlackText {
+  private static final Pattern USER_ID = Pattern.compile("^[A-Z0-9_]+$");
+  private static final int MAX_SECTION = 2_900; // Slack rejects section text over 3000 chars
+
+  private SlackText() {}
+
+  /** Untrusted text (cluster output, model text, user input) as plain mrkdwn. */
+  public static String escape(String text) {
+    if (text == null) {
+      return "";
+    }
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+
+  /** Untrusted text in a code block it cannot close early. */
+  public static String code(String text) {
+    String escaped = escape(text).replace("```", "`\u200b`\u200b`");
+    return "```" + limit(escaped, MAX_SECTION - 6) + "```";
+  }
+
+  /** Untrusted text as inline code. */
+  public static String inlineCode(String text) {
+    return "`" + escape(text).replace("`", "'") + "`";
+  }
+
+  /** A mention of a user ID, or the ID as code if it does not look like one. */
+  public static String mention(String userId) {
+    if (userId != null && USER_ID.matcher(userId).matches()) {
+      return "<@" + userId + ">";
+    }
+    return inlineCode(String.valueOf(userId));
+  }
+
+  /** Cuts text to Slack's limit for one section, saying so. */
+  public static String limit(String text, int max) {
+    if (text.length() <= max) {
+      return text;
+    }
+    String marker = "… [cut]";
+    return text.substring(0, max - marker.length()) + marker;
+  }
+
+  static String section(String mrkdwn) {
+    return limit(mrkdwn, MAX_SECTION);
+  }
+}

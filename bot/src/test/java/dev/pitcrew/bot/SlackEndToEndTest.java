@@ -1,0 +1,449 @@
+package dev.pitcrew.bot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pitcrew.bot.config.Config;
+import dev.pitcrew.bot.testing.FakeSlack;
+import dev.pitcrew.bot.testing.MutableClock;
+import dev.pitcrew.bot.testing.ScriptedOpenAi;
+import dev.pitcrew.bot.testing.SignedSlack;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The walking skeleton end to end, over real HTTP: signed Slack requests to the running app, a fake
+ * Slack Web API that records calls, a scripted OpenAI-compatible server driven by the real OpenAI
+ * SDK, and Fabric8's mock API server in CRUD mode. The mock ignores RBAC and dry run and runs no
+ * controllers (status is what the test seeds); the fake Slack does not validate Block Kit.
+ */
+@EnableKubernetesMockClient(crud = true, https = false)
+class SlackEndToEndTest {
+  private static final String SECRET = "test-signing-secret";
+  private static final String REQUESTER = "UREQUESTER";
+  private static final String APPROVER_1 = "UAPPROVER1";
+  private static final String APPROVER_2 = "UAPPROVER2";
+  private static final String CHANNEL = "COPS";
+  private static final String AUDIT = "CAUDIT";
+  private static final Pattern CORRELATION_ID = Pattern.compile("pc-[0-9a-f]{12}");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration PATIENCE = Duration.ofSeconds(20);
+
+  static KubernetesClient client;
+
+  private final MutableClock clock = new MutableClock(Instant.now());
+  private FakeSlack slack;
+  private ScriptedOpenAi llm;
+  private Pitcrew pitcrew;
+  private SignedSlack signed;
+
+  @BeforeEach
+  void start() throws Exception {
+    client.apps().deployments().inNamespace("shop").delete();
+    client.resource(deployment("shop", "checkout", 3)).create();
+    slack = new FakeSlack();
+    llm = new ScriptedOpenAi();
+    Map<String, String> env = new HashMap<>();
+    env.put("SLACK_BOT_TOKEN", "xoxb-test-token");
+    env.put("SLACK_SIGNING_SECRET", SECRET);
+    env.put("SLACK_API_URL", slack.apiUrl());
+    env.put("PITCREW_AUDIT_CHANNEL", AUDIT);
+    env.put("OPENAI_API_KEY", "sk-test");
+    env.put("OPENAI_BASE_URL", llm.baseUrl());
+    env.put("PITCREW_MODEL", "test-model");
+    // The requester is an approver too: self-approval must still be refused.
+    env.put("PITCREW_APPROVERS", String.join(",", APPROVER_1, APPROVER_2, REQUESTER));
+    env.put("PORT", "0");
+    pitcrew =
+        Pitcrew.builder(Config.fromEnv(env), client).clock(clock).bindAddress("127.0.0.1").start();
+    signed = new SignedSlack(pitcrew.port(), SECRET, clock);
+  }
+
+  @AfterEach
+  void stop() {
+    pitcrew.close();
+    slack.close();
+    llm.close();
+  }
+
+  @Test
+  void askedScaleNeedsAnotherApproverAndRunsExactlyOnce() throws Exception {
+    llm.thenToolCalls(
+            "deployment_status", "{\"namespace\":\"shop\",\"name\":\"checkout\"}",
+            "scale_deployment", "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":5}")
+        .thenAnswer("checkout runs 3 replicas; I asked for approval to scale it to 5.");
+
+    HttpResponse<String> ack =
+        signed.slashCommand(REQUESTER, CHANNEL, "scale checkout in shop to 5");
+    assertThat(ack.statusCode()).isEqualTo(200);
+    String correlationId = correlationIdIn(ack.body());
+
+    FakeSlack.Call card = awaitCard();
+    String approvalId = buttonValue(card, "approval_approve");
+    assertThat(buttonValue(card, "approval_deny")).isEqualTo(approvalId);
+    assertThat(card.param("thread_ts")).isEqualTo(rootTs(correlationId));
+    assertThat(card.param("blocks"))
+        .contains("scale_deployment")
+        .contains("spec.replicas: 3 -&gt; 5") // Slack shows "->"
+        .contains("<@" + REQUESTER + ">")
+        .contains("<@" + APPROVER_1 + ">")
+        .contains("<!date^")
+        .contains(correlationId);
+
+    // The model saw the tools with tool_choice=auto, then the status and the approval notice.
+    JsonNode first = llm.requests().get(0);
+    assertThat(first.path("tool_choice").asText()).isEqualTo("auto");
+    assertThat(first.path("tools").findValuesAsText("name"))
+        .contains("deployment_status", "scale_deployment");
+    await().atMost(PATIENCE).until(() -> llm.requests().size() == 2);
+    String toolResults = llm.requests().get(1).path("messages").toString();
+    assertThat(toolResults)
+        .contains("3 desired")
+        .contains("trust=\\\"untrusted\\\"")
+        .contains("Approval requested (" + approvalId + ")");
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                threadMessages(correlationId).stream()
+                    .anyMatch(
+                        c -> c.param("blocks").contains("asked for approval to scale it to 5")));
+    assertThat(replicas()).isEqualTo(3);
+
+    // The requester may not approve their own request, nor may someone who is not an approver.
+    signed.click(REQUESTER, CHANNEL, "approval_approve", approvalId, card.ts());
+    signed.click("UBYSTANDER", CHANNEL, "approval_approve", approvalId, card.ts());
+    await().atMost(PATIENCE).until(() -> ephemerals().size() == 2);
+    assertThat(ephemeralTo(REQUESTER)).contains("someone else has to approve it");
+    assertThat(ephemeralTo("UBYSTANDER")).contains("not an approver");
+    assertThat(replicas()).isEqualTo(3);
+
+    // Four clicks at once by two approvers: one execution.
+    ExecutorService clicks = Executors.newFixedThreadPool(4);
+    List<Future<HttpResponse<String>>> responses = new ArrayList<>();
+    for (String approver : List.of(APPROVER_1, APPROVER_2, APPROVER_1, APPROVER_2)) {
+      Callable<HttpResponse<String>> click =
+          () -> signed.click(approver, CHANNEL, "approval_approve", approvalId, card.ts());
+      responses.add(clicks.submit(click));
+    }
+    for (Future<HttpResponse<String>> response : responses) {
+      assertThat(response.get().statusCode()).isEqualTo(200);
+    }
+    clicks.shutdown();
+
+    await().atMost(PATIENCE).until(() -> replicas() == 5);
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                threadMessages(correlationId).stream()
+                    .anyMatch(
+                        c ->
+                            c.param("text")
+                                .contains("Done: Scaled deployment shop/checkout from 3 to 5")));
+    await().atMost(PATIENCE).until(() -> ephemerals().size() == 5);
+    assertThat(ephemerals().subList(2, 5))
+        .allSatisfy(e -> assertThat(e.param("text")).contains("already"));
+    assertThat(auditLines(correlationId, "*executed*")).hasSize(1);
+    assertThat(events(correlationId)).hasSize(1);
+
+    Deployment changed = client.apps().deployments().inNamespace("shop").withName("checkout").get();
+    assertThat(changed.getMetadata().getAnnotations())
+        .containsEntry("pitcrew.dev/correlation-id", correlationId)
+        .containsEntry("pitcrew.dev/requested-by", REQUESTER)
+        .containsKey("pitcrew.dev/approved-by");
+    String approver = changed.getMetadata().getAnnotations().get("pitcrew.dev/approved-by");
+    assertThat(approver).isIn(APPROVER_1, APPROVER_2);
+
+    // The card ends without buttons, saying who approved and what happened.
+    FakeSlack.Call lastUpdate = last(slack.calls("chat.update"));
+    assertThat(lastUpdate.param("ts")).isEqualTo(card.ts());
+    assertThat(lastUpdate.param("blocks"))
+        .doesNotContain("approval_approve")
+        .contains("<@" + approver + ">")
+        .contains("Scaled deployment shop/checkout from 3 to 5 replicas");
+
+    // Every step is in the audit channel with the correlation ID and a link to the thread.
+    for (String step :
+        List.of(
+            "*asked*",
+            "*tool called*",
+            "*approval requested*",
+            "*approval refused*",
+            "*approved*",
+            "*executed*")) {
+      assertThat(auditLines(correlationId, step)).as(step).isNotEmpty();
+    }
+    assertThat(auditLines(correlationId, "*approved*").get(0))
+        .contains("|thread>")
+        .contains("/archives/" + CHANNEL + "/p");
+    // Every message in the thread carries the correlation ID.
+    assertThat(threadMessages(correlationId))
+        .allSatisfy(c -> assertThat(c.all()).contains(correlationId));
+  }
+
+  @Test
+  void denyRunsNothing() throws Exception {
+    llm.thenToolCalls(
+            "scale_deployment", "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":1}")
+        .thenAnswer("Waiting for approval to scale checkout to 1.");
+    String correlationId =
+        correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "scale checkout down to 1").body());
+    FakeSlack.Call card = awaitCard();
+    String approvalId = buttonValue(card, "approval_deny");
+
+    signed.click(APPROVER_1, CHANNEL, "approval_deny", approvalId, card.ts());
+    await().atMost(PATIENCE).until(() -> !auditLines(correlationId, "*denied*").isEmpty());
+    signed.click(APPROVER_2, CHANNEL, "approval_approve", approvalId, card.ts());
+    await().atMost(PATIENCE).until(() -> ephemeralTo(APPROVER_2).contains("already denied"));
+
+    assertThat(replicas()).isEqualTo(3);
+    assertThat(auditLines(correlationId, "*executed*")).isEmpty();
+    assertThat(events(correlationId)).isEmpty();
+    assertThat(last(slack.calls("chat.update")).param("blocks"))
+        .doesNotContain("approval_approve")
+        .contains("Denied by <@" + APPROVER_1 + ">");
+  }
+
+  @Test
+  void expiredRequestCannotBeApproved() throws Exception {
+    llm.thenToolCalls(
+            "scale_deployment", "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":4}")
+        .thenAnswer("Waiting for approval.");
+    String correlationId =
+        correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "scale checkout to 4").body());
+    FakeSlack.Call card = awaitCard();
+    String approvalId = buttonValue(card, "approval_approve");
+
+    clock.advance(Duration.ofMinutes(16));
+    signed.click(APPROVER_1, CHANNEL, "approval_approve", approvalId, card.ts());
+
+    await().atMost(PATIENCE).until(() -> ephemeralTo(APPROVER_1).contains("expired"));
+    assertThat(replicas()).isEqualTo(3);
+    assertThat(auditLines(correlationId, "*expired*")).hasSize(1);
+    assertThat(last(slack.calls("chat.update")).param("blocks"))
+        .doesNotContain("approval_approve")
+        .contains("Expired");
+  }
+
+  @Test
+  void badSignaturesAreRejectedAndNothingHappens() throws Exception {
+    String body = SignedSlack.slashCommandBody(REQUESTER, CHANNEL, "scale checkout to 9");
+    long now = clock.instant().getEpochSecond();
+    String fresh = String.valueOf(now);
+    String stale = String.valueOf(now - 301);
+    String future = String.valueOf(now + 301);
+
+    assertThat(signed.send(body, fresh, signed.sign(fresh, body, "wrong-secret")).statusCode())
+        .isEqualTo(401);
+    assertThat(signed.send(body, stale, signed.sign(stale, body, SECRET)).statusCode())
+        .isEqualTo(401);
+    assertThat(signed.send(body, future, signed.sign(future, body, SECRET)).statusCode())
+        .isEqualTo(401);
+    assertThat(signed.send(body, null, null).statusCode()).isEqualTo(401);
+    String tampered = body.replace("9", "90");
+    assertThat(signed.send(tampered, fresh, signed.sign(fresh, body, SECRET)).statusCode())
+        .isEqualTo(401);
+
+    // A correctly signed request after them goes through, proving the server was listening.
+    llm.thenAnswer("ok");
+    HttpResponse<String> good = signed.send(body);
+    assertThat(good.statusCode()).isEqualTo(200);
+    String correlationId = correlationIdIn(good.body());
+    await().atMost(PATIENCE).until(() -> !auditLines(correlationId, "*answered*").isEmpty());
+    assertThat(
+            slack.calls("chat.postMessage").stream()
+                .filter(c -> c.param("channel").equals(CHANNEL)))
+        .allSatisfy(c -> assertThat(c.all()).contains(correlationId));
+    assertThat(llm.requests()).hasSize(1);
+    assertThat(replicas()).isEqualTo(3);
+  }
+
+  @Test
+  void modelTextCannotPingChannelsOrInjectLinks() throws Exception {
+    llm.thenAnswer("<!channel> all good, see <https://evil.example|the dashboard> & relax");
+    String correlationId =
+        correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "<!here> is all ok?").body());
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                threadMessages(correlationId).stream().anyMatch(c -> c.all().contains("all good")));
+    FakeSlack.Call answer =
+        threadMessages(correlationId).stream()
+            .filter(c -> c.all().contains("all good"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(answer.all())
+        .contains("&lt;!channel&gt;")
+        .contains("&lt;https://evil.example|the dashboard&gt;")
+        .doesNotContain("<!channel>")
+        .doesNotContain("<https://evil.example");
+    FakeSlack.Call root = slack.calls("chat.postMessage").get(0);
+    assertThat(root.all()).contains("&lt;!here&gt;").doesNotContain("<!here>");
+  }
+
+  @Test
+  void unavailableModelIsReportedWithTheCorrelationId() throws Exception {
+    llm.thenFail(503, 3); // the SDK's first try and two retries
+    String correlationId =
+        correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "why is checkout slow?").body());
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                threadMessages(correlationId).stream()
+                    .anyMatch(c -> c.param("text").contains("The LLM is unavailable")));
+    assertThat(
+            threadMessages(correlationId).stream()
+                .filter(c -> c.param("text").contains("The LLM is unavailable")))
+        .allSatisfy(c -> assertThat(c.param("text")).contains(correlationId).contains("503"));
+  }
+
+  // --- helpers ---
+
+  private int replicas() {
+    return client
+        .apps()
+        .deployments()
+        .inNamespace("shop")
+        .withName("checkout")
+        .get()
+        .getSpec()
+        .getReplicas();
+  }
+
+  /** The card, once Pitcrew has recorded it (the audit line comes after that). */
+  private FakeSlack.Call awaitCard() {
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                cards().size() == 1
+                    && slack.calls("chat.postMessage").stream()
+                        .anyMatch(c -> c.param("text").contains("*approval requested*")));
+    return cards().get(0);
+  }
+
+  private List<FakeSlack.Call> cards() {
+    return slack.calls("chat.postMessage").stream()
+        .filter(c -> c.param("blocks").contains("approval_approve"))
+        .toList();
+  }
+
+  private String rootTs(String correlationId) {
+    return slack.calls("chat.postMessage").stream()
+        .filter(c -> c.param("channel").equals(CHANNEL) && c.param("thread_ts").isEmpty())
+        .filter(c -> c.all().contains(correlationId))
+        .findFirst()
+        .map(FakeSlack.Call::ts)
+        .orElseThrow();
+  }
+
+  private List<FakeSlack.Call> threadMessages(String correlationId) {
+    String root = rootTs(correlationId);
+    return slack.calls("chat.postMessage").stream()
+        .filter(c -> c.param("thread_ts").equals(root))
+        .toList();
+  }
+
+  private List<FakeSlack.Call> ephemerals() {
+    return slack.calls("chat.postEphemeral");
+  }
+
+  private String ephemeralTo(String user) {
+    return ephemerals().stream()
+        .filter(c -> c.param("user").equals(user))
+        .map(c -> c.param("text"))
+        .reduce("", (a, b) -> a + "\n" + b);
+  }
+
+  private List<String> auditLines(String correlationId, String step) {
+    return slack.calls("chat.postMessage").stream()
+        .filter(c -> c.param("channel").equals(AUDIT))
+        .map(c -> c.param("text"))
+        .filter(t -> t.contains(correlationId) && t.contains(step))
+        .toList();
+  }
+
+  private List<Event> events(String correlationId) {
+    return client.v1().events().inNamespace("shop").list().getItems().stream()
+        .filter(e -> e.getMessage() != null && e.getMessage().contains(correlationId))
+        .toList();
+  }
+
+  private static String buttonValue(FakeSlack.Call card, String actionId) throws Exception {
+    JsonNode blocks = JSON.readTree(card.param("blocks"));
+    for (JsonNode element : blocks.findParents("action_id")) {
+      if (element.path("action_id").asText().equals(actionId)) {
+        return element.path("value").asText();
+      }
+    }
+    throw new AssertionError("no button " + actionId + " in " + card.param("blocks"));
+  }
+
+  private static String correlationIdIn(String text) {
+    Matcher m = CORRELATION_ID.matcher(text);
+    assertThat(m.find()).as("correlation ID in %s", text).isTrue();
+    return m.group();
+  }
+
+  private static <T> T last(List<T> list) {
+    assertThat(list).isNotEmpty();
+    return list.get(list.size() - 1);
+  }
+
+  static Deployment deployment(String namespace, String name, int replicas) {
+    return new DeploymentBuilder()
+        .withNewMetadata()
+        .withNamespace(namespace)
+        .withName(name)
+        .addToAnnotations("deployment.kubernetes.io/revision", "2")
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(replicas)
+        .withNewSelector()
+        .addToMatchLabels("app", name)
+        .endSelector()
+        .withNewTemplate()
+        .withNewMetadata()
+        .addToLabels("app", name)
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName(name)
+        .withImage("registry.example/" + name + ":v2")
+        .endContainer()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .withNewStatus()
+        .withReplicas(replicas)
+        .withReadyReplicas(replicas)
+        .withUpdatedReplicas(replicas)
+        .withAvailableReplicas(replicas)
+        .endStatus()
+        .build();
+  }
+}

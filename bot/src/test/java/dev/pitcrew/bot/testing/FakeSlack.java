@@ -1,0 +1,142 @@
+package dev.pitcrew.bot.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A local stand-in for the Slack Web API that records every call. It answers like Slack for the
+ * methods Pitcrew uses; it does not check scopes, channel membership or Block Kit validity.
+ */
+public final class FakeSlack implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * One Web API call: the method name, its parameters (form or JSON), and the message timestamp the
+   * fake answered with (for chat.postMessage), else empty.
+   */
+  public record Call(String method, Map<String, String> params, String ts) {
+    public String param(String name) {
+      return params.getOrDefault(name, "");
+    }
+
+    /** Everything the call sent, for "contains" checks. */
+    public String all() {
+      return String.join("\n", params.values());
+    }
+  }
+
+  private final AtomicLong ts = new AtomicLong(1_700_000_000_000_100L);
+  private final List<Call> calls = new CopyOnWriteArrayList<>();
+  private final RecordingHttpServer server;
+
+  public FakeSlack() throws IOException {
+    server = new RecordingHttpServer(this::answer);
+  }
+
+  /** For SLACK_API_URL. */
+  public String apiUrl() {
+    return server.url() + "/api/";
+  }
+
+  public List<Call> calls() {
+    return List.copyOf(calls);
+  }
+
+  public List<Call> calls(String method) {
+    return calls().stream().filter(c -> c.method().equals(method)).toList();
+  }
+
+  private synchronized RecordingHttpServer.Answer answer(RecordingHttpServer.Received r) {
+    Call call = parse(r);
+    ObjectNode body = JSON.createObjectNode().put("ok", true);
+    String given = "";
+    switch (call.method()) {
+      case "auth.test" ->
+          body.put("url", "https://pitcrew-test.slack.com/")
+              .put("team", "Test")
+              .put("user", "pitcrew")
+              .put("team_id", "T1")
+              .put("user_id", "UBOT")
+              .put("bot_id", "BBOT");
+      case "chat.postMessage" -> {
+        String next = nextTs();
+        given = next;
+        body.put("channel", call.param("channel")).put("ts", next);
+        body.putObject("message").put("ts", next).put("text", call.param("text"));
+      }
+      case "chat.update" -> body.put("channel", call.param("channel")).put("ts", call.param("ts"));
+      case "chat.postEphemeral" -> body.put("message_ts", nextTs());
+      case "chat.getPermalink" ->
+          body.put("channel", call.param("channel"))
+              .put(
+                  "permalink",
+                  "https://pitcrew-test.slack.com/archives/"
+                      + call.param("channel")
+                      + "/p"
+                      + call.param("message_ts").replace(".", ""));
+      default -> {}
+    }
+    calls.add(new Call(call.method(), call.params(), given));
+    return new RecordingHttpServer.Answer(200, body.toString());
+  }
+
+  private String nextTs() {
+    long n = ts.incrementAndGet();
+    return (n / 1_000_000) + "." + String.format(java.util.Locale.ROOT, "%06d", n % 1_000_000);
+  }
+
+  private static Call parse(RecordingHttpServer.Received r) {
+    String method = r.path().substring(r.path().lastIndexOf('/') + 1);
+    Map<String, String> params = new LinkedHashMap<>();
+    if (r.contentType() != null && r.contentType().startsWith("application/json")) {
+      try {
+        JSON.readTree(r.body())
+            .fields()
+            .forEachRemaining(
+                e ->
+                    params.put(
+                        e.getKey(),
+                        e.getValue().isTextual()
+                            ? e.getValue().asText()
+                            : e.getValue().toString()));
+      } catch (IOException e) {
+        params.put("_unparsed", r.body());
+      }
+    } else if (!r.body().isEmpty()) {
+      for (String pair : r.body().split("&")) {
+        int eq = pair.indexOf('=');
+        String key = eq < 0 ? pair : pair.substring(0, eq);
+        String value = eq < 0 ? "" : pair.substring(eq + 1);
+        params.put(
+            URLDecoder.decode(key, StandardCharsets.UTF_8),
+            normalize(URLDecoder.decode(value, StandardCharsets.UTF_8)));
+      }
+    }
+    return new Call(method, params, "");
+  }
+
+  /** The Slack SDK's Gson writes {@code <} as {@code \\u003c}; re-serialize JSON plainly. */
+  private static String normalize(String value) {
+    if (!value.startsWith("[") && !value.startsWith("{")) {
+      return value;
+    }
+    try {
+      return JSON.readTree(value).toString();
+    } catch (IOException e) {
+      return value;
+    }
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}

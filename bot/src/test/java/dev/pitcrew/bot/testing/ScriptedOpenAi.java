@@ -1,0 +1,109 @@
+package dev.pitcrew.bot.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * An OpenAI-compatible chat-completions server that answers from a script, in order, and records
+ * each request. It does not interpret the conversation: a test scripts what the model "says".
+ */
+public final class ScriptedOpenAi implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ConcurrentLinkedQueue<RecordingHttpServer.Answer> script =
+      new ConcurrentLinkedQueue<>();
+  private final RecordingHttpServer server;
+
+  public ScriptedOpenAi() throws IOException {
+    server =
+        new RecordingHttpServer(
+            r -> {
+              RecordingHttpServer.Answer next = script.poll();
+              return next != null
+                  ? next
+                  : new RecordingHttpServer.Answer(
+                      500, "{\"error\":{\"message\":\"script exhausted\",\"type\":\"test\"}}");
+            });
+  }
+
+  /** For OPENAI_BASE_URL. */
+  public String baseUrl() {
+    return server.url() + "/v1";
+  }
+
+  /** The next answer is these tool calls: pairs of (name, arguments JSON). */
+  public ScriptedOpenAi thenToolCalls(String... nameThenArguments) {
+    ObjectNode message = JSON.createObjectNode().put("role", "assistant");
+    message.putNull("content");
+    ArrayNode calls = message.putArray("tool_calls");
+    for (int i = 0; i < nameThenArguments.length; i += 2) {
+      ObjectNode call = calls.addObject().put("id", "call_" + (i / 2 + 1)).put("type", "function");
+      call.putObject("function")
+          .put("name", nameThenArguments[i])
+          .put("arguments", nameThenArguments[i + 1]);
+    }
+    return then(message, "tool_calls");
+  }
+
+  /** The next answer is final text. */
+  public ScriptedOpenAi thenAnswer(String text) {
+    return then(JSON.createObjectNode().put("role", "assistant").put("content", text), "stop");
+  }
+
+  /** The next {@code times} requests fail with this HTTP status. */
+  public ScriptedOpenAi thenFail(int status, int times) {
+    for (int i = 0; i < times; i++) {
+      script.add(
+          new RecordingHttpServer.Answer(
+              status, "{\"error\":{\"message\":\"scripted failure\",\"type\":\"server_error\"}}"));
+    }
+    return this;
+  }
+
+  private ScriptedOpenAi then(ObjectNode message, String finishReason) {
+    ObjectNode completion =
+        JSON.createObjectNode()
+            .put("id", "chatcmpl-test")
+            .put("object", "chat.completion")
+            .put("created", 1_700_000_000L)
+            .put("model", "test-model");
+    completion
+        .putArray("choices")
+        .addObject()
+        .put("index", 0)
+        .put("finish_reason", finishReason)
+        .set("message", message);
+    completion
+        .putObject("usage")
+        .put("prompt_tokens", 100)
+        .put("completion_tokens", 20)
+        .put("total_tokens", 120);
+    script.add(new RecordingHttpServer.Answer(200, completion.toString()));
+    return this;
+  }
+
+  /** The chat-completion requests received, parsed. */
+  public List<JsonNode> requests() {
+    return server.received().stream()
+        .map(
+            r -> {
+              try {
+                return JSON.readTree(r.body());
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            })
+        .toList();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}

@@ -1,0 +1,119 @@
+package dev.pitcrew.bot.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.slack.api.app_backend.SlackSignature;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+
+/** Sends requests to Pitcrew as Slack does: form-encoded and signed with the signing secret. */
+public final class SignedSlack {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final URI endpoint;
+  private final String secret;
+  private final Clock clock;
+
+  public SignedSlack(int port, String secret, Clock clock) {
+    this.endpoint = URI.create("http://127.0.0.1:" + port + "/slack/events");
+    this.secret = secret;
+    this.clock = clock;
+  }
+
+  public static String slashCommandBody(String user, String channel, String text) {
+    return form(
+        "token", "legacy",
+        "team_id", "T1",
+        "team_domain", "pitcrew-test",
+        "channel_id", channel,
+        "channel_name", "ops",
+        "user_id", user,
+        "user_name", user.toLowerCase(java.util.Locale.ROOT),
+        "command", "/ask",
+        "text", text,
+        "api_app_id", "A1",
+        "response_url", "http://127.0.0.1:9/commands/T1/1/x",
+        "trigger_id", "1.2.3");
+  }
+
+  public static String blockActionBody(
+      String user, String channel, String actionId, String value, String messageTs) {
+    ObjectNode payload = JSON.createObjectNode().put("type", "block_actions");
+    payload.putObject("team").put("id", "T1").put("domain", "pitcrew-test");
+    payload.putObject("user").put("id", user).put("username", user).put("team_id", "T1");
+    payload.put("api_app_id", "A1").put("token", "legacy").put("trigger_id", "1.2.3");
+    payload
+        .putObject("container")
+        .put("type", "message")
+        .put("message_ts", messageTs)
+        .put("channel_id", channel)
+        .put("is_ephemeral", false);
+    payload.putObject("channel").put("id", channel).put("name", "ops");
+    payload.putObject("message").put("type", "message").put("ts", messageTs).put("text", "card");
+    payload.put("response_url", "http://127.0.0.1:9/actions/T1/1/x");
+    ObjectNode action = payload.putArray("actions").addObject();
+    action.put("action_id", actionId).put("block_id", "approval").put("value", value);
+    action.put("type", "button").put("action_ts", "1700000000.000001");
+    action.putObject("text").put("type", "plain_text").put("text", "Approve");
+    return form("payload", payload.toString());
+  }
+
+  public HttpResponse<String> slashCommand(String user, String channel, String text)
+      throws IOException, InterruptedException {
+    return send(slashCommandBody(user, channel, text));
+  }
+
+  public HttpResponse<String> click(
+      String user, String channel, String actionId, String approvalId, String messageTs)
+      throws IOException, InterruptedException {
+    return send(blockActionBody(user, channel, actionId, approvalId, messageTs));
+  }
+
+  /** Signed now, with the right secret. */
+  public HttpResponse<String> send(String body) throws IOException, InterruptedException {
+    String timestamp = String.valueOf(clock.instant().getEpochSecond());
+    return send(body, timestamp, new SlackSignature.Generator(secret).generate(timestamp, body));
+  }
+
+  /** Exactly these headers, for tests of bad signatures. */
+  public HttpResponse<String> send(String body, String timestamp, String signature)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(endpoint)
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (timestamp != null) {
+      request.header("X-Slack-Request-Timestamp", timestamp);
+    }
+    if (signature != null) {
+      request.header("X-Slack-Signature", signature);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  public String sign(String timestamp, String body, String withSecret) {
+    return new SlackSignature.Generator(withSecret).generate(timestamp, body);
+  }
+
+  private static String form(String... pairs) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < pairs.length; i += 2) {
+      if (out.length() > 0) {
+        out.append('&');
+      }
+      out.append(URLEncoder.encode(pairs[i], StandardCharsets.UTF_8))
+          .append('=')
+          .append(URLEncoder.encode(pairs[i + 1], StandardCharsets.UTF_8));
+    }
+    return out.toString();
+  }
+}
