@@ -61,11 +61,15 @@ final class RunbookParser {
     try {
       file = YAML.readValue(source.yaml(), RunbookFile.class);
     } catch (JsonMappingException e) {
-      int line = e.getLocation() == null ? 1 : e.getLocation().getLineNr();
       String field =
           e.getPath().stream()
               .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
               .collect(Collectors.joining("."));
+      // Jackson points past the offending value; the field's own line is more useful.
+      Integer line = fieldLines(source.yaml()).get(field);
+      if (line == null) {
+        line = e.getLocation() == null ? 1 : e.getLocation().getLineNr();
+      }
       throw new RunbookException(
           source.origin(), line, field.isEmpty() ? "(document)" : field, e.getOriginalMessage());
     } catch (JsonProcessingException e) {
