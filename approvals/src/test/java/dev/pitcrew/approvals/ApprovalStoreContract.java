@@ -1,0 +1,104 @@
+package dev.pitcrew.approvals;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link ApprovalStore} must do. Each implementation's test extends this. */
+abstract class ApprovalStoreContract {
+
+  abstract ApprovalStore store();
+
+  static ApprovalRequest request(String id) {
+    Instant now = Instant.parse("2026-11-21T10:00:00Z");
+    return new ApprovalRequest(
+        id,
+        "scale_deployment",
+        "{\"replicas\":5}",
+        Approvals.hash("scale_deployment", "{\"replicas\":5}"),
+        "Scale",
+        List.of("spec.replicas: 3 -> 5"),
+        "UREQ",
+        "pc-1",
+        "C1",
+        "1.1",
+        null,
+        now,
+        now.plusSeconds(900),
+        ApprovalState.PENDING,
+        null,
+        null,
+        0);
+  }
+
+  @Test
+  void createdRequestsCanBeFoundWithAFirstVersion() {
+    ApprovalStore store = store();
+    store.create(request("apr-1"));
+
+    ApprovalRequest found = store.find("apr-1").orElseThrow();
+    assertThat(found.state()).isEqualTo(ApprovalState.PENDING);
+    assertThat(found.version()).isEqualTo(1);
+    assertThat(store.find("apr-2")).isEmpty();
+  }
+
+  @Test
+  void creatingTheSameIdTwiceFails() {
+    ApprovalStore store = store();
+    store.create(request("apr-1"));
+    assertThatThrownBy(() -> store.create(request("apr-1")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("apr-1");
+  }
+
+  @Test
+  void compareAndSetFailsOnAStaleVersion() {
+    ApprovalStore store = store();
+    store.create(request("apr-1"));
+    ApprovalRequest v1 = store.find("apr-1").orElseThrow();
+
+    ApprovalRequest v2 =
+        store.compareAndSet(v1, v1.withState(ApprovalState.APPROVED, "U1")).orElseThrow();
+    assertThat(v2.version()).isEqualTo(2);
+    assertThat(store.compareAndSet(v1, v1.withState(ApprovalState.DENIED, "U2"))).isEmpty();
+    assertThat(store.find("apr-1").orElseThrow().state()).isEqualTo(ApprovalState.APPROVED);
+  }
+
+  @Test
+  void exactlyOneOfManyConcurrentWritersWins() throws Exception {
+    ApprovalStore store = store();
+    store.create(request("apr-1"));
+    ApprovalRequest v1 = store.find("apr-1").orElseThrow();
+    int writers = 16;
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<Boolean>> results = new ArrayList<>();
+    for (int i = 0; i < writers; i++) {
+      String user = "U" + i;
+      results.add(
+          pool.submit(
+              () -> {
+                go.await();
+                return store
+                    .compareAndSet(v1, v1.withState(ApprovalState.APPROVED, user))
+                    .isPresent();
+              }));
+    }
+    go.countDown();
+    int wins = 0;
+    for (Future<Boolean> result : results) {
+      wins += result.get() ? 1 : 0;
+    }
+    pool.shutdown();
+    assertThat(wins).isEqualTo(1);
+    assertThat(store.find("apr-1").orElseThrow().version()).isEqualTo(2);
+  }
+}

@@ -1,0 +1,294 @@
+package dev.pitcrew.approvals;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class ApprovalsTest {
+  private static final String REQUESTER = "UREQ";
+
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-21T10:00:00Z"));
+  private final ApprovalStore store =
+      ApprovalStore.inMemory(() -> clock.millis() * 1_000_000L, Duration.ofDays(1));
+  private final Approvals approvals =
+      new Approvals(store, ApprovalPolicy.of(Set.of("UAPP1", "UAPP2", REQUESTER)), clock);
+
+  private ApprovalRequest open() {
+    return approvals.open(
+        new Proposal(
+            "scale_deployment",
+            "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":5}",
+            "Scale deployment shop/checkout from 3 to 5 replicas",
+            List.of("spec.replicas: 3 -> 5"),
+            REQUESTER,
+            "pc-0123456789ab",
+            "C1",
+            "1.1"));
+  }
+
+  @Test
+  void openedRequestIsPendingWithAnUnguessableIdAndDefaultExpiry() {
+    ApprovalRequest request = open();
+
+    assertThat(request.state()).isEqualTo(ApprovalState.PENDING);
+    assertThat(request.id()).matches("apr-[0-9a-f]{32}");
+    assertThat(request.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(15)));
+    assertThat(open().id()).isNotEqualTo(request.id());
+  }
+
+  @Test
+  void approverCannotApproveOwnRequest() {
+    ApprovalRequest request = open();
+
+    Decision decision = approvals.approve(request.id(), REQUESTER);
+
+    assertThat(decision).isInstanceOf(Decision.Refused.class);
+    assertThat(((Decision.Refused) decision).reason()).contains("someone else");
+    assertThat(store.find(request.id()).orElseThrow().state()).isEqualTo(ApprovalState.PENDING);
+  }
+
+  @Test
+  void selfApprovalWorksOnlyWhenThePolicyAllowsIt() {
+    Approvals lenient =
+        new Approvals(
+            store, new ApprovalPolicy(Set.of(REQUESTER), true, Duration.ofMinutes(5)), clock);
+    ApprovalRequest request =
+        lenient.open(new Proposal("r", "{}", "s", List.of(), REQUESTER, "pc-1", "C1", "1.1"));
+    assertThat(lenient.approve(request.id(), REQUESTER)).isInstanceOf(Decision.Approved.class);
+  }
+
+  @Test
+  void nonApproverIsRefused() {
+    ApprovalRequest request = open();
+    Decision decision = approvals.approve(request.id(), "UBYSTANDER");
+    assertThat(((Decision.Refused) decision).reason()).contains("not an approver");
+  }
+
+  @Test
+  void approverApprovesOnceAndLaterClicksSeeWhoDecided() {
+    ApprovalRequest request = open();
+
+    Decision first = approvals.approve(request.id(), "UAPP1");
+    Decision second = approvals.approve(request.id(), "UAPP2");
+    Decision deny = approvals.deny(request.id(), "UAPP2");
+
+    assertThat(first).isInstanceOf(Decision.Approved.class);
+    assertThat(((Decision.Approved) first).request().decidedBy()).isEqualTo("UAPP1");
+    assertThat(second).isInstanceOf(Decision.AlreadyDecided.class);
+    assertThat(((Decision.AlreadyDecided) second).request().decidedBy()).isEqualTo("UAPP1");
+    assertThat(deny).isInstanceOf(Decision.AlreadyDecided.class);
+  }
+
+  @Test
+  void denyIsFinal() {
+    ApprovalRequest request = open();
+
+    assertThat(approvals.deny(request.id(), "UAPP1")).isInstanceOf(Decision.Denied.class);
+    assertThat(approvals.approve(request.id(), "UAPP2"))
+        .isInstanceOf(Decision.AlreadyDecided.class);
+    assertThat(store.find(request.id()).orElseThrow().state()).isEqualTo(ApprovalState.DENIED);
+  }
+
+  @Test
+  void requesterMayWithdrawButBystanderMayNotDeny() {
+    ApprovalRequest request = open();
+    assertThat(approvals.deny(request.id(), "UBYSTANDER")).isInstanceOf(Decision.Refused.class);
+    assertThat(approvals.deny(request.id(), REQUESTER)).isInstanceOf(Decision.Denied.class);
+  }
+
+  @Test
+  void expiredRequestCannotBeApproved() {
+    ApprovalRequest request = open();
+    clock.advance(Duration.ofMinutes(15));
+
+    Decision decision = approvals.approve(request.id(), "UAPP1");
+
+    assertThat(decision).isInstanceOf(Decision.Expired.class);
+    assertThat(store.find(request.id()).orElseThrow().state()).isEqualTo(ApprovalState.EXPIRED);
+    assertThat(approvals.approve(request.id(), "UAPP2")).isInstanceOf(Decision.Expired.class);
+  }
+
+  @Test
+  void unknownIdIsNotFound() {
+    assertThat(approvals.approve("apr-nope", "UAPP1")).isEqualTo(new Decision.NotFound("apr-nope"));
+  }
+
+  @Test
+  void manyApproversClickingAtOnceExecuteTheChangeOnce() throws Exception {
+    ApprovalRequest request = open();
+    AtomicInteger executions = new AtomicInteger();
+    int clicks = 32;
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<?>> futures = new ArrayList<>();
+    for (int i = 0; i < clicks; i++) {
+      String user = i % 2 == 0 ? "UAPP1" : "UAPP2";
+      futures.add(
+          pool.submit(
+              () -> {
+                go.await();
+                if (approvals.approve(request.id(), user) instanceof Decision.Approved a) {
+                  approvals.execute(
+                      a.request(),
+                      r -> {
+                        executions.incrementAndGet();
+                        return new Execution(true, "scaled");
+                      });
+                }
+                return null;
+              }));
+    }
+    go.countDown();
+    for (Future<?> f : futures) {
+      f.get();
+    }
+    pool.shutdown();
+
+    assertThat(executions).hasValue(1);
+    ApprovalRequest done = store.find(request.id()).orElseThrow();
+    assertThat(done.state()).isEqualTo(ApprovalState.SUCCEEDED);
+    assertThat(done.result()).isEqualTo("scaled");
+  }
+
+  @Test
+  void executingTheSameApprovalTwiceRunsOnce() {
+    ApprovalRequest request = open();
+    Decision.Approved approved = (Decision.Approved) approvals.approve(request.id(), "UAPP1");
+    AtomicInteger executions = new AtomicInteger();
+
+    var first =
+        approvals.execute(
+            approved.request(),
+            r -> {
+              executions.incrementAndGet();
+              return new Execution(false, "conflict");
+            });
+    var second =
+        approvals.execute(
+            approved.request(),
+            r -> {
+              executions.incrementAndGet();
+              return new Execution(true, "again");
+            });
+
+    assertThat(executions).hasValue(1);
+    assertThat(first.orElseThrow().state()).isEqualTo(ApprovalState.FAILED);
+    assertThat(second).isEmpty();
+  }
+
+  @Test
+  void tamperedArgumentsAreNotExecuted() {
+    ApprovalRequest request = open();
+    Decision.Approved approved = (Decision.Approved) approvals.approve(request.id(), "UAPP1");
+    ApprovalRequest current = store.find(request.id()).orElseThrow();
+    ApprovalRequest tampered =
+        new ApprovalRequest(
+            current.id(),
+            current.runbook(),
+            "{\"replicas\":500}",
+            current.argumentsHash(),
+            current.previewSummary(),
+            current.changes(),
+            current.requester(),
+            current.correlationId(),
+            current.channel(),
+            current.thread(),
+            current.card(),
+            current.createdAt(),
+            current.expiresAt(),
+            current.state(),
+            current.decidedBy(),
+            null,
+            current.version());
+    store.compareAndSet(current, tampered);
+    AtomicInteger executions = new AtomicInteger();
+
+    var done =
+        approvals.execute(
+            store.find(request.id()).orElseThrow(),
+            r -> {
+              executions.incrementAndGet();
+              return new Execution(true, "ran");
+            });
+
+    assertThat(approved.request().argumentsJson()).contains("\"replicas\":5");
+    assertThat(executions).hasValue(0);
+    assertThat(done.orElseThrow().state()).isEqualTo(ApprovalState.FAILED);
+    assertThat(done.orElseThrow().result()).contains("differ from the approved ones");
+  }
+
+  @Test
+  void aThrowingChangeIsRecordedAsFailed() {
+    ApprovalRequest request = open();
+    Decision.Approved approved = (Decision.Approved) approvals.approve(request.id(), "UAPP1");
+
+    var done =
+        approvals.execute(
+            approved.request(),
+            r -> {
+              throw new IllegalStateException("boom");
+            });
+
+    assertThat(done.orElseThrow().state()).isEqualTo(ApprovalState.FAILED);
+    assertThat(done.orElseThrow().result()).contains("boom");
+  }
+
+  @Test
+  void cardAttachedWhileExecutingDoesNotLoseTheResult() {
+    ApprovalRequest request = open();
+    Decision.Approved approved = (Decision.Approved) approvals.approve(request.id(), "UAPP1");
+
+    var done =
+        approvals.execute(
+            approved.request(),
+            r -> {
+              approvals.attachCard(r.id(), "1700000000.000200");
+              return new Execution(true, "scaled");
+            });
+
+    assertThat(done.orElseThrow().state()).isEqualTo(ApprovalState.SUCCEEDED);
+    assertThat(done.orElseThrow().card()).isEqualTo("1700000000.000200");
+  }
+
+  /** A clock the test moves by hand. */
+  static final class ManualClock extends Clock {
+    private final AtomicReference<Instant> now;
+
+    ManualClock(Instant start) {
+      now = new AtomicReference<>(start);
+    }
+
+    void advance(Duration d) {
+      now.updateAndGet(t -> t.plus(d));
+    }
+
+    @Override
+    public Instant instant() {
+      return now.get();
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+  }
+}
