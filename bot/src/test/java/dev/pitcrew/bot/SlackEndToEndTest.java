@@ -3,6 +3,9 @@ package dev.pitcrew.bot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pitcrew.bot.config.Config;
@@ -31,6 +34,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The walking skeleton end to end, over real HTTP: signed Slack requests to the running app, a fake
@@ -57,6 +61,7 @@ class SlackEndToEndTest {
   private ScriptedOpenAi llm;
   private Pitcrew pitcrew;
   private SignedSlack signed;
+  private final ListAppender<ILoggingEvent> auditLog = new ListAppender<>();
 
   @BeforeEach
   void start() throws Exception {
@@ -64,6 +69,12 @@ class SlackEndToEndTest {
     client.resource(deployment("shop", "checkout", 3)).create();
     slack = new FakeSlack();
     llm = new ScriptedOpenAi();
+    auditLog.start();
+    ((Logger) LoggerFactory.getLogger("pitcrew.audit")).addAppender(auditLog);
+    startPitcrew(env());
+  }
+
+  private Map<String, String> env() {
     Map<String, String> env = new HashMap<>();
     env.put("SLACK_BOT_TOKEN", "xoxb-test-token");
     env.put("SLACK_SIGNING_SECRET", SECRET);
@@ -75,6 +86,10 @@ class SlackEndToEndTest {
     // The requester is an approver too: self-approval must still be refused.
     env.put("PITCREW_APPROVERS", String.join(",", APPROVER_1, APPROVER_2, REQUESTER));
     env.put("PORT", "0");
+    return env;
+  }
+
+  private void startPitcrew(Map<String, String> env) throws Exception {
     pitcrew =
         Pitcrew.builder(Config.fromEnv(env), client).clock(clock).bindAddress("127.0.0.1").start();
     signed = new SignedSlack(pitcrew.port(), SECRET, clock);
@@ -82,6 +97,7 @@ class SlackEndToEndTest {
 
   @AfterEach
   void stop() {
+    ((Logger) LoggerFactory.getLogger("pitcrew.audit")).detachAppender(auditLog);
     pitcrew.close();
     slack.close();
     llm.close();
@@ -198,9 +214,72 @@ class SlackEndToEndTest {
     assertThat(auditLines(correlationId, "*approved*").get(0))
         .contains("|thread>")
         .contains("/archives/" + CHANNEL + "/p");
-    // Every message in the thread carries the correlation ID.
+    // Every message in the thread carries the correlation ID, and so does every audit log line.
     assertThat(threadMessages(correlationId))
         .allSatisfy(c -> assertThat(c.all()).contains(correlationId));
+    assertThat(auditLog.list).hasSizeGreaterThanOrEqualTo(6);
+    assertThat(auditLog.list)
+        .allSatisfy(
+            e -> assertThat(e.getMDCPropertyMap()).containsEntry("correlation_id", correlationId));
+  }
+
+  @Test
+  void badToolCallsGoBackToTheModelAsErrorsAndNothingIsProposed() throws Exception {
+    llm.thenToolCalls(
+            "delete_all_pods", "{\"namespace\":\"shop\"}",
+            "scale_deployment", "{\"namespace\": shop",
+            "scale_deployment", "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":500}",
+            "scale_deployment",
+                "{\"namespace\":\"kube-system\",\"name\":\"coredns\",\"replicas\":4}",
+            "scale_deployment", "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":30}")
+        .thenAnswer("I could not do that.");
+
+    String correlationId =
+        correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "do dangerous things").body());
+    await().atMost(PATIENCE).until(() -> !auditLines(correlationId, "*answered*").isEmpty());
+
+    JsonNode messages = llm.requests().get(1).path("messages");
+    List<String> toolResults = new ArrayList<>();
+    messages.forEach(
+        m -> {
+          if (m.path("role").asText().equals("tool")) {
+            toolResults.add(m.path("content").asText());
+          }
+        });
+    assertThat(toolResults).hasSize(5);
+    assertThat(toolResults.get(0)).startsWith("ERROR: unknown tool 'delete_all_pods'");
+    assertThat(toolResults.get(1))
+        .startsWith("ERROR: arguments for scale_deployment are not valid JSON");
+    assertThat(toolResults.get(2)).startsWith("ERROR: arguments for scale_deployment do not match");
+    assertThat(toolResults.get(3))
+        .isEqualTo(
+            "Not proposed: namespace kube-system is protected: runbook scale_deployment never changes it");
+    assertThat(toolResults.get(4))
+        .startsWith("Not proposed: scaling from 3 to 30 changes replicas by 27");
+    assertThat(cards()).isEmpty();
+    assertThat(replicas()).isEqualTo(3);
+    assertThat(auditLines(correlationId, "*tool rejected*")).hasSize(5);
+  }
+
+  @Test
+  void withoutAModelTheAnswerSaysSoWithTheCorrelationId() throws Exception {
+    pitcrew.close();
+    Map<String, String> env = env();
+    env.remove("OPENAI_API_KEY");
+    env.remove("OPENAI_BASE_URL");
+    env.remove("PITCREW_MODEL");
+    startPitcrew(env);
+
+    String correlationId =
+        correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "why is checkout down?").body());
+
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                threadMessages(correlationId).stream()
+                    .anyMatch(c -> c.param("text").contains("No LLM is configured")));
+    assertThat(llm.requests()).isEmpty();
   }
 
   @Test

@@ -1,0 +1,128 @@
+package dev.pitcrew.bot.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigTest {
+
+  private static Map<String, String> minimal() {
+    Map<String, String> env = new HashMap<>();
+    env.put("SLACK_BOT_TOKEN", "xoxb-secret-token");
+    env.put("SLACK_SIGNING_SECRET", "signing-secret-value");
+    return env;
+  }
+
+  @Test
+  void minimalSettingsGetTheDocumentedDefaults() throws Exception {
+    Config config = Config.fromEnv(minimal());
+
+    assertThat(config.port()).isEqualTo(3000);
+    assertThat(config.slackApiUrl()).isEqualTo(URI.create("https://slack.com/api/"));
+    assertThat(config.llm()).isEmpty();
+    assertThat(config.auditChannel()).isEmpty();
+    assertThat(config.approvers()).isEmpty();
+    assertThat(config.approvalExpiry()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(config.kubeconfig()).isEmpty();
+  }
+
+  @Test
+  void everySettingIsRead() throws Exception {
+    Map<String, String> env = minimal();
+    env.put("SLACK_API_URL", "http://127.0.0.1:9999/api");
+    env.put("PITCREW_AUDIT_CHANNEL", "CAUDIT");
+    env.put("OPENAI_API_KEY", "sk-live-key");
+    env.put("OPENAI_BASE_URL", "http://127.0.0.1:8000/v1");
+    env.put("PITCREW_MODEL", "qwen2.5");
+    env.put("PORT", "8080");
+    env.put("PITCREW_APPROVERS", " U0123ABCD , W0456EFGH ");
+    env.put("PITCREW_APPROVAL_EXPIRY", "PT5M");
+
+    Config config = Config.fromEnv(env);
+
+    assertThat(config.slackApiUrl()).isEqualTo(URI.create("http://127.0.0.1:9999/api/"));
+    assertThat(config.auditChannel()).contains("CAUDIT");
+    assertThat(config.llm().orElseThrow().baseUrl())
+        .isEqualTo(URI.create("http://127.0.0.1:8000/v1"));
+    assertThat(config.llm().orElseThrow().model()).isEqualTo("qwen2.5");
+    assertThat(config.port()).isEqualTo(8080);
+    assertThat(config.approvers()).containsExactlyInAnyOrder("U0123ABCD", "W0456EFGH");
+    assertThat(config.approvalExpiry()).isEqualTo(Duration.ofMinutes(5));
+  }
+
+  @Test
+  void baseUrlWithoutKeyIsFineForSelfHostedModels() throws Exception {
+    Map<String, String> env = minimal();
+    env.put("OPENAI_BASE_URL", "http://127.0.0.1:11434/v1");
+    env.put("PITCREW_MODEL", "llama3.1");
+    assertThat(Config.fromEnv(env).llm()).isPresent();
+  }
+
+  @Test
+  void eachBadSettingIsNamed() {
+    assertFails(without("SLACK_BOT_TOKEN"), "SLACK_BOT_TOKEN is required");
+    assertFails(without("SLACK_SIGNING_SECRET"), "SLACK_SIGNING_SECRET is required");
+    assertFails(with("SLACK_BOT_TOKEN", "xoxp-user"), "SLACK_BOT_TOKEN must be a bot token");
+    assertFails(with("SLACK_APP_TOKEN", "xoxb-wrong"), "SLACK_APP_TOKEN must be an app-level");
+    assertFails(with("PORT", "70000"), "PORT must be a TCP port from 0 to 65535, was '70000'");
+    assertFails(with("PORT", "http"), "PORT must be a TCP port");
+    assertFails(with("SLACK_API_URL", "slack.com/api"), "SLACK_API_URL must be an http(s) URL");
+    assertFails(with("OPENAI_BASE_URL", "ftp://x"), "OPENAI_BASE_URL must be an http(s) URL");
+    assertFails(with("OPENAI_API_KEY", "sk-x"), "PITCREW_MODEL is required when OPENAI_API_KEY");
+    assertFails(with("PITCREW_MODEL", "gpt"), "PITCREW_MODEL is set but no LLM endpoint is");
+    assertFails(with("PITCREW_APPROVERS", "U1,@alice"), "'@alice' is not one");
+    assertFails(with("PITCREW_AUDIT_CHANNEL", "#audit"), "PITCREW_AUDIT_CHANNEL must be");
+    assertFails(with("PITCREW_APPROVAL_EXPIRY", "15m"), "PITCREW_APPROVAL_EXPIRY must be");
+    assertFails(with("PITCREW_APPROVAL_EXPIRY", "PT0S"), "PITCREW_APPROVAL_EXPIRY must be");
+    assertFails(with("KUBECONFIG", "/no/such/kubeconfig"), "KUBECONFIG names /no/such/kubeconfig");
+  }
+
+  @Test
+  void malformedOpenAiBaseUrlIsNamed() {
+    Map<String, String> env = with("OPENAI_BASE_URL", "not a url");
+    env.put("PITCREW_MODEL", "m");
+    assertThatThrownBy(() -> Config.fromEnv(env))
+        .hasMessageStartingWith("OPENAI_BASE_URL must be an http(s) URL");
+  }
+
+  @Test
+  void secretsNeverAppearInToString() throws Exception {
+    Map<String, String> env = minimal();
+    env.put("OPENAI_API_KEY", "sk-live-key");
+    env.put("PITCREW_MODEL", "gpt");
+    env.put("SLACK_APP_TOKEN", "xapp-app-secret");
+
+    String text = Config.fromEnv(env).toString();
+
+    assertThat(text)
+        .doesNotContain("xoxb-secret-token")
+        .doesNotContain("signing-secret-value")
+        .doesNotContain("sk-live-key")
+        .doesNotContain("xapp-app-secret")
+        .contains("model=gpt");
+  }
+
+  private static Map<String, String> with(String name, String value) {
+    Map<String, String> env = minimal();
+    env.put(name, value);
+    return env;
+  }
+
+  private static Map<String, String> without(String name) {
+    Map<String, String> env = minimal();
+    env.remove(name);
+    return env;
+  }
+
+  private static void assertFails(Map<String, String> env, String message) {
+    assertThatThrownBy(() -> Config.fromEnv(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(message)
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+}
