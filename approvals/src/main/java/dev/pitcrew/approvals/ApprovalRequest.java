@@ -36,69 +36,24 @@ public record ApprovalRequest(
   }
 
   ApprovalRequest withState(ApprovalState next, String by) {
-    return new ApprovalRequest(
-        id,
-        runbook,
-        argumentsJson,
-        argumentsHash,
-        previewSummary,
-        changes,
-        requester,
-        correlationId,
-        channel,
-        thread,
-        card,
-        createdAt,
-        expiresAt,
-        next,
-        by,
-        result,
-        version);
+    return copy(next, by, result, card, version);
   }
 
   ApprovalRequest withResult(ApprovalState next, String summary) {
-    return new ApprovalRequest(
-        id,
-        runbook,
-        argumentsJson,
-        argumentsHash,
-        previewSummary,
-        changes,
-        requester,
-        correlationId,
-        channel,
-        thread,
-        card,
-        createdAt,
-        expiresAt,
-        next,
-        decidedBy,
-        summary,
-        version);
+    return copy(next, decidedBy, summary, card, version);
   }
 
   ApprovalRequest withCard(String cardRef) {
-    return new ApprovalRequest(
-        id,
-        runbook,
-        argumentsJson,
-        argumentsHash,
-        previewSummary,
-        changes,
-        requester,
-        correlationId,
-        channel,
-        thread,
-        cardRef,
-        createdAt,
-        expiresAt,
-        state,
-        decidedBy,
-        result,
-        version);
+    return copy(state, decidedBy, result, cardRef, version);
   }
 
   ApprovalRequest withVersion(long next) {
+    return copy(state, decidedBy, result, card, next);
+  }
+
+  /** The fields that change over a request's life; the rest are fixed when it is opened. */
+  private ApprovalRequest copy(
+      ApprovalState nextState, String nextDecidedBy, String nextResult, String nextCard, long v) {
     return new ApprovalRequest(
         id,
         runbook,
@@ -110,12 +65,12 @@ public record ApprovalRequest(
         correlationId,
         channel,
         thread,
-        card,
+        nextCard,
         createdAt,
         expiresAt,
-        state,
-        decidedBy,
-        result,
-        next);
+        nextState,
+        nextDecidedBy,
+        nextResult,
+        v);
   }
 }

@@ -8,14 +8,14 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pitcrew.approvals.ManualClock;
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.testing.FakeSlack;
-import dev.pitcrew.bot.testing.MutableClock;
 import dev.pitcrew.bot.testing.ScriptedOpenAi;
 import dev.pitcrew.bot.testing.SignedSlack;
+import dev.pitcrew.remediations.Deployments;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.net.http.HttpResponse;
@@ -56,7 +56,7 @@ class SlackEndToEndTest {
 
   static KubernetesClient client;
 
-  private final MutableClock clock = new MutableClock(Instant.now());
+  private final ManualClock clock = new ManualClock(Instant.now());
   private FakeSlack slack;
   private ScriptedOpenAi llm;
   private Pitcrew pitcrew;
@@ -66,7 +66,7 @@ class SlackEndToEndTest {
   @BeforeEach
   void start() throws Exception {
     client.apps().deployments().inNamespace("shop").delete();
-    client.resource(deployment("shop", "checkout", 3)).create();
+    client.resource(Deployments.ready("shop", "checkout", 3)).create();
     slack = new FakeSlack();
     llm = new ScriptedOpenAi();
     auditLog.start();
@@ -491,38 +491,5 @@ class SlackEndToEndTest {
   private static <T> T last(List<T> list) {
     assertThat(list).isNotEmpty();
     return list.get(list.size() - 1);
-  }
-
-  static Deployment deployment(String namespace, String name, int replicas) {
-    return new DeploymentBuilder()
-        .withNewMetadata()
-        .withNamespace(namespace)
-        .withName(name)
-        .addToAnnotations("deployment.kubernetes.io/revision", "2")
-        .endMetadata()
-        .withNewSpec()
-        .withReplicas(replicas)
-        .withNewSelector()
-        .addToMatchLabels("app", name)
-        .endSelector()
-        .withNewTemplate()
-        .withNewMetadata()
-        .addToLabels("app", name)
-        .endMetadata()
-        .withNewSpec()
-        .addNewContainer()
-        .withName(name)
-        .withImage("registry.example/" + name + ":v2")
-        .endContainer()
-        .endSpec()
-        .endTemplate()
-        .endSpec()
-        .withNewStatus()
-        .withReplicas(replicas)
-        .withReadyReplicas(replicas)
-        .withUpdatedReplicas(replicas)
-        .withAvailableReplicas(replicas)
-        .endStatus()
-        .build();
   }
 }

@@ -4,16 +4,16 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 
 /** Deployments as a real API server would hold them after a controller reconciled them. */
-final class Deployments {
+public final class Deployments {
   private Deployments() {}
 
-  static Deployment ready(String namespace, String name, int replicas) {
+  public static Deployment ready(String namespace, String name, int replicas) {
     return new DeploymentBuilder()
         .withNewMetadata()
         .withNamespace(namespace)
         .withName(name)
         .withUid("uid-" + name)
-        .addToAnnotations(DeploymentStatus.REVISION_ANNOTATION, "4")
+        .addToAnnotations("deployment.kubernetes.io/revision", "4")
         .endMetadata()
         .withNewSpec()
         .withReplicas(replicas)

@@ -1,4 +1,4 @@
-package dev.pitcrew.bot.testing;
+package dev.pitcrew.approvals;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,12 +7,12 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock tests move by hand, so expiry needs no waiting. */
-public final class MutableClock extends Clock {
+/** A clock tests move by hand, so expiry needs no waiting. Shared through the test jar. */
+public final class ManualClock extends Clock {
   private final AtomicReference<Instant> now;
 
-  public MutableClock(Instant start) {
-    this.now = new AtomicReference<>(start);
+  public ManualClock(Instant start) {
+    now = new AtomicReference<>(start);
   }
 
   public void advance(Duration duration) {
