@@ -32,7 +32,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.MDC;
 
 /** The composition root: wires configuration, cluster, Slack and the LLM into a running bot. */
 public final class Pitcrew implements AutoCloseable {
@@ -157,13 +156,7 @@ public final class Pitcrew implements AutoCloseable {
           TimeUnit.SECONDS,
           new LinkedBlockingQueue<>(200),
           r -> {
-            Thread t =
-                new Thread(
-                    () -> {
-                      MDC.clear();
-                      r.run();
-                    },
-                    "pitcrew-worker-" + n.incrementAndGet());
+            Thread t = new Thread(r, "pitcrew-worker-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
           },
