@@ -11,6 +11,7 @@ import java.util.List;
  * @param card where the approval card was posted (a Slack message timestamp), null until then
  * @param decidedBy who approved or denied, null while pending
  * @param result the outcome's summary once executed
+ * @param inverse what would undo the executed change (see {@link Execution#inverse()}), or null
  */
 public record ApprovalRequest(
     String id,
@@ -29,6 +30,7 @@ public record ApprovalRequest(
     ApprovalState state,
     String decidedBy,
     String result,
+    String inverse,
     long version) {
 
   public ApprovalRequest {
@@ -36,24 +38,29 @@ public record ApprovalRequest(
   }
 
   ApprovalRequest withState(ApprovalState next, String by) {
-    return copy(next, by, result, card, version);
+    return copy(next, by, result, inverse, card, version);
   }
 
-  ApprovalRequest withResult(ApprovalState next, String summary) {
-    return copy(next, decidedBy, summary, card, version);
+  ApprovalRequest withResult(ApprovalState next, Execution execution) {
+    return copy(next, decidedBy, execution.summary(), execution.inverse(), card, version);
   }
 
   ApprovalRequest withCard(String cardRef) {
-    return copy(state, decidedBy, result, cardRef, version);
+    return copy(state, decidedBy, result, inverse, cardRef, version);
   }
 
   ApprovalRequest withVersion(long next) {
-    return copy(state, decidedBy, result, card, next);
+    return copy(state, decidedBy, result, inverse, card, next);
   }
 
   /** The fields that change over a request's life; the rest are fixed when it is opened. */
   private ApprovalRequest copy(
-      ApprovalState nextState, String nextDecidedBy, String nextResult, String nextCard, long v) {
+      ApprovalState nextState,
+      String nextDecidedBy,
+      String nextResult,
+      String nextInverse,
+      String nextCard,
+      long v) {
     return new ApprovalRequest(
         id,
         runbook,
@@ -71,6 +78,7 @@ public record ApprovalRequest(
         nextState,
         nextDecidedBy,
         nextResult,
+        nextInverse,
         v);
   }
 }

@@ -54,6 +54,7 @@ public final class Approvals {
             ApprovalState.PENDING,
             null,
             null,
+            null,
             0);
     store.create(request);
     return store.find(request.id()).orElseThrow();
@@ -155,7 +156,7 @@ public final class Approvals {
     ApprovalRequest current = executing;
     while (true) {
       Optional<ApprovalRequest> done =
-          store.compareAndSet(current, current.withResult(end, execution.summary()));
+          store.compareAndSet(current, current.withResult(end, execution));
       if (done.isPresent()) {
         return done;
       }

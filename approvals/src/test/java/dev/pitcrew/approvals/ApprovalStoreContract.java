@@ -36,6 +36,7 @@ abstract class ApprovalStoreContract {
         ApprovalState.PENDING,
         null,
         null,
+        null,
         0);
   }
 

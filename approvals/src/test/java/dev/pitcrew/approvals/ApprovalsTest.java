@@ -209,6 +209,7 @@ class ApprovalsTest {
             current.state(),
             current.decidedBy(),
             null,
+            current.inverse(),
             current.version());
     store.compareAndSet(current, tampered);
     AtomicInteger executions = new AtomicInteger();
@@ -225,6 +226,18 @@ class ApprovalsTest {
     assertThat(executions).hasValue(0);
     assertThat(done.orElseThrow().state()).isEqualTo(ApprovalState.FAILED);
     assertThat(done.orElseThrow().result()).contains("differ from the approved ones");
+  }
+
+  @Test
+  void theInverseIsRecordedWithTheResult() {
+    ApprovalRequest request = open();
+    Decision.Approved approved = (Decision.Approved) approvals.approve(request.id(), "UAPP1");
+
+    var done =
+        approvals.execute(
+            approved.request(), r -> new Execution(true, "scaled", "{\"replicas\":3}"));
+
+    assertThat(done.orElseThrow().inverse()).isEqualTo("{\"replicas\":3}");
   }
 
   @Test

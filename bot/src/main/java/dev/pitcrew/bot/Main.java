@@ -2,6 +2,7 @@ package dev.pitcrew.bot;
 
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.config.ConfigException;
+import dev.pitcrew.runbooks.RunbookException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.PrintStream;
@@ -49,6 +50,10 @@ public final class Main {
     Pitcrew pitcrew;
     try {
       pitcrew = Pitcrew.builder(config, kubernetes).start();
+    } catch (RunbookException e) {
+      err.println("pitcrew: runbook error: " + e.getMessage());
+      kubernetes.close();
+      return Optional.of(CONFIG_ERROR);
     } catch (Exception e) {
       err.println("pitcrew: could not start: " + e.getMessage());
       kubernetes.close();

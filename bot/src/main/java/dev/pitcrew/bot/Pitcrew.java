@@ -17,7 +17,9 @@ import dev.pitcrew.bot.http.HttpFrontend;
 import dev.pitcrew.bot.http.HttpReply;
 import dev.pitcrew.bot.slack.SlackBot;
 import dev.pitcrew.remediations.Remediations;
+import dev.pitcrew.remediations.RolloutWatch;
 import dev.pitcrew.runbooks.RunbookCatalog;
+import dev.pitcrew.runbooks.RunbookSource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -27,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -40,10 +43,12 @@ public final class Pitcrew implements AutoCloseable {
 
   private final HttpFrontend http;
   private final ExecutorService workers;
+  private final RolloutWatch rollouts;
 
-  private Pitcrew(HttpFrontend http, ExecutorService workers) {
+  private Pitcrew(HttpFrontend http, ExecutorService workers, RolloutWatch rollouts) {
     this.http = http;
     this.workers = workers;
+    this.rollouts = rollouts;
   }
 
   public static Builder builder(Config config, KubernetesClient kubernetes) {
@@ -57,6 +62,7 @@ public final class Pitcrew implements AutoCloseable {
   @Override
   public void close() {
     http.close();
+    rollouts.close();
     workers.shutdown();
     try {
       if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
@@ -74,6 +80,8 @@ public final class Pitcrew implements AutoCloseable {
     private final KubernetesClient kubernetes;
     private Clock clock = Clock.systemUTC();
     private String bindAddress = "0.0.0.0";
+    private boolean serverSideDryRun = true;
+    private Duration rolloutPoll = Duration.ofSeconds(2);
 
     private Builder(Config config, KubernetesClient kubernetes) {
       this.config = config;
@@ -85,14 +93,39 @@ public final class Pitcrew implements AutoCloseable {
       return this;
     }
 
+    /** For API servers that ignore dry run (Fabric8's mock applies dry-run writes). */
+    Builder withoutServerSideDryRun() {
+      this.serverSideDryRun = false;
+      return this;
+    }
+
+    Builder rolloutPoll(Duration every) {
+      this.rolloutPoll = every;
+      return this;
+    }
+
     /** Where the HTTP server listens; all interfaces unless set. */
     public Builder bindAddress(String address) {
       this.bindAddress = address;
       return this;
     }
 
+    /**
+     * Starts the bot.
+     *
+     * @throws dev.pitcrew.runbooks.RunbookException if a runbook is broken (file, line, reason)
+     */
     public Pitcrew start() throws IOException {
-      RunbookCatalog catalog = RunbookCatalog.shipped(Remediations.all(kubernetes));
+      Remediations.Options options = Remediations.Options.defaults().withClock(clock);
+      if (!serverSideDryRun) {
+        options = options.withoutDryRun();
+      }
+      List<RunbookSource> sources = new ArrayList<>(RunbookSource.shipped());
+      config.runbooksDirectory().ifPresent(dir -> sources.addAll(RunbookSource.directory(dir)));
+      RunbookCatalog catalog =
+          RunbookCatalog.load(Remediations.all(kubernetes, options), sources)
+              .protecting(config.namespace().map(Set::of).orElse(Set.of()));
+      RolloutWatch rollouts = RolloutWatch.create(kubernetes, clock, rolloutPoll);
       Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
       Approvals approvals =
           new Approvals(
@@ -107,7 +140,7 @@ public final class Pitcrew implements AutoCloseable {
       config.auditChannel().ifPresent(channel -> sinks.add(slack.auditSink(channel)));
       Audit audit = new Audit(clock, sinks);
 
-      ApprovalFlow flow = new ApprovalFlow(approvals, catalog, slack.surface(), audit);
+      ApprovalFlow flow = new ApprovalFlow(approvals, catalog, slack.surface(), audit, rollouts);
       ToolRunner tools = new ToolRunner(catalog, flow, audit);
       Optional<Assistant> assistant =
           config
@@ -143,7 +176,7 @@ public final class Pitcrew implements AutoCloseable {
                   "/slack/events", slack,
                   "/healthz", (method, headers, query, body) -> HttpReply.text(200, "ok"),
                   "/readyz", (method, headers, query, body) -> HttpReply.text(200, "ready")));
-      return new Pitcrew(http, workers);
+      return new Pitcrew(http, workers, rollouts);
     }
 
     /** Bounded: a flood of requests is refused with a message, not queued forever. */

@@ -13,6 +13,7 @@ import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.testing.FakeSlack;
 import dev.pitcrew.bot.testing.ScriptedOpenAi;
 import dev.pitcrew.bot.testing.SignedSlack;
+import dev.pitcrew.remediations.Cluster;
 import dev.pitcrew.remediations.Deployments;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -91,7 +92,12 @@ class SlackEndToEndTest {
 
   private void startPitcrew(Map<String, String> env) throws Exception {
     pitcrew =
-        Pitcrew.builder(Config.fromEnv(env), client).clock(clock).bindAddress("127.0.0.1").start();
+        Pitcrew.builder(Config.fromEnv(env), client)
+            .clock(clock)
+            .withoutServerSideDryRun() // the mock would apply a dry-run write for real
+            .rolloutPoll(Duration.ofMillis(50))
+            .bindAddress("127.0.0.1")
+            .start();
     signed = new SignedSlack(pitcrew.port(), SECRET, clock);
   }
 
@@ -280,6 +286,74 @@ class SlackEndToEndTest {
                 threadMessages(correlationId).stream()
                     .anyMatch(c -> c.param("text").contains("No LLM is configured")));
     assertThat(llm.requests()).isEmpty();
+  }
+
+  @Test
+  void approvedRollbackOfABadRolloutIsVerifiedInTheThread() throws Exception {
+    Cluster cluster = new Cluster(client);
+    cluster.reset("store");
+    cluster.checkoutAfterBadRollout("store");
+    llm.thenToolCalls(
+            "rollout_history", "{\"namespace\":\"store\",\"name\":\"checkout\"}",
+            "rollback_deployment", "{\"namespace\":\"store\",\"name\":\"checkout\"}")
+        .thenAnswer("Revision 3 crashes; I proposed rolling back to revision 2.");
+    String correlationId =
+        correlationIdIn(
+            signed.slashCommand(REQUESTER, CHANNEL, "checkout in store is crashlooping").body());
+    FakeSlack.Call card = awaitCard();
+    assertThat(card.param("blocks"))
+        .contains("revision: 3 -&gt; 2")
+        .contains(
+            "image of container checkout: registry.example/checkout:v3 -&gt; registry.example/checkout:v2");
+
+    signed.click(
+        APPROVER_1, CHANNEL, "approval_approve", buttonValue(card, "approval_approve"), card.ts());
+
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                threadMessages(correlationId).stream()
+                    .anyMatch(
+                        c ->
+                            c.param("text")
+                                .contains(
+                                    "Done: Rolled back deployment store/checkout from revision 3 to revision 2")));
+    assertThat(threadMessages(correlationId).stream().map(c -> c.param("text")))
+        .anyMatch(t -> t.contains("To undo: rollback_deployment") && t.contains("\"revision\":3"));
+    assertThat(
+            client
+                .apps()
+                .deployments()
+                .inNamespace("store")
+                .withName("checkout")
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage())
+        .isEqualTo("registry.example/checkout:v2");
+
+    // The mock runs no controller: play it, and the watch reports the rollout complete.
+    Deployment rolled = client.apps().deployments().inNamespace("store").withName("checkout").get();
+    rolled.getStatus().setReplicas(3);
+    rolled.getStatus().setUpdatedReplicas(3);
+    rolled.getStatus().setReadyReplicas(3);
+    rolled.getStatus().setAvailableReplicas(3);
+    client.resource(rolled).updateStatus();
+
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                threadMessages(correlationId).stream()
+                    .anyMatch(
+                        c ->
+                            c.param("text")
+                                .contains("Verified: deployment store/checkout: 3/3 ready after")));
+    assertThat(auditLines(correlationId, "*verified*")).hasSize(1);
   }
 
   @Test

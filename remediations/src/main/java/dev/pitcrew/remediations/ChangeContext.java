@@ -5,8 +5,12 @@ import java.util.Objects;
 /**
  * Who asked for a change and who let it run. Written onto the changed object and into its
  * Kubernetes Event so that the cluster itself tells the story.
+ *
+ * @param changeId unique per change (the approval ID): tells this write apart from others of the
+ *     same conversation when reading back after an error
  */
-public record ChangeContext(String correlationId, String requestedBy, String approvedBy) {
+public record ChangeContext(
+    String correlationId, String requestedBy, String approvedBy, String changeId) {
   public ChangeContext {
     Objects.requireNonNull(correlationId, "correlationId");
     Objects.requireNonNull(requestedBy, "requestedBy");
@@ -14,6 +18,6 @@ public record ChangeContext(String correlationId, String requestedBy, String app
 
   /** For read-only actions, which nobody approves. */
   public static ChangeContext readOnly(String correlationId, String requestedBy) {
-    return new ChangeContext(correlationId, requestedBy, null);
+    return new ChangeContext(correlationId, requestedBy, null, null);
   }
 }

@@ -22,6 +22,7 @@ final class ChangeRecorder {
   static final String CORRELATION_ID = "pitcrew.dev/correlation-id";
   static final String REQUESTED_BY = "pitcrew.dev/requested-by";
   static final String APPROVED_BY = "pitcrew.dev/approved-by";
+  static final String CHANGE_ID = "pitcrew.dev/change-id";
 
   private static final Logger log = LoggerFactory.getLogger(ChangeRecorder.class);
 
@@ -41,7 +42,18 @@ final class ChangeRecorder {
     if (context.approvedBy() != null) {
       annotations.put(APPROVED_BY, context.approvedBy());
     }
+    if (context.changeId() != null) {
+      annotations.put(CHANGE_ID, context.changeId());
+    }
     return annotations;
+  }
+
+  /** Whether {@code object} carries this change's ID, i.e. the write that set it landed. */
+  static boolean carries(HasMetadata object, ChangeContext context) {
+    return object != null
+        && context.changeId() != null
+        && object.getMetadata().getAnnotations() != null
+        && context.changeId().equals(object.getMetadata().getAnnotations().get(CHANGE_ID));
   }
 
   /**

@@ -1,32 +1,21 @@
 package dev.pitcrew.remediations;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.stream.Collectors;
 
-final class DeploymentStatus implements Remediation {
-  static final String REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
+final class DeploymentStatus extends ReadAction {
+  static final String REVISION_ANNOTATION = ReplicaSets.REVISION;
+  private static final JsonNode SCHEMA = Schemas.namespaced("Deployment");
 
-  private static final JsonNode SCHEMA =
-      Schemas.parse(
-          """
-          {"type": "object", "additionalProperties": false, "required": ["namespace", "name"],
-           "properties": {%s}}
-          """
-              .formatted(Schemas.DEPLOYMENT_TARGET));
-
-  private final KubernetesClient client;
-
-  DeploymentStatus(KubernetesClient client) {
-    this.client = client;
+  DeploymentStatus(KubernetesClient client, Clock clock) {
+    super(client, clock);
   }
 
   @Override
@@ -35,56 +24,49 @@ final class DeploymentStatus implements Remediation {
   }
 
   @Override
-  public Risk risk() {
-    return Risk.READ;
-  }
-
-  @Override
   public String description() {
-    return "Replicas (desired, ready, updated, available), conditions, images, revision and"
-        + " whether the rollout is paused, for one Deployment.";
+    return "Replicas (desired, ready, updated, available), conditions, images, revision,"
+        + " whether the rollout is paused and when it last progressed, for one Deployment.";
   }
 
   @Override
   public JsonNode parameterSchema() {
-    return SCHEMA;
+    return SCHEMA.deepCopy();
   }
 
   @Override
-  public Outcome execute(JsonNode arguments, ChangeContext context) {
-    String namespace = arguments.path("namespace").asText();
-    String name = arguments.path("name").asText();
-    String target = "deployment " + namespace + "/" + name;
-    Deployment deployment;
-    try {
-      deployment = client.apps().deployments().inNamespace(namespace).withName(name).get();
-    } catch (KubernetesClientException e) {
-      return KubeFailures.describe(e, "read", target);
-    }
+  String describe(JsonNode arguments) {
+    return "deployment "
+        + arguments.path("namespace").asText()
+        + "/"
+        + arguments.path("name").asText();
+  }
+
+  @Override
+  Outcome read(JsonNode arguments) {
+    Deployment deployment =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(arguments.path("namespace").asText())
+            .withName(arguments.path("name").asText())
+            .get();
     if (deployment == null) {
-      return new Refused(target + " was not found");
+      return new Refused(describe(arguments) + " was not found");
     }
     return describe(deployment);
   }
 
-  private static Observed describe(Deployment deployment) {
+  private Observed describe(Deployment deployment) {
     var spec = deployment.getSpec();
     var status = deployment.getStatus();
     int desired = spec.getReplicas() == null ? 1 : spec.getReplicas();
     int ready = status == null ? 0 : zeroIfNull(status.getReadyReplicas());
     int updated = status == null ? 0 : zeroIfNull(status.getUpdatedReplicas());
     int available = status == null ? 0 : zeroIfNull(status.getAvailableReplicas());
-    String revision =
-        Objects.requireNonNullElse(
-            deployment.getMetadata().getAnnotations() == null
-                ? null
-                : deployment.getMetadata().getAnnotations().get(REVISION_ANNOTATION),
-            "unknown");
+    long revision = ReplicaSets.revision(deployment);
     boolean paused = Boolean.TRUE.equals(spec.getPaused());
-    Map<String, String> images = new LinkedHashMap<>();
-    for (Container c : spec.getTemplate().getSpec().getContainers()) {
-      images.put(c.getName(), c.getImage());
-    }
+    Map<String, String> images = ReplicaSets.images(spec.getTemplate());
     List<DeploymentCondition> conditions =
         status == null || status.getConditions() == null ? List.of() : status.getConditions();
     String conditionText =
@@ -96,26 +78,36 @@ final class DeploymentStatus implements Remediation {
                         + c.getStatus()
                         + (c.getReason() == null ? "" : " (" + c.getReason() + ")"))
             .collect(Collectors.joining(", "));
+    String lastProgress =
+        conditions.stream()
+            .filter(c -> "Progressing".equals(c.getType()) && c.getLastUpdateTime() != null)
+            .map(
+                c ->
+                    "; rollout last progressed "
+                        + Ages.since(c.getLastUpdateTime(), clock.instant())
+                        + " ago")
+            .findFirst()
+            .orElse("");
 
     String summary =
-        "deployment %s/%s: %d desired, %d ready, %d updated, %d available; revision %s%s; images %s%s"
-            .formatted(
-                deployment.getMetadata().getNamespace(),
-                deployment.getMetadata().getName(),
-                desired,
-                ready,
-                updated,
-                available,
-                revision,
-                paused ? "; rollout PAUSED" : "",
-                images.entrySet().stream()
-                    .map(e -> e.getKey() + "=" + e.getValue())
-                    .collect(Collectors.joining(", ")),
-                conditionText.isEmpty() ? "" : "; conditions " + conditionText);
+        "deployment %s/%s: %d desired, %d ready, %d updated, %d available; revision %s%s;"
+                .formatted(
+                    deployment.getMetadata().getNamespace(),
+                    deployment.getMetadata().getName(),
+                    desired,
+                    ready,
+                    updated,
+                    available,
+                    revision == 0 ? "unknown" : String.valueOf(revision),
+                    paused ? "; rollout PAUSED" : "")
+            + " images "
+            + images.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(", "))
+            + (conditionText.isEmpty() ? "" : "; conditions " + conditionText)
+            + lastProgress;
 
     Map<String, Object> data = new LinkedHashMap<>();
-    data.put("namespace", deployment.getMetadata().getNamespace());
-    data.put("name", deployment.getMetadata().getName());
     data.put("desiredReplicas", desired);
     data.put("readyReplicas", ready);
     data.put("updatedReplicas", updated);
@@ -123,7 +115,6 @@ final class DeploymentStatus implements Remediation {
     data.put("revision", revision);
     data.put("paused", paused);
     data.put("images", images);
-    data.put("conditions", conditionText);
     return new Observed(summary, data);
   }
 

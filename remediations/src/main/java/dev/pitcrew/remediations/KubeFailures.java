@@ -17,16 +17,17 @@ final class KubeFailures {
           case 409 -> target + " changed while Pitcrew tried to " + what + "; read it again";
           case 422 -> "the API server rejected the request to " + what + ": " + statusMessage(e);
           case 429 -> "the API server is throttling requests; could not " + what;
-          case 0 -> "could not reach the API server to " + what + ": " + rootMessage(e);
           default ->
-              code >= 500
-                  ? "the API server failed (HTTP " + code + ") while trying to " + what
-                  : "the API server answered HTTP "
-                      + code
-                      + " to "
-                      + what
-                      + ": "
-                      + statusMessage(e);
+              code <= 0
+                  ? "could not reach the API server to " + what + ": " + rootMessage(e)
+                  : code >= 500
+                      ? "the API server failed (HTTP " + code + ") while trying to " + what
+                      : "the API server answered HTTP "
+                          + code
+                          + " to "
+                          + what
+                          + ": "
+                          + statusMessage(e);
         };
     return new Failed(reason);
   }

@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import java.time.Clock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +21,8 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(https = false)
 class KubernetesFailuresTest {
   private static final String PATH = "/apis/apps/v1/namespaces/shop/deployments/checkout";
-  private static final ChangeContext CONTEXT = new ChangeContext("pc-0123456789ab", "UREQ", "UAPP");
+  private static final ChangeContext CONTEXT =
+      new ChangeContext("pc-0123456789ab", "UREQ", "UAPP", "apr-1");
 
   static KubernetesMockServer server;
   static KubernetesClient client;
@@ -31,6 +31,7 @@ class KubernetesFailuresTest {
 
   @BeforeEach
   void clientWithoutRetries() {
+    server.reset(); // expectations live as long as the class's server
     // Fabric8 retries 5xx with backoff by default; the tests script single answers.
     noRetries =
         new KubernetesClientBuilder()
@@ -50,9 +51,7 @@ class KubernetesFailuresTest {
   void forbiddenReadSaysRbac() {
     server.expect().get().withPath(PATH).andReturn(403, status(403, "forbidden")).once();
 
-    Preview preview =
-        Remediations.scaleDeployment(noRetries)
-            .preview(ScaleDeploymentTest.args("shop", "checkout", 5));
+    Preview preview = scale(noRetries).preview(SCALE);
 
     assertThat(preview)
         .isEqualTo(
@@ -66,38 +65,77 @@ class KubernetesFailuresTest {
     server.expect().get().withPath(PATH).andReturn(200, deployment(3, null)).times(3);
     server.expect().patch().withPath(PATH).andReturn(503, status(503, "unavailable")).once();
 
-    Outcome outcome =
-        Remediations.scaleDeployment(noRetries, Clock.systemUTC())
-            .execute(ScaleDeploymentTest.args("shop", "checkout", 5), CONTEXT);
+    Outcome outcome = scale(noRetries).execute(SCALE, CONTEXT);
 
     assertThat(outcome)
         .isEqualTo(
             new Failed(
-                "the API server failed (HTTP 503) while trying to scale deployment shop/checkout"));
+                "the API server failed (HTTP 503) while trying to change deployment shop/checkout"));
   }
 
   @Test
   void writeThatLandedDespiteAnErrorIsReportedFromTheCluster() {
     server.expect().get().withPath(PATH).andReturn(200, deployment(3, null)).times(2);
     server.expect().patch().withPath(PATH).andReturn(504, status(504, "timeout")).once();
-    server.expect().get().withPath(PATH).andReturn(200, deployment(5, "pc-0123456789ab")).once();
+    server.expect().get().withPath(PATH).andReturn(200, deployment(5, "apr-1")).once();
 
-    Outcome outcome =
-        Remediations.scaleDeployment(noRetries, Clock.systemUTC())
-            .execute(ScaleDeploymentTest.args("shop", "checkout", 5), CONTEXT);
+    Outcome outcome = scale(noRetries).execute(SCALE, CONTEXT);
 
     assertThat(outcome).isInstanceOf(Applied.class);
     assertThat(outcome.summary()).isEqualTo("Scaled deployment shop/checkout from 3 to 5 replicas");
   }
 
-  private static Deployment deployment(int replicas, String correlationId) {
+  private static final com.fasterxml.jackson.databind.JsonNode SCALE =
+      MutationsTest.args("{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":5}");
+
+  private static Remediation scale(KubernetesClient client) {
+    return Remediations.named("deployment.scale", client, MutationsTest.OPTIONS);
+  }
+
+  @Test
+  void dryRunAsksTheServerAndItsRefusalStopsTheProposal() throws Exception {
+    server.expect().get().withPath(PATH).andReturn(200, deployment(3, null)).times(2);
+    server
+        .expect()
+        .patch()
+        .withPath(PATH + "?dryRun=All")
+        .andReturn(403, status(403, "admission webhook denied the request: replicas above quota"))
+        .once();
+
+    Preview preview =
+        Remediations.named("deployment.scale", noRetries, Remediations.Options.defaults())
+            .preview(SCALE);
+
+    assertThat(preview)
+        .isEqualTo(
+            new Refused(
+                "a server-side dry run says this would fail: Pitcrew's service account is not"
+                    + " allowed to change deployment shop/checkout (RBAC)"));
+  }
+
+  @Test
+  void dryRunThatPassesYieldsThePlan() {
+    server.expect().get().withPath(PATH).andReturn(200, deployment(3, null)).times(2);
+    server
+        .expect()
+        .patch()
+        .withPath(PATH + "?dryRun=All")
+        .andReturn(200, deployment(5, null))
+        .once();
+
+    Preview preview =
+        Remediations.named("deployment.scale", noRetries, Remediations.Options.defaults())
+            .preview(SCALE);
+
+    assertThat(preview).isInstanceOf(Plan.class);
+  }
+
+  /** The checkout Deployment, carrying the ID of the change that last wrote it, if any. */
+  private static Deployment deployment(int replicas, String changeId) {
     DeploymentBuilder builder =
         new DeploymentBuilder(Deployments.ready("shop", "checkout", replicas));
-    if (correlationId != null) {
-      builder
-          .editMetadata()
-          .addToAnnotations(ChangeRecorder.CORRELATION_ID, correlationId)
-          .endMetadata();
+    if (changeId != null) {
+      builder.editMetadata().addToAnnotations(ChangeRecorder.CHANGE_ID, changeId).endMetadata();
     }
     return builder.build();
   }

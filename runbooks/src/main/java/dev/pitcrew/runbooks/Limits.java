@@ -1,5 +1,6 @@
 package dev.pitcrew.runbooks;
 
+import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -8,15 +9,28 @@ import java.util.Set;
  * @param allowedNamespaces namespaces the runbook may touch; empty means any not protected
  * @param protectedNamespaces namespaces a mutating runbook never touches
  * @param maxScaleStep the largest change in replicas one approval may make, or null for no limit
+ * @param verifyTimeout how long to watch the rollout a change starts before reporting it stuck
  */
 public record Limits(
-    Set<String> allowedNamespaces, Set<String> protectedNamespaces, Integer maxScaleStep) {
+    Set<String> allowedNamespaces,
+    Set<String> protectedNamespaces,
+    Integer maxScaleStep,
+    Duration verifyTimeout) {
 
   /** Protected unless a runbook says otherwise. */
   public static final Set<String> DEFAULT_PROTECTED = Set.of("kube-system");
 
+  public static final Duration DEFAULT_VERIFY_TIMEOUT = Duration.ofMinutes(5);
+
   public Limits {
     allowedNamespaces = Set.copyOf(allowedNamespaces);
     protectedNamespaces = Set.copyOf(protectedNamespaces);
+  }
+
+  /** These limits, with more namespaces protected (the bot's own, say). */
+  Limits protecting(Set<String> namespaces) {
+    Set<String> all = new java.util.HashSet<>(protectedNamespaces);
+    all.addAll(namespaces);
+    return new Limits(allowedNamespaces, all, maxScaleStep, verifyTimeout);
   }
 }

@@ -11,6 +11,7 @@ import dev.pitcrew.remediations.Refused;
 import dev.pitcrew.remediations.Remediation;
 import dev.pitcrew.remediations.Risk;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One runbook: an action, the schema that narrows its arguments, and the limits enforced before the
@@ -65,6 +66,11 @@ public final class Runbook {
 
   public ToolSpec toolSpec() {
     return new ToolSpec(name, description, parameters.deepCopy(), action.risk());
+  }
+
+  Runbook protecting(Set<String> namespaces) {
+    return new Runbook(
+        name, description, parameters, limits.protecting(namespaces), action, schema, actionSchema);
   }
 
   Schema schema() {

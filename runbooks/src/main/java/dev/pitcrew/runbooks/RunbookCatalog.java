@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** The runbooks Pitcrew offers, loaded once at start-up; immutable and thread-safe. */
@@ -53,6 +54,17 @@ public final class RunbookCatalog {
       runbooks.put(runbook.name(), runbook);
     }
     return new RunbookCatalog(Map.copyOf(runbooks));
+  }
+
+  /**
+   * This catalog with {@code namespaces} protected in every runbook, on top of each runbook's own
+   * list: the bot's own namespace, typically.
+   */
+  public RunbookCatalog protecting(Set<String> namespaces) {
+    Map<String, Runbook> protectedRunbooks = new LinkedHashMap<>();
+    runbooks.forEach(
+        (name, runbook) -> protectedRunbooks.put(name, runbook.protecting(namespaces)));
+    return new RunbookCatalog(Map.copyOf(protectedRunbooks));
   }
 
   public List<Runbook> runbooks() {

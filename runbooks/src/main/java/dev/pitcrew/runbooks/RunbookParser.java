@@ -14,6 +14,8 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.pitcrew.remediations.Remediation;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -45,7 +47,8 @@ final class RunbookParser {
   record LimitsFile(
       @JsonProperty("allowedNamespaces") List<String> allowedNamespaces,
       @JsonProperty("protectedNamespaces") List<String> protectedNamespaces,
-      @JsonProperty("maxScaleStep") Integer maxScaleStep) {}
+      @JsonProperty("maxScaleStep") Integer maxScaleStep,
+      @JsonProperty("verifyTimeout") String verifyTimeout) {}
 
   record RunbookFile(
       @JsonProperty("name") String name,
@@ -138,11 +141,27 @@ final class RunbookParser {
       throw check.fail("parameters", "is not a valid JSON Schema: " + e.getMessage());
     }
 
-    LimitsFile limits = file.limits() == null ? new LimitsFile(null, null, null) : file.limits();
+    LimitsFile limits =
+        file.limits() == null ? new LimitsFile(null, null, null, null) : file.limits();
     check.that(
         limits.maxScaleStep() == null || limits.maxScaleStep() > 0,
         "limits.maxScaleStep",
         "must be a positive number of replicas");
+
+    Duration verifyTimeout = Limits.DEFAULT_VERIFY_TIMEOUT;
+    if (limits.verifyTimeout() != null) {
+      try {
+        verifyTimeout = Duration.parse(limits.verifyTimeout());
+      } catch (DateTimeParseException e) {
+        throw check.fail(
+            "limits.verifyTimeout",
+            "'" + limits.verifyTimeout() + "' is not an ISO-8601 duration such as PT5M");
+      }
+      check.that(
+          !verifyTimeout.isNegative() && !verifyTimeout.isZero(),
+          "limits.verifyTimeout",
+          "must be positive");
+    }
 
     String description =
         file.description().strip()
@@ -159,7 +178,8 @@ final class RunbookParser {
             limits.protectedNamespaces() == null
                 ? Limits.DEFAULT_PROTECTED
                 : Set.copyOf(limits.protectedNamespaces()),
-            limits.maxScaleStep()),
+            limits.maxScaleStep(),
+            verifyTimeout),
         action,
         schema,
         SCHEMAS.getSchema(action.parameterSchema()));

@@ -11,11 +11,19 @@ import dev.pitcrew.remediations.Plan;
 import dev.pitcrew.remediations.Preview;
 import dev.pitcrew.remediations.Refused;
 import dev.pitcrew.remediations.Remediation;
+import dev.pitcrew.remediations.Remediations;
 import dev.pitcrew.remediations.Risk;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RunbookCatalogTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,13 +61,14 @@ class RunbookCatalogTest {
       return new Plan(
           "scale to " + to,
           List.of(new dev.pitcrew.remediations.Change("spec.replicas", 3, to)),
-          java.util.Map.of());
+          Optional.empty());
     }
 
     @Override
     public Outcome execute(JsonNode arguments, ChangeContext context) {
       executions.incrementAndGet();
-      return new dev.pitcrew.remediations.Applied("scaled", java.util.Map.of(), java.util.Map.of());
+      return new dev.pitcrew.remediations.Applied(
+          "scaled", java.util.Map.of(), Optional.empty(), Optional.empty());
     }
   }
 
@@ -95,13 +104,73 @@ class RunbookCatalogTest {
   private final FakeScale scale = new FakeScale();
   private final List<Remediation> actions = List.of(scale, new FakeStatus());
 
+  /** The real actions; building them makes no request, so any client will do. */
+  private static final List<Remediation> REAL =
+      Remediations.all(
+          new KubernetesClientBuilder()
+              .withConfig(new ConfigBuilder().withMasterUrl("http://127.0.0.1:9").build())
+              .build());
+
+  /** The shipped status and scale runbooks over the fake actions above. */
+  private RunbookCatalog fakeCatalog() {
+    return RunbookCatalog.load(
+        actions,
+        RunbookSource.shipped().stream()
+            .filter(
+                s ->
+                    s.origin().endsWith("/scale_deployment.yaml")
+                        || s.origin().endsWith("/deployment_status.yaml"))
+            .toList());
+  }
+
   @Test
-  void shippedRunbooksLoadAsToolsWithStrictSchemas() {
-    RunbookCatalog catalog = RunbookCatalog.shipped(actions);
+  void shippedRunbooksLoadOverTheRealActions() {
+    RunbookCatalog catalog = RunbookCatalog.shipped(REAL);
 
     assertThat(catalog.runbooks())
         .extracting(Runbook::name)
-        .containsExactly("deployment_status", "scale_deployment");
+        .containsExactly(
+            "cordon_node",
+            "delete_pod",
+            "deployment_status",
+            "list_nodes",
+            "list_pods",
+            "pause_rollout",
+            "pod_logs",
+            "recent_events",
+            "restart_deployment",
+            "resume_rollout",
+            "rollback_deployment",
+            "rollout_history",
+            "scale_deployment",
+            "uncordon_node");
+    assertThat(catalog.runbooks())
+        .allSatisfy(
+            r -> {
+              assertThat(r.toolSpec().parameters().path("additionalProperties").asBoolean(true))
+                  .as(r.name())
+                  .isFalse();
+              assertThat(r.description()).as(r.name()).contains("When to use:");
+            });
+    assertThat(catalog.runbooks().stream().filter(r -> r.risk() == Risk.MUTATE).map(Runbook::name))
+        .containsExactlyInAnyOrder(
+            "rollback_deployment",
+            "scale_deployment",
+            "restart_deployment",
+            "delete_pod",
+            "pause_rollout",
+            "resume_rollout",
+            "cordon_node",
+            "uncordon_node");
+    assertThat(catalog.find("scale_deployment").orElseThrow().limits().maxScaleStep())
+        .isEqualTo(10);
+    assertThat(catalog.find("rollback_deployment").orElseThrow().limits().verifyTimeout())
+        .isEqualTo(Duration.ofMinutes(5));
+  }
+
+  @Test
+  void shippedScaleRunbookNarrowsTheAction() {
+    RunbookCatalog catalog = fakeCatalog();
     ToolSpec tool = catalog.find("scale_deployment").orElseThrow().toolSpec();
     assertThat(tool.risk()).isEqualTo(Risk.MUTATE);
     assertThat(tool.parameters().path("additionalProperties").asBoolean(true)).isFalse();
@@ -112,7 +181,7 @@ class RunbookCatalogTest {
 
   @Test
   void unknownToolIsRejectedWithTheToolsThatExist() {
-    ArgumentCheck check = RunbookCatalog.shipped(actions).check("delete_cluster", "{}");
+    ArgumentCheck check = fakeCatalog().check("delete_cluster", "{}");
     assertThat(check)
         .isEqualTo(
             new ArgumentCheck.Rejected(
@@ -122,15 +191,14 @@ class RunbookCatalogTest {
 
   @Test
   void argumentsThatAreNotJsonAreRejected() {
-    ArgumentCheck check =
-        RunbookCatalog.shipped(actions).check("scale_deployment", "{\"namespace\": shop");
+    ArgumentCheck check = fakeCatalog().check("scale_deployment", "{\"namespace\": shop");
     assertThat(((ArgumentCheck.Rejected) check).error())
         .startsWith("arguments for scale_deployment are not valid JSON");
   }
 
   @Test
   void argumentsOutsideTheRunbookSchemaAreRejected() {
-    RunbookCatalog catalog = RunbookCatalog.shipped(actions);
+    RunbookCatalog catalog = fakeCatalog();
 
     assertThat(reject(catalog, "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":51}"))
         .contains("replicas")
@@ -147,7 +215,7 @@ class RunbookCatalogTest {
   @Test
   void validArgumentsAreAccepted() {
     ArgumentCheck check =
-        RunbookCatalog.shipped(actions)
+        fakeCatalog()
             .check(
                 "scale_deployment",
                 "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":5}");
@@ -157,7 +225,7 @@ class RunbookCatalogTest {
 
   @Test
   void protectedNamespaceIsNeverChangedButCanBeRead() {
-    RunbookCatalog catalog = RunbookCatalog.shipped(actions);
+    RunbookCatalog catalog = fakeCatalog();
     Runbook runbook = catalog.find("scale_deployment").orElseThrow();
     JsonNode args = read("{\"namespace\":\"kube-system\",\"name\":\"coredns\",\"replicas\":3}");
 
@@ -165,7 +233,7 @@ class RunbookCatalogTest {
         .isEqualTo(
             new Refused(
                 "namespace kube-system is protected: runbook scale_deployment never changes it"));
-    assertThat(runbook.execute(args, new ChangeContext("pc-1", "U1", "U2")))
+    assertThat(runbook.execute(args, new ChangeContext("pc-1", "U1", "U2", "apr-1")))
         .isInstanceOf(Refused.class);
     assertThat(scale.executions).hasValue(0);
 
@@ -176,7 +244,7 @@ class RunbookCatalogTest {
 
   @Test
   void scaleStepLargerThanTheRunbookAllowsIsRefused() {
-    Runbook runbook = RunbookCatalog.shipped(actions).find("scale_deployment").orElseThrow();
+    Runbook runbook = fakeCatalog().find("scale_deployment").orElseThrow();
 
     assertThat(runbook.preview(read("{\"namespace\":\"shop\",\"name\":\"c\",\"replicas\":13}")))
         .isInstanceOf(Plan.class);
@@ -260,10 +328,75 @@ class RunbookCatalogTest {
 
   @Test
   void duplicateNamesFail() {
-    List<RunbookSource> sources = new ArrayList<>(RunbookSource.shipped());
+    List<RunbookSource> sources = new ArrayList<>(fakeCatalogSources());
     sources.add(new RunbookSource("mine.yaml", runbook("scale_deployment", "deployment.scale")));
     assertThatThrownBy(() -> RunbookCatalog.load(actions, sources))
         .hasMessageStartingWith("mine.yaml:1: name: 'scale_deployment' is already defined in");
+  }
+
+  @Test
+  void aRunbookCanNarrowAShippedActionToOneDeployment() {
+    String yaml =
+        runbook("scale_checkout", "deployment.scale")
+            .replace("    name:\n      type: string\n", "    name:\n      enum: [checkout]\n");
+    RunbookCatalog catalog =
+        RunbookCatalog.load(actions, List.of(new RunbookSource("scale_checkout.yaml", yaml)));
+
+    assertThat(
+            catalog.check(
+                "scale_checkout", "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":4}"))
+        .isInstanceOf(ArgumentCheck.Accepted.class);
+    assertThat(
+            catalog.check(
+                "scale_checkout", "{\"namespace\":\"shop\",\"name\":\"payments\",\"replicas\":4}"))
+        .isInstanceOf(ArgumentCheck.Rejected.class);
+  }
+
+  @Test
+  void runbooksLoadFromADirectoryInNameOrder(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("b.yaml"), runbook("scale_b", "deployment.scale"));
+    Files.writeString(dir.resolve("a.yml"), runbook("scale_a", "deployment.scale"));
+    Files.writeString(dir.resolve("notes.txt"), "not a runbook");
+    Files.createDirectory(dir.resolve("..data"));
+
+    List<RunbookSource> sources = RunbookSource.directory(dir);
+
+    assertThat(sources)
+        .extracting(s -> Path.of(s.origin()).getFileName().toString())
+        .containsExactly("a.yml", "b.yaml");
+    assertThat(RunbookCatalog.load(actions, sources).runbooks())
+        .extracting(Runbook::name)
+        .containsExactly("scale_a", "scale_b");
+  }
+
+  @Test
+  void aBrokenFileInTheDirectoryNamesItsPath(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, runbook("x", "deployment.scale") + "limits:\n  verifyTimeout: 5m\n");
+
+    assertThatThrownBy(() -> RunbookCatalog.load(actions, RunbookSource.directory(dir)))
+        .hasMessage(
+            file + ":17: limits.verifyTimeout: '5m' is not an ISO-8601 duration such as PT5M");
+    assertThatThrownBy(() -> RunbookSource.directory(dir.resolve("missing")))
+        .hasMessageContaining("is not a directory");
+  }
+
+  @Test
+  void extraProtectedNamespacesApplyToEveryRunbook() {
+    RunbookCatalog catalog = fakeCatalog().protecting(java.util.Set.of("pitcrew"));
+    Runbook runbook = catalog.find("scale_deployment").orElseThrow();
+
+    assertThat(runbook.limits().protectedNamespaces()).contains("kube-system", "pitcrew");
+    assertThat(runbook.preview(read("{\"namespace\":\"pitcrew\",\"name\":\"bot\",\"replicas\":0}")))
+        .isEqualTo(
+            new Refused(
+                "namespace pitcrew is protected: runbook scale_deployment never changes it"));
+  }
+
+  private static List<RunbookSource> fakeCatalogSources() {
+    return RunbookSource.shipped().stream()
+        .filter(s -> s.origin().endsWith("/scale_deployment.yaml"))
+        .toList();
   }
 
   private String reject(RunbookCatalog catalog, String arguments) {

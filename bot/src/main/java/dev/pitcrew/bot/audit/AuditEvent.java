@@ -28,6 +28,8 @@ public record AuditEvent(
     EXPIRED,
     EXECUTED,
     FAILED,
+    VERIFIED,
+    NOT_VERIFIED,
     ANSWERED;
 
     /** Lower case with spaces, for people. */

@@ -27,7 +27,9 @@ public record Config(
     Optional<Path> kubeconfig,
     int port,
     Set<String> approvers,
-    Duration approvalExpiry) {
+    Duration approvalExpiry,
+    Optional<String> namespace,
+    Optional<Path> runbooksDirectory) {
 
   public static final URI DEFAULT_SLACK_API_URL = URI.create("https://slack.com/api/");
   public static final URI DEFAULT_OPENAI_BASE_URL = URI.create("https://api.openai.com/v1");
@@ -35,6 +37,11 @@ public record Config(
 
   private static final Pattern SLACK_USER_ID = Pattern.compile("^[UW][A-Z0-9_]+$");
   private static final Pattern SLACK_CHANNEL_ID = Pattern.compile("^[CGD][A-Z0-9_]+$");
+  private static final Pattern NAMESPACE = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
+
+  /** Where a pod finds its own namespace. */
+  static final Path SERVICE_ACCOUNT_NAMESPACE =
+      Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
 
   /**
    * The LLM endpoint: any OpenAI-compatible chat-completions API.
@@ -114,6 +121,16 @@ public record Config(
     int port = port(env);
     Set<String> approvers = approvers(env);
     Duration expiry = expiry(env);
+    Optional<String> namespace = optional(env, "PITCREW_NAMESPACE").or(Config::inClusterNamespace);
+    if (namespace.isPresent() && !NAMESPACE.matcher(namespace.get()).matches()) {
+      throw new ConfigException(
+          "PITCREW_NAMESPACE must be a Kubernetes namespace name, was '" + namespace.get() + "'");
+    }
+    Optional<Path> runbooks = optional(env, "PITCREW_RUNBOOKS_DIR").map(Path::of);
+    if (runbooks.isPresent() && !Files.isDirectory(runbooks.get())) {
+      throw new ConfigException(
+          "PITCREW_RUNBOOKS_DIR names " + runbooks.get() + ", which is not a directory");
+    }
     return new Config(
         botToken,
         signingSecret,
@@ -124,7 +141,19 @@ public record Config(
         kubeconfig,
         port,
         approvers,
-        expiry);
+        expiry,
+        namespace,
+        runbooks);
+  }
+
+  private static Optional<String> inClusterNamespace() {
+    try {
+      return Files.isReadable(SERVICE_ACCOUNT_NAMESPACE)
+          ? Optional.of(Files.readString(SERVICE_ACCOUNT_NAMESPACE).strip())
+          : Optional.empty();
+    } catch (java.io.IOException e) {
+      return Optional.empty();
+    }
   }
 
   private static int port(Map<String, String> env) throws ConfigException {
@@ -224,6 +253,10 @@ public record Config(
         + approvers
         + ", approvalExpiry="
         + approvalExpiry
+        + ", namespace="
+        + namespace.orElse("(unknown)")
+        + ", runbooksDirectory="
+        + runbooksDirectory.map(Path::toString).orElse("(shipped only)")
         + "]";
   }
 }

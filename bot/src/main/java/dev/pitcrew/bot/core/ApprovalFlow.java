@@ -16,16 +16,22 @@ import dev.pitcrew.remediations.Applied;
 import dev.pitcrew.remediations.Change;
 import dev.pitcrew.remediations.ChangeContext;
 import dev.pitcrew.remediations.Failed;
+import dev.pitcrew.remediations.Inverse;
 import dev.pitcrew.remediations.Observed;
 import dev.pitcrew.remediations.Outcome;
 import dev.pitcrew.remediations.Plan;
 import dev.pitcrew.remediations.Preview;
 import dev.pitcrew.remediations.Refused;
+import dev.pitcrew.remediations.Rollout;
+import dev.pitcrew.remediations.RolloutWatch;
+import dev.pitcrew.runbooks.Limits;
 import dev.pitcrew.runbooks.Runbook;
 import dev.pitcrew.runbooks.RunbookCatalog;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.MDC;
 
 /**
@@ -40,12 +46,19 @@ public final class ApprovalFlow {
   private final RunbookCatalog catalog;
   private final Surface surface;
   private final Audit audit;
+  private final RolloutWatch rollouts;
 
-  public ApprovalFlow(Approvals approvals, RunbookCatalog catalog, Surface surface, Audit audit) {
+  public ApprovalFlow(
+      Approvals approvals,
+      RunbookCatalog catalog,
+      Surface surface,
+      Audit audit,
+      RolloutWatch rollouts) {
     this.approvals = approvals;
     this.catalog = catalog;
     this.surface = surface;
     this.audit = audit;
+    this.rollouts = rollouts;
   }
 
   /**
@@ -150,7 +163,15 @@ public final class ApprovalFlow {
   private void run(ApprovalRequest approved, String approver) {
     record(approved, Type.APPROVED, approver, approved.previewSummary() + " approved");
     surface.updateApprovalCard(approved, approversFor(approved));
-    Optional<ApprovalRequest> done = approvals.execute(approved, this::execute);
+    AtomicReference<Outcome> outcome = new AtomicReference<>();
+    Optional<ApprovalRequest> done =
+        approvals.execute(
+            approved,
+            request -> {
+              Outcome o = execute(request);
+              outcome.set(o);
+              return execution(o);
+            });
     if (done.isEmpty()) {
       return;
     }
@@ -158,29 +179,85 @@ public final class ApprovalFlow {
     surface.updateApprovalCard(result, approversFor(result));
     boolean ok = result.state() == ApprovalState.SUCCEEDED;
     record(result, ok ? Type.EXECUTED : Type.FAILED, approver, result.result());
-    surface.say(askOf(result), (ok ? "Done: " : "Not done: ") + result.result());
+    surface.say(askOf(result), (ok ? "Done: " : "Not done: ") + result.result() + undoHint(result));
+    if (outcome.get() instanceof Applied applied && applied.rollout().isPresent()) {
+      verify(result, applied.rollout().get());
+    }
   }
 
-  private Execution execute(ApprovalRequest request) {
+  /** Watches the rollout off the request thread and reports how it ended. */
+  private void verify(ApprovalRequest request, Rollout rollout) {
+    Duration timeout =
+        catalog
+            .find(request.runbook())
+            .map(r -> r.limits().verifyTimeout())
+            .orElse(Limits.DEFAULT_VERIFY_TIMEOUT);
+    rollouts
+        .await(rollout, timeout)
+        .thenAccept(
+            v -> {
+              try (var ignored = MDC.putCloseable("correlation_id", request.correlationId())) {
+                record(
+                    request,
+                    v.complete() ? Type.VERIFIED : Type.NOT_VERIFIED,
+                    "pitcrew",
+                    v.summary());
+                surface.say(
+                    askOf(request),
+                    (v.complete() ? "Verified: " : "Rollout not complete: ") + v.summary());
+              }
+            });
+  }
+
+  private Outcome execute(ApprovalRequest request) {
     Optional<Runbook> runbook = catalog.find(request.runbook());
     if (runbook.isEmpty()) {
-      return new Execution(false, "runbook " + request.runbook() + " is no longer loaded");
+      return new Failed("runbook " + request.runbook() + " is no longer loaded");
     }
     JsonNode arguments;
     try {
       arguments = JSON.readTree(request.argumentsJson());
     } catch (JsonProcessingException e) {
-      return new Execution(false, "stored arguments are unreadable: " + e.getOriginalMessage());
+      return new Failed("stored arguments are unreadable: " + e.getOriginalMessage());
     }
-    Outcome outcome =
-        runbook
-            .get()
-            .execute(
-                arguments,
-                new ChangeContext(
-                    request.correlationId(), request.requester(), request.decidedBy()));
-    boolean succeeded = outcome instanceof Applied || outcome instanceof Observed;
-    return new Execution(succeeded, outcome.summary());
+    return runbook
+        .get()
+        .execute(
+            arguments,
+            new ChangeContext(
+                request.correlationId(), request.requester(), request.decidedBy(), request.id()));
+  }
+
+  private static Execution execution(Outcome outcome) {
+    if (outcome instanceof Applied applied) {
+      return new Execution(
+          true, applied.summary(), applied.inverse().map(ApprovalFlow::json).orElse(null));
+    }
+    return new Execution(outcome instanceof Observed, outcome.summary());
+  }
+
+  private static String json(Inverse inverse) {
+    var node = JSON.createObjectNode().put("action", inverse.action());
+    node.set("arguments", JSON.valueToTree(inverse.arguments()));
+    return node.toString();
+  }
+
+  /** How to undo what was done, in runbook terms, when a loaded runbook can. */
+  private String undoHint(ApprovalRequest result) {
+    if (result.inverse() == null) {
+      return "";
+    }
+    try {
+      JsonNode inverse = JSON.readTree(result.inverse());
+      String action = inverse.path("action").asText();
+      return catalog.runbooks().stream()
+          .filter(r -> r.actionName().equals(action))
+          .findFirst()
+          .map(r -> "\nTo undo: " + r.name() + " " + inverse.path("arguments"))
+          .orElse("");
+    } catch (JsonProcessingException e) {
+      return "";
+    }
   }
 
   private Set<String> approversFor(ApprovalRequest request) {

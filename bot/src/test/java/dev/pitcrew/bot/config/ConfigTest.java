@@ -42,9 +42,13 @@ class ConfigTest {
     env.put("PORT", "8080");
     env.put("PITCREW_APPROVERS", " U0123ABCD , W0456EFGH ");
     env.put("PITCREW_APPROVAL_EXPIRY", "PT5M");
+    env.put("PITCREW_NAMESPACE", "pitcrew");
+    env.put("PITCREW_RUNBOOKS_DIR", System.getProperty("java.io.tmpdir"));
 
     Config config = Config.fromEnv(env);
 
+    assertThat(config.namespace()).contains("pitcrew");
+    assertThat(config.runbooksDirectory()).isPresent();
     assertThat(config.slackApiUrl()).isEqualTo(URI.create("http://127.0.0.1:9999/api/"));
     assertThat(config.auditChannel()).contains("CAUDIT");
     assertThat(config.llm().orElseThrow().baseUrl())
@@ -80,6 +84,9 @@ class ConfigTest {
     assertFails(with("PITCREW_APPROVAL_EXPIRY", "15m"), "PITCREW_APPROVAL_EXPIRY must be");
     assertFails(with("PITCREW_APPROVAL_EXPIRY", "PT0S"), "PITCREW_APPROVAL_EXPIRY must be");
     assertFails(with("KUBECONFIG", "/no/such/kubeconfig"), "KUBECONFIG names /no/such/kubeconfig");
+    assertFails(with("PITCREW_NAMESPACE", "Ops_Team"), "PITCREW_NAMESPACE must be a Kubernetes");
+    assertFails(
+        with("PITCREW_RUNBOOKS_DIR", "/no/such/dir"), "PITCREW_RUNBOOKS_DIR names /no/such/dir");
   }
 
   @Test

@@ -1,0 +1,118 @@
+package dev.pitcrew.remediations;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.PodResource;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Deletes one pod that a controller will replace; a pod nothing recreates is refused. */
+final class DeletePod implements Remediation {
+  private static final JsonNode SCHEMA = Schemas.namespaced("Pod");
+
+  private final KubernetesClient client;
+  private final ChangeRecorder recorder;
+
+  DeletePod(KubernetesClient client, ChangeRecorder recorder) {
+    this.client = client;
+    this.recorder = recorder;
+  }
+
+  @Override
+  public String name() {
+    return "pod.delete";
+  }
+
+  @Override
+  public Risk risk() {
+    return Risk.MUTATE;
+  }
+
+  @Override
+  public String description() {
+    return "Delete one pod so that its controller replaces it.";
+  }
+
+  @Override
+  public JsonNode parameterSchema() {
+    return SCHEMA.deepCopy();
+  }
+
+  private PodResource pod(JsonNode arguments) {
+    return client
+        .pods()
+        .inNamespace(arguments.path("namespace").asText())
+        .withName(arguments.path("name").asText());
+  }
+
+  private static String describe(JsonNode arguments) {
+    return "pod " + arguments.path("namespace").asText() + "/" + arguments.path("name").asText();
+  }
+
+  @Override
+  public Preview preview(JsonNode arguments) {
+    Pod pod;
+    try {
+      pod = pod(arguments).get();
+    } catch (KubernetesClientException e) {
+      return KubeFailures.describe(e, "read", describe(arguments));
+    }
+    return plan(pod, arguments);
+  }
+
+  private Preview plan(Pod pod, JsonNode arguments) {
+    if (pod == null) {
+      return new Refused(describe(arguments) + " was not found");
+    }
+    Optional<OwnerReference> owner = Pods.controller(pod);
+    if (owner.isEmpty()) {
+      return new Refused(
+          describe(arguments)
+              + " has no controller (no ownerReference), so nothing would recreate it; Pitcrew"
+              + " does not delete it");
+    }
+    String state =
+        "%s, %s ready, %d restarts, on node %s"
+            .formatted(Pods.phase(pod), Pods.ready(pod), Pods.restarts(pod), Pods.node(pod));
+    return new Plan(
+        "Delete %s (%s); %s %s will create a replacement"
+            .formatted(describe(arguments), state, owner.get().getKind(), owner.get().getName()),
+        List.of(new Change(describe(arguments), state, "deleted")),
+        Optional.empty());
+  }
+
+  @Override
+  public Outcome execute(JsonNode arguments, ChangeContext context) {
+    Pod pod;
+    try {
+      pod = pod(arguments).get();
+    } catch (KubernetesClientException e) {
+      return KubeFailures.describe(e, "read", describe(arguments));
+    }
+    Preview preview = plan(pod, arguments);
+    if (!(preview instanceof Plan plan)) {
+      return (Outcome) preview;
+    }
+    try {
+      // Locked to the version read: a retried delete cannot remove a replacement that reuses the
+      // name (StatefulSet pods do).
+      pod(arguments).lockResourceVersion(pod.getMetadata().getResourceVersion()).delete();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return new Applied(
+            describe(arguments) + " was already gone",
+            Map.of(),
+            Optional.empty(),
+            Optional.empty());
+      }
+      return KubeFailures.describe(e, "delete", describe(arguments));
+    }
+    String summary = plan.summary().replaceFirst("^Delete ", "Deleted ");
+    recorder.event(pod, "PitcrewDeleted", summary, context);
+    return new Applied(summary, Map.of(), Optional.empty(), Optional.empty());
+  }
+}

@@ -1,0 +1,45 @@
+package dev.pitcrew.remediations;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import java.util.Map;
+
+/** A change to one Deployment named by {@code namespace} and {@code name}. */
+abstract class DeploymentMutation extends Mutation<Deployment> {
+
+  DeploymentMutation(KubernetesClient client, ChangeRecorder recorder, boolean dryRun) {
+    super(client, recorder, dryRun);
+  }
+
+  @Override
+  Resource<Deployment> resource(JsonNode arguments) {
+    return client
+        .apps()
+        .deployments()
+        .inNamespace(arguments.path("namespace").asText())
+        .withName(arguments.path("name").asText());
+  }
+
+  @Override
+  String describe(JsonNode arguments) {
+    return "deployment "
+        + arguments.path("namespace").asText()
+        + "/"
+        + arguments.path("name").asText();
+  }
+
+  static Map<String, Object> target(JsonNode arguments) {
+    return Map.of(
+        "namespace", arguments.path("namespace").asText(), "name", arguments.path("name").asText());
+  }
+
+  static int replicas(Deployment d) {
+    return d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+  }
+
+  static boolean paused(Deployment d) {
+    return Boolean.TRUE.equals(d.getSpec().getPaused());
+  }
+}

@@ -1,0 +1,161 @@
+package dev.pitcrew.remediations;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * A change made with one patch: read, plan, (dry-run,) patch, read back on error, record. The patch
+ * always carries the provenance annotations, so after an error the object itself tells whether the
+ * write landed; Fabric8 may retry a write, so patches are written to be safe to apply twice.
+ */
+abstract class Mutation<T extends HasMetadata> implements Remediation {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A patch body and how to apply it. */
+  record Patch(PatchType type, String body) {}
+
+  /** The result of planning: an intent to write, or why not. */
+  sealed interface Planned permits Intent, NotPlanned {}
+
+  /** What people will see, and how to write it for a given change context. */
+  record Intent(Plan plan, Function<ChangeContext, Patch> write) implements Planned {}
+
+  /** A {@link Refused} or {@link Failed}. */
+  record NotPlanned(Preview why) implements Planned {
+    Outcome outcome() {
+      return (Outcome) why; // Refused and Failed are both outcomes
+    }
+  }
+
+  final KubernetesClient client;
+  final ChangeRecorder recorder;
+  private final boolean dryRun;
+
+  Mutation(KubernetesClient client, ChangeRecorder recorder, boolean dryRun) {
+    this.client = client;
+    this.recorder = recorder;
+    this.dryRun = dryRun;
+  }
+
+  @Override
+  public final Risk risk() {
+    return Risk.MUTATE;
+  }
+
+  abstract Resource<T> resource(JsonNode arguments);
+
+  /** The target in words: {@code deployment shop/checkout}. */
+  abstract String describe(JsonNode arguments);
+
+  /** The change against the object as it is now, or why there is none. */
+  abstract Planned plan(T current, JsonNode arguments);
+
+  /** What was done, in the past tense, for the thread, the card and the Event. */
+  abstract String done(Plan plan);
+
+  abstract String eventReason();
+
+  /** The rollout this change starts, if any. */
+  Optional<Rollout> rollout(JsonNode arguments) {
+    return Optional.empty();
+  }
+
+  @Override
+  public final Preview preview(JsonNode arguments) {
+    T current;
+    try {
+      current = resource(arguments).get();
+    } catch (KubernetesClientException e) {
+      return KubeFailures.describe(e, "read", describe(arguments));
+    }
+    if (current == null) {
+      return new Refused(describe(arguments) + " was not found");
+    }
+    Planned planned = plan(current, arguments);
+    if (planned instanceof NotPlanned not) {
+      return not.why();
+    }
+    Intent intent = (Intent) planned;
+    if (dryRun) {
+      Patch patch = intent.write().apply(new ChangeContext("dry-run", "dry-run", null, null));
+      try {
+        resource(arguments).dryRun().patch(PatchContext.of(patch.type()), patch.body());
+      } catch (KubernetesClientException e) {
+        Failed failure = KubeFailures.describe(e, "change", describe(arguments));
+        return new Refused("a server-side dry run says this would fail: " + failure.reason());
+      }
+    }
+    return intent.plan();
+  }
+
+  @Override
+  public final Outcome execute(JsonNode arguments, ChangeContext context) {
+    T current;
+    try {
+      current = resource(arguments).get();
+    } catch (KubernetesClientException e) {
+      return KubeFailures.describe(e, "read", describe(arguments));
+    }
+    if (current == null) {
+      return new Refused(describe(arguments) + " was not found");
+    }
+    Planned planned = plan(current, arguments);
+    if (planned instanceof NotPlanned not) {
+      return not.outcome();
+    }
+    Intent intent = (Intent) planned;
+    Plan plan = intent.plan();
+    Patch patch = intent.write().apply(context);
+    T after;
+    try {
+      after = resource(arguments).patch(PatchContext.of(patch.type()), patch.body());
+    } catch (KubernetesClientException e) {
+      after = readBackIfLanded(arguments, context);
+      if (after == null) {
+        return KubeFailures.describe(e, "change", describe(arguments));
+      }
+    }
+    String summary = done(plan);
+    recorder.event(after, eventReason(), summary, context);
+    return new Applied(
+        summary, Map.of("changes", plan.changes().toString()), plan.inverse(), rollout(arguments));
+  }
+
+  /** After an error the write may still have landed (a lost response); the object decides. */
+  private T readBackIfLanded(JsonNode arguments, ChangeContext context) {
+    try {
+      T now = resource(arguments).get();
+      return ChangeRecorder.carries(now, context) ? now : null;
+    } catch (KubernetesClientException ignored) {
+      return null; // the original error is the one worth reporting
+    }
+  }
+
+  /**
+   * A JSON merge patch that sets the provenance annotations and whatever {@code change} adds. Merge
+   * patches of absolute values are safe to apply twice, which a client retry may do.
+   */
+  static Function<ChangeContext, Patch> mergePatch(java.util.function.Consumer<ObjectNode> change) {
+    return context -> {
+      ObjectNode root = JSON.createObjectNode();
+      ObjectNode annotations = root.putObject("metadata").putObject("annotations");
+      ChangeRecorder.provenance(context).forEach(annotations::put);
+      change.accept(root);
+      return new Patch(PatchType.JSON_MERGE, root.toString());
+    };
+  }
+
+  static NotPlanned refuse(String reason) {
+    return new NotPlanned(new Refused(reason));
+  }
+}

@@ -1,0 +1,174 @@
+package dev.pitcrew.remediations;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.TimeTailPrettyLoggable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The tail of a container's log, optionally of the previous (crashed) run. Bounded by lines (the
+ * schema) and bytes (here): the newest bytes are kept, and a marker says what was cut.
+ */
+final class PodLogs extends ReadAction {
+  /** Most log bytes handed back. */
+  static final int MAX_BYTES = 16 * 1024;
+
+  /** Most bytes read from the API server before giving up on the rest. */
+  static final int MAX_READ = 4 * 1024 * 1024;
+
+  private static final JsonNode SCHEMA =
+      Schemas.namespaced(
+          "Pod",
+          "\"container\": {\"type\": \"string\", \"pattern\": \"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$\","
+              + " \"maxLength\": 63, \"description\": \"Container; needed when the pod has"
+              + " several\"}",
+          "\"previous\": {\"type\": \"boolean\", \"description\": \"Log of the previous, crashed"
+              + " run of the container\"}",
+          "\"lines\": {\"type\": \"integer\", \"minimum\": 1, \"maximum\": 1000, \"description\":"
+              + " \"How many of the last lines (default 100)\"}");
+
+  PodLogs(KubernetesClient client, Clock clock) {
+    super(client, clock);
+  }
+
+  @Override
+  public String name() {
+    return "pod.logs";
+  }
+
+  @Override
+  public String description() {
+    return "The last lines of a container's log, or of its previous run after a crash.";
+  }
+
+  @Override
+  public JsonNode parameterSchema() {
+    return SCHEMA.deepCopy();
+  }
+
+  @Override
+  String describe(JsonNode arguments) {
+    return "the log of pod "
+        + arguments.path("namespace").asText()
+        + "/"
+        + arguments.path("name").asText();
+  }
+
+  @Override
+  Outcome read(JsonNode arguments) {
+    String namespace = arguments.path("namespace").asText();
+    String name = arguments.path("name").asText();
+    Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+    if (pod == null) {
+      return new Refused("pod " + namespace + "/" + name + " was not found");
+    }
+    List<String> containers =
+        pod.getSpec().getContainers().stream().map(Container::getName).toList();
+    String container = arguments.path("container").asText(null);
+    if (container == null) {
+      if (containers.size() != 1) {
+        return new Refused(
+            "pod "
+                + namespace
+                + "/"
+                + name
+                + " has containers "
+                + String.join(", ", containers)
+                + "; say which one");
+      }
+      container = containers.get(0);
+    } else if (!containers.contains(container)) {
+      return new Refused(
+          "pod "
+              + namespace
+              + "/"
+              + name
+              + " has no container "
+              + container
+              + " (it has "
+              + String.join(", ", containers)
+              + ")");
+    }
+    boolean previous = arguments.path("previous").asBoolean(false);
+    int lines = arguments.path("lines").asInt(100);
+    var resource = client.pods().inNamespace(namespace).withName(name).inContainer(container);
+    TimeTailPrettyLoggable loggable = previous ? resource.terminated() : resource;
+    byte[] tail;
+    long total;
+    try (InputStream in = loggable.tailingLines(lines).getLogInputStream()) {
+      Tail t = Tail.of(in);
+      tail = t.bytes();
+      total = t.total();
+    } catch (IOException e) {
+      return new Failed("reading " + describe(arguments) + " failed: " + e.getMessage());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 400) {
+        // e.g. "previous terminated container ... not found"
+        return new Refused(
+            "the API server cannot show that log: "
+                + (e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage()));
+      }
+      throw e;
+    }
+    String text = new String(tail, StandardCharsets.UTF_8);
+    String header =
+        "log of %s/%s container %s%s, last %d lines"
+            .formatted(namespace, name, container, previous ? " (previous run)" : "", lines);
+    if (total > tail.length) {
+      header +=
+          total >= MAX_READ
+              ? "; [cut: only the newest "
+                  + tail.length
+                  + " bytes of more than "
+                  + MAX_READ
+                  + " are shown]"
+              : "; [cut: the first "
+                  + (total - tail.length)
+                  + " of "
+                  + total
+                  + " bytes are not shown]";
+    }
+    return new Observed(header + ":\n" + text, Map.of("bytes", tail.length, "totalBytes", total));
+  }
+
+  /** Keeps the newest {@link #MAX_BYTES} bytes of a stream, starting at a line boundary. */
+  record Tail(byte[] bytes, long total) {
+    static Tail of(InputStream in) throws IOException {
+      byte[] ring = new byte[MAX_BYTES];
+      long total = 0;
+      byte[] buffer = new byte[8192];
+      int n;
+      while (total < MAX_READ && (n = in.read(buffer)) > 0) {
+        for (int i = 0; i < n; i++) {
+          ring[(int) ((total + i) % MAX_BYTES)] = buffer[i];
+        }
+        total += n;
+      }
+      if (total <= MAX_BYTES) {
+        byte[] all = new byte[(int) total];
+        System.arraycopy(ring, 0, all, 0, (int) total);
+        return new Tail(all, total);
+      }
+      byte[] last = new byte[MAX_BYTES];
+      int start = (int) (total % MAX_BYTES);
+      System.arraycopy(ring, start, last, 0, MAX_BYTES - start);
+      System.arraycopy(ring, 0, last, MAX_BYTES - start, start);
+      int newline = 0;
+      while (newline < last.length && last[newline] != '\n') {
+        newline++;
+      }
+      int from = newline < last.length ? newline + 1 : 0;
+      byte[] cut = new byte[last.length - from];
+      System.arraycopy(last, from, cut, 0, cut.length);
+      return new Tail(cut, total);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package dev.pitcrew.remediations;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code kubectl rollout restart}: a new pod template annotation makes the controller roll. */
+final class RestartDeployment extends DeploymentMutation {
+  static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
+  private static final JsonNode SCHEMA = Schemas.namespaced("Deployment");
+
+  private final Clock clock;
+
+  RestartDeployment(KubernetesClient client, ChangeRecorder recorder, boolean dryRun, Clock clock) {
+    super(client, recorder, dryRun);
+    this.clock = clock;
+  }
+
+  @Override
+  public String name() {
+    return "deployment.restart";
+  }
+
+  @Override
+  public String description() {
+    return "Rolling restart of one Deployment's pods (kubectl rollout restart).";
+  }
+
+  @Override
+  public JsonNode parameterSchema() {
+    return SCHEMA.deepCopy();
+  }
+
+  @Override
+  Planned plan(Deployment current, JsonNode arguments) {
+    if (paused(current)) {
+      return refuse(
+          describe(arguments)
+              + " has its rollout paused, so a restart would not roll; resume it first");
+    }
+    var metadata = current.getSpec().getTemplate().getMetadata();
+    Map<String, String> annotations = metadata == null ? null : metadata.getAnnotations();
+    String previous = annotations == null ? null : annotations.get(RESTARTED_AT);
+    // The timestamp is fixed now, in the body, so a retried patch sets the same value.
+    String now =
+        DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
+    return new Intent(
+        new Plan(
+            "Restart %s: replace its %d pods with a rolling update"
+                .formatted(describe(arguments), replicas(current)),
+            List.of(
+                new Change(
+                    "spec.template.metadata.annotations[" + RESTARTED_AT + "]",
+                    previous == null ? "(unset)" : previous,
+                    "the time of execution")),
+            Optional.empty()),
+        mergePatch(
+            patch ->
+                patch
+                    .putObject("spec")
+                    .putObject("template")
+                    .putObject("metadata")
+                    .putObject("annotations")
+                    .put(RESTARTED_AT, now)));
+  }
+
+  @Override
+  String done(Plan plan) {
+    return plan.summary()
+        .replaceFirst("^Restart ", "Restarted ")
+        .replace(": replace", ": replacing");
+  }
+
+  @Override
+  String eventReason() {
+    return "PitcrewRestarted";
+  }
+
+  @Override
+  Optional<Rollout> rollout(JsonNode arguments) {
+    return Optional.of(
+        new Rollout(arguments.path("namespace").asText(), arguments.path("name").asText()));
+  }
+}

@@ -1,0 +1,193 @@
+package dev.pitcrew.remediations;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * {@code kubectl rollout undo}, written out: the Deployment's own ReplicaSets (by owner UID), their
+ * revision annotations, and the chosen template copied back without {@code pod-template-hash}.
+ * Fabric8's {@code rolling().undo()} matches by labels, keeps the hash and fails on short
+ * histories, so it is not used.
+ */
+final class RollbackDeployment extends DeploymentMutation {
+  private static final JsonNode SCHEMA =
+      Schemas.namespaced(
+          "Deployment",
+          "\"revision\": {\"type\": \"integer\", \"minimum\": 0, \"description\":"
+              + " \"Revision to roll back to; 0 or absent means the previous one\"}");
+
+  RollbackDeployment(KubernetesClient client, ChangeRecorder recorder, boolean dryRun) {
+    super(client, recorder, dryRun);
+  }
+
+  @Override
+  public String name() {
+    return "deployment.rollback";
+  }
+
+  @Override
+  public String description() {
+    return "Roll a Deployment back to its previous revision, or to a named one.";
+  }
+
+  @Override
+  public JsonNode parameterSchema() {
+    return SCHEMA.deepCopy();
+  }
+
+  /** The revision chosen and its template, or why there is none. */
+  private record Target(long revision, PodTemplateSpec template) {}
+
+  @Override
+  Planned plan(Deployment current, JsonNode arguments) {
+    List<ReplicaSet> history;
+    try {
+      history = ReplicaSets.owned(client, current);
+    } catch (KubernetesClientException e) {
+      return new NotPlanned(
+          KubeFailures.describe(e, "list the ReplicaSets of", describe(arguments)));
+    }
+    long wanted = arguments.path("revision").asLong(0);
+    long currentRevision = ReplicaSets.revision(current);
+    Object target = target(history, wanted, currentRevision, describe(arguments));
+    if (target instanceof Refused refused) {
+      return new NotPlanned(refused);
+    }
+    Target chosen = (Target) target;
+    PodTemplateSpec now = current.getSpec().getTemplate();
+    if (Objects.equals(ReplicaSets.withoutHash(now), chosen.template())) {
+      return refuse(
+          describe(arguments)
+              + " already runs the template of revision "
+              + chosen.revision()
+              + "; nothing to roll back");
+    }
+    List<Change> changes = new ArrayList<>();
+    changes.add(new Change("revision", currentRevision, chosen.revision()));
+    Map<String, String> before = ReplicaSets.images(now);
+    ReplicaSets.images(chosen.template())
+        .forEach(
+            (container, image) -> {
+              if (!image.equals(before.get(container))) {
+                changes.add(
+                    new Change(
+                        "image of container " + container,
+                        before.getOrDefault(container, "(none)"),
+                        image));
+              }
+            });
+    if (changes.size() == 1) {
+      changes.add(
+          new Change(
+              "spec.template", "revision " + currentRevision, "revision " + chosen.revision()));
+    }
+    Map<String, Object> undo = new HashMap<>(target(arguments));
+    undo.put("revision", currentRevision);
+    return new Intent(
+        new Plan(
+            "Roll back %s from revision %d to revision %d (%s)"
+                .formatted(
+                    describe(arguments), currentRevision, chosen.revision(), imagesText(chosen)),
+            changes,
+            Optional.of(new Inverse(name(), undo))),
+        context -> write(current, chosen, context));
+  }
+
+  private static Object target(
+      List<ReplicaSet> history, long wanted, long currentRevision, String what) {
+    List<Long> revisions = history.stream().map(ReplicaSets::revision).sorted().toList();
+    if (wanted == 0) {
+      List<ReplicaSet> older =
+          history.stream().filter(rs -> ReplicaSets.revision(rs) < currentRevision).toList();
+      if (older.isEmpty()) {
+        return new Refused(
+            what
+                + " has no earlier revision to roll back to (revisions kept: "
+                + (revisions.isEmpty() ? "none" : join(revisions))
+                + "; current: "
+                + currentRevision
+                + ")");
+      }
+      ReplicaSet previous = older.get(older.size() - 1);
+      return new Target(
+          ReplicaSets.revision(previous),
+          ReplicaSets.withoutHash(previous.getSpec().getTemplate()));
+    }
+    return history.stream()
+        .filter(rs -> ReplicaSets.revision(rs) == wanted)
+        .findFirst()
+        .<Object>map(rs -> new Target(wanted, ReplicaSets.withoutHash(rs.getSpec().getTemplate())))
+        .orElse(
+            new Refused(
+                what
+                    + " has no revision "
+                    + wanted
+                    + " (revisions kept: "
+                    + (revisions.isEmpty() ? "none" : join(revisions))
+                    + ")"));
+  }
+
+  private static String join(List<Long> revisions) {
+    return revisions.stream().map(String::valueOf).collect(Collectors.joining(", "));
+  }
+
+  private static String imagesText(Target target) {
+    return ReplicaSets.images(target.template()).entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(", "));
+  }
+
+  private static Patch write(Deployment current, Target chosen, ChangeContext context) {
+    // A JSON patch guarded by resourceVersion: if Fabric8 re-sends it after it landed, the test
+    // fails instead of applying twice, and the read-back reports what happened.
+    ArrayNode ops = JSON.createArrayNode();
+    ops.addObject()
+        .put("op", "test")
+        .put("path", "/metadata/resourceVersion")
+        .put("value", current.getMetadata().getResourceVersion());
+    ops.addObject()
+        .put("op", "replace")
+        .put("path", "/spec/template")
+        .set("value", JSON.valueToTree(chosen.template()));
+    if (current.getMetadata().getAnnotations() == null) {
+      ops.addObject().put("op", "add").put("path", "/metadata/annotations").putObject("value");
+    }
+    Map<String, String> annotations = new HashMap<>(ChangeRecorder.provenance(context));
+    annotations.forEach(
+        (key, value) ->
+            ops.addObject()
+                .put("op", "add")
+                .put("path", "/metadata/annotations/" + key.replace("~", "~0").replace("/", "~1"))
+                .put("value", value));
+    return new Patch(PatchType.JSON, ops.toString());
+  }
+
+  @Override
+  String done(Plan plan) {
+    return plan.summary().replaceFirst("^Roll back ", "Rolled back ");
+  }
+
+  @Override
+  String eventReason() {
+    return "PitcrewRolledBack";
+  }
+
+  @Override
+  Optional<Rollout> rollout(JsonNode arguments) {
+    return Optional.of(
+        new Rollout(arguments.path("namespace").asText(), arguments.path("name").asText()));
+  }
+}
