@@ -11,20 +11,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Deletes one pod that a controller will replace; a pod nothing recreates is refused. */
-final class DeletePod implements Remediation {
+final class DeletePod extends Action {
   private static final JsonNode SCHEMA = Schemas.namespaced("Pod");
 
   private final KubernetesClient client;
   private final ChangeRecorder recorder;
 
   DeletePod(KubernetesClient client, ChangeRecorder recorder) {
+    super("pod.delete", "Delete one pod so that its controller replaces it.", SCHEMA);
     this.client = client;
     this.recorder = recorder;
-  }
-
-  @Override
-  public String name() {
-    return "pod.delete";
   }
 
   @Override
@@ -32,25 +28,12 @@ final class DeletePod implements Remediation {
     return Risk.MUTATE;
   }
 
-  @Override
-  public String description() {
-    return "Delete one pod so that its controller replaces it.";
-  }
-
-  @Override
-  public JsonNode parameterSchema() {
-    return SCHEMA.deepCopy();
-  }
-
   private PodResource pod(JsonNode arguments) {
-    return client
-        .pods()
-        .inNamespace(arguments.path("namespace").asText())
-        .withName(arguments.path("name").asText());
+    return client.pods().inNamespace(namespace(arguments)).withName(objectName(arguments));
   }
 
   private static String describe(JsonNode arguments) {
-    return "pod " + arguments.path("namespace").asText() + "/" + arguments.path("name").asText();
+    return "pod " + qualified(arguments);
   }
 
   @Override

@@ -9,8 +9,14 @@ import java.util.Map;
 /** A change to one Deployment named by {@code namespace} and {@code name}. */
 abstract class DeploymentMutation extends Mutation<Deployment> {
 
-  DeploymentMutation(KubernetesClient client, ChangeRecorder recorder, boolean dryRun) {
-    super(client, recorder, dryRun);
+  DeploymentMutation(
+      KubernetesClient client,
+      ChangeRecorder recorder,
+      boolean dryRun,
+      String name,
+      String description,
+      JsonNode schema) {
+    super(client, recorder, dryRun, name, description, schema);
   }
 
   @Override
@@ -18,21 +24,17 @@ abstract class DeploymentMutation extends Mutation<Deployment> {
     return client
         .apps()
         .deployments()
-        .inNamespace(arguments.path("namespace").asText())
-        .withName(arguments.path("name").asText());
+        .inNamespace(namespace(arguments))
+        .withName(objectName(arguments));
   }
 
   @Override
   String describe(JsonNode arguments) {
-    return "deployment "
-        + arguments.path("namespace").asText()
-        + "/"
-        + arguments.path("name").asText();
+    return "deployment " + qualified(arguments);
   }
 
   static Map<String, Object> target(JsonNode arguments) {
-    return Map.of(
-        "namespace", arguments.path("namespace").asText(), "name", arguments.path("name").asText());
+    return Map.of("namespace", namespace(arguments), "name", objectName(arguments));
   }
 
   static int replicas(Deployment d) {

@@ -15,31 +15,18 @@ final class DeploymentStatus extends ReadAction {
   private static final JsonNode SCHEMA = Schemas.namespaced("Deployment");
 
   DeploymentStatus(KubernetesClient client, Clock clock) {
-    super(client, clock);
-  }
-
-  @Override
-  public String name() {
-    return "deployment.status";
-  }
-
-  @Override
-  public String description() {
-    return "Replicas (desired, ready, updated, available), conditions, images, revision,"
-        + " whether the rollout is paused and when it last progressed, for one Deployment.";
-  }
-
-  @Override
-  public JsonNode parameterSchema() {
-    return SCHEMA.deepCopy();
+    super(
+        client,
+        clock,
+        "deployment.status",
+        "Replicas (desired, ready, updated, available), conditions, images, revision,"
+            + " whether the rollout is paused and when it last progressed, for one Deployment.",
+        SCHEMA);
   }
 
   @Override
   String describe(JsonNode arguments) {
-    return "deployment "
-        + arguments.path("namespace").asText()
-        + "/"
-        + arguments.path("name").asText();
+    return "deployment " + qualified(arguments);
   }
 
   @Override
@@ -48,8 +35,8 @@ final class DeploymentStatus extends ReadAction {
         client
             .apps()
             .deployments()
-            .inNamespace(arguments.path("namespace").asText())
-            .withName(arguments.path("name").asText())
+            .inNamespace(namespace(arguments))
+            .withName(objectName(arguments))
             .get();
     if (deployment == null) {
       return new Refused(describe(arguments) + " was not found");

@@ -15,22 +15,12 @@ final class ListNodes extends ReadAction {
   private static final JsonNode SCHEMA = Schemas.object("", "");
 
   ListNodes(KubernetesClient client, Clock clock) {
-    super(client, clock);
-  }
-
-  @Override
-  public String name() {
-    return "nodes.list";
-  }
-
-  @Override
-  public String description() {
-    return "Nodes: ready or not, memory/disk/PID pressure, cordoned or not, kubelet version, age.";
-  }
-
-  @Override
-  public JsonNode parameterSchema() {
-    return SCHEMA.deepCopy();
+    super(
+        client,
+        clock,
+        "nodes.list",
+        "Nodes: ready or not, memory/disk/PID pressure, cordoned or not, kubelet version, age.",
+        SCHEMA);
   }
 
   @Override

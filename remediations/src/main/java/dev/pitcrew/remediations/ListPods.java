@@ -24,33 +24,23 @@ final class ListPods extends ReadAction {
           "\"namespace\"");
 
   ListPods(KubernetesClient client, Clock clock) {
-    super(client, clock);
-  }
-
-  @Override
-  public String name() {
-    return "pods.list";
-  }
-
-  @Override
-  public String description() {
-    return "Pods of a namespace, a Deployment or a label selector: phase, readiness, restarts,"
-        + " why the last container run ended, why a container is waiting, node and age.";
-  }
-
-  @Override
-  public JsonNode parameterSchema() {
-    return SCHEMA.deepCopy();
+    super(
+        client,
+        clock,
+        "pods.list",
+        "Pods of a namespace, a Deployment or a label selector: phase, readiness, restarts,"
+            + " why the last container run ended, why a container is waiting, node and age.",
+        SCHEMA);
   }
 
   @Override
   String describe(JsonNode arguments) {
-    return "pods in " + arguments.path("namespace").asText();
+    return "pods in " + namespace(arguments);
   }
 
   @Override
   Outcome read(JsonNode arguments) {
-    String namespace = arguments.path("namespace").asText();
+    String namespace = namespace(arguments);
     List<Pod> pods;
     String scope;
     if (arguments.hasNonNull("deployment")) {

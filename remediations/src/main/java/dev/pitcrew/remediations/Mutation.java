@@ -18,7 +18,7 @@ import java.util.function.Function;
  * always carries the provenance annotations, so after an error the object itself tells whether the
  * write landed; Fabric8 may retry a write, so patches are written to be safe to apply twice.
  */
-abstract class Mutation<T extends HasMetadata> implements Remediation {
+abstract class Mutation<T extends HasMetadata> extends Action {
   static final ObjectMapper JSON = new ObjectMapper();
 
   /** A patch body and how to apply it. */
@@ -41,7 +41,14 @@ abstract class Mutation<T extends HasMetadata> implements Remediation {
   final ChangeRecorder recorder;
   private final boolean dryRun;
 
-  Mutation(KubernetesClient client, ChangeRecorder recorder, boolean dryRun) {
+  Mutation(
+      KubernetesClient client,
+      ChangeRecorder recorder,
+      boolean dryRun,
+      String name,
+      String description,
+      JsonNode schema) {
+    super(name, description, schema);
     this.client = client;
     this.recorder = recorder;
     this.dryRun = dryRun;
@@ -72,16 +79,7 @@ abstract class Mutation<T extends HasMetadata> implements Remediation {
 
   @Override
   public final Preview preview(JsonNode arguments) {
-    T current;
-    try {
-      current = resource(arguments).get();
-    } catch (KubernetesClientException e) {
-      return KubeFailures.describe(e, "read", describe(arguments));
-    }
-    if (current == null) {
-      return new Refused(describe(arguments) + " was not found");
-    }
-    Planned planned = plan(current, arguments);
+    Planned planned = planNow(arguments);
     if (planned instanceof NotPlanned not) {
       return not.why();
     }
@@ -100,16 +98,7 @@ abstract class Mutation<T extends HasMetadata> implements Remediation {
 
   @Override
   public final Outcome execute(JsonNode arguments, ChangeContext context) {
-    T current;
-    try {
-      current = resource(arguments).get();
-    } catch (KubernetesClientException e) {
-      return KubeFailures.describe(e, "read", describe(arguments));
-    }
-    if (current == null) {
-      return new Refused(describe(arguments) + " was not found");
-    }
-    Planned planned = plan(current, arguments);
+    Planned planned = planNow(arguments);
     if (planned instanceof NotPlanned not) {
       return not.outcome();
     }
@@ -129,6 +118,20 @@ abstract class Mutation<T extends HasMetadata> implements Remediation {
     recorder.event(after, eventReason(), summary, context);
     return new Applied(
         summary, Map.of("changes", plan.changes().toString()), plan.inverse(), rollout(arguments));
+  }
+
+  /** Reads the object and plans the change against it as it is now. */
+  private Planned planNow(JsonNode arguments) {
+    T current;
+    try {
+      current = resource(arguments).get();
+    } catch (KubernetesClientException e) {
+      return new NotPlanned(KubeFailures.describe(e, "read", describe(arguments)));
+    }
+    if (current == null) {
+      return refuse(describe(arguments) + " was not found");
+    }
+    return plan(current, arguments);
   }
 
   /** After an error the write may still have landed (a lost response); the object decides. */

@@ -36,36 +36,23 @@ final class PodLogs extends ReadAction {
               + " \"How many of the last lines (default 100)\"}");
 
   PodLogs(KubernetesClient client, Clock clock) {
-    super(client, clock);
-  }
-
-  @Override
-  public String name() {
-    return "pod.logs";
-  }
-
-  @Override
-  public String description() {
-    return "The last lines of a container's log, or of its previous run after a crash.";
-  }
-
-  @Override
-  public JsonNode parameterSchema() {
-    return SCHEMA.deepCopy();
+    super(
+        client,
+        clock,
+        "pod.logs",
+        "The last lines of a container's log, or of its previous run after a crash.",
+        SCHEMA);
   }
 
   @Override
   String describe(JsonNode arguments) {
-    return "the log of pod "
-        + arguments.path("namespace").asText()
-        + "/"
-        + arguments.path("name").asText();
+    return "the log of pod " + qualified(arguments);
   }
 
   @Override
   Outcome read(JsonNode arguments) {
-    String namespace = arguments.path("namespace").asText();
-    String name = arguments.path("name").asText();
+    String namespace = namespace(arguments);
+    String name = objectName(arguments);
     Pod pod = client.pods().inNamespace(namespace).withName(name).get();
     if (pod == null) {
       return new Refused("pod " + namespace + "/" + name + " was not found");

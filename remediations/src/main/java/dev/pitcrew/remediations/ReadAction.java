@@ -6,14 +6,16 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 
 /** A read-only action: one look at the cluster, described in text, API errors as values. */
-abstract class ReadAction implements Remediation {
+abstract class ReadAction extends Action {
   /** Longest list a read returns; the rest is counted, not shown. */
   static final int MAX_ITEMS = 50;
 
   final KubernetesClient client;
   final Clock clock;
 
-  ReadAction(KubernetesClient client, Clock clock) {
+  ReadAction(
+      KubernetesClient client, Clock clock, String name, String description, JsonNode schema) {
+    super(name, description, schema);
     this.client = client;
     this.clock = clock;
   }

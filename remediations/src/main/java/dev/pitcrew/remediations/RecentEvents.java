@@ -23,32 +23,22 @@ final class RecentEvents extends ReadAction {
           "\"namespace\"");
 
   RecentEvents(KubernetesClient client, Clock clock) {
-    super(client, clock);
-  }
-
-  @Override
-  public String name() {
-    return "events.list";
-  }
-
-  @Override
-  public String description() {
-    return "Recent events of a namespace or of one object, warnings first, newest first.";
-  }
-
-  @Override
-  public JsonNode parameterSchema() {
-    return SCHEMA.deepCopy();
+    super(
+        client,
+        clock,
+        "events.list",
+        "Recent events of a namespace or of one object, warnings first, newest first.",
+        SCHEMA);
   }
 
   @Override
   String describe(JsonNode arguments) {
-    return "events in " + arguments.path("namespace").asText();
+    return "events in " + namespace(arguments);
   }
 
   @Override
   Outcome read(JsonNode arguments) {
-    String namespace = arguments.path("namespace").asText();
+    String namespace = namespace(arguments);
     String kind = arguments.path("kind").asText(null);
     String name = arguments.path("name").asText(null);
     int limit = arguments.path("limit").asInt(20);

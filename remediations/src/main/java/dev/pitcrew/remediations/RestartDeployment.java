@@ -18,23 +18,14 @@ final class RestartDeployment extends DeploymentMutation {
   private final Clock clock;
 
   RestartDeployment(KubernetesClient client, ChangeRecorder recorder, boolean dryRun, Clock clock) {
-    super(client, recorder, dryRun);
+    super(
+        client,
+        recorder,
+        dryRun,
+        "deployment.restart",
+        "Rolling restart of one Deployment's pods (kubectl rollout restart).",
+        SCHEMA);
     this.clock = clock;
-  }
-
-  @Override
-  public String name() {
-    return "deployment.restart";
-  }
-
-  @Override
-  public String description() {
-    return "Rolling restart of one Deployment's pods (kubectl rollout restart).";
-  }
-
-  @Override
-  public JsonNode parameterSchema() {
-    return SCHEMA.deepCopy();
   }
 
   @Override
@@ -84,7 +75,6 @@ final class RestartDeployment extends DeploymentMutation {
 
   @Override
   Optional<Rollout> rollout(JsonNode arguments) {
-    return Optional.of(
-        new Rollout(arguments.path("namespace").asText(), arguments.path("name").asText()));
+    return Optional.of(new Rollout(namespace(arguments), objectName(arguments)));
   }
 }

@@ -30,22 +30,13 @@ final class RollbackDeployment extends DeploymentMutation {
               + " \"Revision to roll back to; 0 or absent means the previous one\"}");
 
   RollbackDeployment(KubernetesClient client, ChangeRecorder recorder, boolean dryRun) {
-    super(client, recorder, dryRun);
-  }
-
-  @Override
-  public String name() {
-    return "deployment.rollback";
-  }
-
-  @Override
-  public String description() {
-    return "Roll a Deployment back to its previous revision, or to a named one.";
-  }
-
-  @Override
-  public JsonNode parameterSchema() {
-    return SCHEMA.deepCopy();
+    super(
+        client,
+        recorder,
+        dryRun,
+        "deployment.rollback",
+        "Roll a Deployment back to its previous revision, or to a named one.",
+        SCHEMA);
   }
 
   /** The revision chosen and its template, or why there is none. */
@@ -187,7 +178,6 @@ final class RollbackDeployment extends DeploymentMutation {
 
   @Override
   Optional<Rollout> rollout(JsonNode arguments) {
-    return Optional.of(
-        new Rollout(arguments.path("namespace").asText(), arguments.path("name").asText()));
+    return Optional.of(new Rollout(namespace(arguments), objectName(arguments)));
   }
 }

@@ -14,36 +14,23 @@ final class RolloutHistory extends ReadAction {
   private static final JsonNode SCHEMA = Schemas.namespaced("Deployment");
 
   RolloutHistory(KubernetesClient client, Clock clock) {
-    super(client, clock);
-  }
-
-  @Override
-  public String name() {
-    return "deployment.history";
-  }
-
-  @Override
-  public String description() {
-    return "A Deployment's revisions: images, change-cause, age and replicas of each.";
-  }
-
-  @Override
-  public JsonNode parameterSchema() {
-    return SCHEMA.deepCopy();
+    super(
+        client,
+        clock,
+        "deployment.history",
+        "A Deployment's revisions: images, change-cause, age and replicas of each.",
+        SCHEMA);
   }
 
   @Override
   String describe(JsonNode arguments) {
-    return "the history of deployment "
-        + arguments.path("namespace").asText()
-        + "/"
-        + arguments.path("name").asText();
+    return "the history of deployment " + qualified(arguments);
   }
 
   @Override
   Outcome read(JsonNode arguments) {
-    String namespace = arguments.path("namespace").asText();
-    String name = arguments.path("name").asText();
+    String namespace = namespace(arguments);
+    String name = objectName(arguments);
     Deployment deployment = client.apps().deployments().inNamespace(namespace).withName(name).get();
     if (deployment == null) {
       return new Refused("deployment " + namespace + "/" + name + " was not found");

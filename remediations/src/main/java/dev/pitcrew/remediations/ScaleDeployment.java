@@ -16,22 +16,13 @@ final class ScaleDeployment extends DeploymentMutation {
               + " \"description\": \"Wanted number of replicas\"}");
 
   ScaleDeployment(KubernetesClient client, ChangeRecorder recorder, boolean dryRun) {
-    super(client, recorder, dryRun);
-  }
-
-  @Override
-  public String name() {
-    return "deployment.scale";
-  }
-
-  @Override
-  public String description() {
-    return "Set the number of replicas of one Deployment.";
-  }
-
-  @Override
-  public JsonNode parameterSchema() {
-    return SCHEMA.deepCopy();
+    super(
+        client,
+        recorder,
+        dryRun,
+        "deployment.scale",
+        "Set the number of replicas of one Deployment.",
+        SCHEMA);
   }
 
   @Override
@@ -63,7 +54,6 @@ final class ScaleDeployment extends DeploymentMutation {
 
   @Override
   Optional<Rollout> rollout(JsonNode arguments) {
-    return Optional.of(
-        new Rollout(arguments.path("namespace").asText(), arguments.path("name").asText()));
+    return Optional.of(new Rollout(namespace(arguments), objectName(arguments)));
   }
 }

@@ -16,35 +16,26 @@ final class SetNodeUnschedulable extends Mutation<Node> {
 
   SetNodeUnschedulable(
       KubernetesClient client, ChangeRecorder recorder, boolean dryRun, boolean cordon) {
-    super(client, recorder, dryRun);
+    super(
+        client,
+        recorder,
+        dryRun,
+        cordon ? "node.cordon" : "node.uncordon",
+        cordon
+            ? "Mark a node unschedulable: running pods stay, no new pods land on it."
+            : "Mark a cordoned node schedulable again.",
+        SCHEMA);
     this.cordon = cordon;
   }
 
   @Override
-  public String name() {
-    return cordon ? "node.cordon" : "node.uncordon";
-  }
-
-  @Override
-  public String description() {
-    return cordon
-        ? "Mark a node unschedulable: running pods stay, no new pods land on it."
-        : "Mark a cordoned node schedulable again.";
-  }
-
-  @Override
-  public JsonNode parameterSchema() {
-    return SCHEMA.deepCopy();
-  }
-
-  @Override
   Resource<Node> resource(JsonNode arguments) {
-    return client.nodes().withName(arguments.path("name").asText());
+    return client.nodes().withName(objectName(arguments));
   }
 
   @Override
   String describe(JsonNode arguments) {
-    return "node " + arguments.path("name").asText();
+    return "node " + objectName(arguments);
   }
 
   @Override
@@ -60,7 +51,7 @@ final class SetNodeUnschedulable extends Mutation<Node> {
             Optional.of(
                 new Inverse(
                     cordon ? "node.uncordon" : "node.cordon",
-                    Map.of("name", arguments.path("name").asText())))),
+                    Map.of("name", objectName(arguments))))),
         mergePatch(patch -> patch.putObject("spec").put("unschedulable", cordon)));
   }
 

@@ -14,25 +14,16 @@ final class SetRolloutPaused extends DeploymentMutation {
 
   SetRolloutPaused(
       KubernetesClient client, ChangeRecorder recorder, boolean dryRun, boolean pause) {
-    super(client, recorder, dryRun);
+    super(
+        client,
+        recorder,
+        dryRun,
+        pause ? "deployment.pause" : "deployment.resume",
+        pause
+            ? "Pause the rollout of one Deployment: template changes stop rolling out."
+            : "Resume a paused rollout of one Deployment.",
+        SCHEMA);
     this.pause = pause;
-  }
-
-  @Override
-  public String name() {
-    return pause ? "deployment.pause" : "deployment.resume";
-  }
-
-  @Override
-  public String description() {
-    return pause
-        ? "Pause the rollout of one Deployment: template changes stop rolling out."
-        : "Resume a paused rollout of one Deployment.";
-  }
-
-  @Override
-  public JsonNode parameterSchema() {
-    return SCHEMA.deepCopy();
   }
 
   @Override
@@ -63,7 +54,6 @@ final class SetRolloutPaused extends DeploymentMutation {
   Optional<Rollout> rollout(JsonNode arguments) {
     return pause
         ? Optional.empty()
-        : Optional.of(
-            new Rollout(arguments.path("namespace").asText(), arguments.path("name").asText()));
+        : Optional.of(new Rollout(namespace(arguments), objectName(arguments)));
   }
 }
