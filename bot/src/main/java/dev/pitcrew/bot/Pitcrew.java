@@ -1,25 +1,14 @@
 package dev.pitcrew.bot;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.pitcrew.approvals.ApprovalPolicy;
-import dev.pitcrew.approvals.ApprovalStore;
-import dev.pitcrew.approvals.Approvals;
-import dev.pitcrew.bot.agent.Agent;
-import dev.pitcrew.bot.audit.Audit;
 import dev.pitcrew.bot.audit.AuditSink;
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.core.ApprovalFlow;
 import dev.pitcrew.bot.core.Ask;
-import dev.pitcrew.bot.core.Assistant;
 import dev.pitcrew.bot.core.Conversations;
-import dev.pitcrew.bot.core.ToolRunner;
 import dev.pitcrew.bot.http.HttpFrontend;
 import dev.pitcrew.bot.http.HttpReply;
 import dev.pitcrew.bot.slack.SlackBot;
-import dev.pitcrew.remediations.Remediations;
-import dev.pitcrew.remediations.RolloutWatch;
-import dev.pitcrew.runbooks.RunbookCatalog;
-import dev.pitcrew.runbooks.RunbookSource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -28,8 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -38,17 +25,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** The composition root: wires configuration, cluster, Slack and the LLM into a running bot. */
 public final class Pitcrew implements AutoCloseable {
-  /** Agent iterations per question before giving up. */
-  static final int MAX_ITERATIONS = 8;
-
   private final HttpFrontend http;
   private final ExecutorService workers;
-  private final RolloutWatch rollouts;
+  private final Core core;
 
-  private Pitcrew(HttpFrontend http, ExecutorService workers, RolloutWatch rollouts) {
+  private Pitcrew(HttpFrontend http, ExecutorService workers, Core core) {
     this.http = http;
     this.workers = workers;
-    this.rollouts = rollouts;
+    this.core = core;
   }
 
   public static Builder builder(Config config, KubernetesClient kubernetes) {
@@ -62,7 +46,7 @@ public final class Pitcrew implements AutoCloseable {
   @Override
   public void close() {
     http.close();
-    rollouts.close();
+    core.close();
     workers.shutdown();
     try {
       if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
@@ -116,38 +100,26 @@ public final class Pitcrew implements AutoCloseable {
      * @throws dev.pitcrew.runbooks.RunbookException if a runbook is broken (file, line, reason)
      */
     public Pitcrew start() throws IOException {
-      Remediations.Options options = Remediations.Options.defaults().withClock(clock);
-      if (!serverSideDryRun) {
-        options = options.withoutDryRun();
-      }
-      List<RunbookSource> sources = new ArrayList<>(RunbookSource.shipped());
-      config.runbooksDirectory().ifPresent(dir -> sources.addAll(RunbookSource.directory(dir)));
-      RunbookCatalog catalog =
-          RunbookCatalog.load(Remediations.all(kubernetes, options), sources)
-              .protecting(config.namespace().map(Set::of).orElse(Set.of()));
-      RolloutWatch rollouts = RolloutWatch.create(kubernetes, clock, rolloutPoll);
-      Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
-      Approvals approvals =
-          new Approvals(
-              ApprovalStore.inMemory(ticker, Duration.ofDays(2)),
-              new ApprovalPolicy(config.approvers(), false, config.approvalExpiry()),
-              clock);
-
       SlackBot slack =
           SlackBot.create(
               config.slackBotToken(), config.slackSigningSecret(), config.slackApiUrl(), clock);
       List<AuditSink> sinks = new ArrayList<>();
       config.auditChannel().ifPresent(channel -> sinks.add(slack.auditSink(channel)));
-      Audit audit = new Audit(clock, sinks);
-
-      ApprovalFlow flow = new ApprovalFlow(approvals, catalog, slack.surface(), audit, rollouts);
-      ToolRunner tools = new ToolRunner(catalog, flow, audit);
-      Optional<Assistant> assistant =
-          config
-              .llm()
-              .map(
-                  llm -> new Agent(Agent.client(llm), llm.model(), catalog, tools, MAX_ITERATIONS));
-      Conversations conversations = new Conversations(assistant, slack.surface(), audit);
+      Core core =
+          Core.create(
+              new Core.Settings(
+                  config.llm(),
+                  new ApprovalPolicy(config.approvers(), false, config.approvalExpiry()),
+                  clock,
+                  serverSideDryRun,
+                  rolloutPoll,
+                  config.namespace(),
+                  config.runbooksDirectory()),
+              kubernetes,
+              slack.surface(),
+              sinks);
+      Conversations conversations = core.conversations;
+      ApprovalFlow flow = core.flow;
 
       ExecutorService workers = workers();
       slack.start(
@@ -176,7 +148,7 @@ public final class Pitcrew implements AutoCloseable {
                   "/slack/events", slack,
                   "/healthz", (method, headers, query, body) -> HttpReply.text(200, "ok"),
                   "/readyz", (method, headers, query, body) -> HttpReply.text(200, "ready")));
-      return new Pitcrew(http, workers, rollouts);
+      return new Pitcrew(http, workers, core);
     }
 
     /** Bounded: a flood of requests is refused with a message, not queued forever. */

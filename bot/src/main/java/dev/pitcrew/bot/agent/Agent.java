@@ -20,6 +20,7 @@ import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.core.Ask;
 import dev.pitcrew.bot.core.Assistant;
 import dev.pitcrew.bot.core.AssistantUnavailableException;
+import dev.pitcrew.bot.core.ToolResult;
 import dev.pitcrew.bot.core.ToolRunner;
 import dev.pitcrew.runbooks.Runbook;
 import dev.pitcrew.runbooks.RunbookCatalog;
@@ -113,10 +114,15 @@ public final class Agent implements Assistant {
           .build();
     }
     var function = call.function().get();
-    String result = runner.run(ask, function.function().name(), function.function().arguments());
+    String name = function.function().name();
+    ToolResult result = runner.run(ask, name, function.function().arguments());
+    String content =
+        result.kind() == ToolResult.Kind.CLUSTER_OUTPUT
+            ? ToolRunner.untrusted(name, result.text())
+            : result.text();
     return ChatCompletionToolMessageParam.builder()
         .toolCallId(function.id())
-        .content(result)
+        .content(content)
         .build();
   }
 

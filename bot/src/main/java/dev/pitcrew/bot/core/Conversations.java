@@ -2,61 +2,163 @@ package dev.pitcrew.bot.core;
 
 import dev.pitcrew.bot.audit.Audit;
 import dev.pitcrew.bot.audit.AuditEvent.Type;
+import dev.pitcrew.remediations.Risk;
+import dev.pitcrew.runbooks.Runbook;
+import dev.pitcrew.runbooks.RunbookCatalog;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
-/** Handles one question in its thread: audit, ask the assistant, post the answer. */
+/**
+ * Handles one request in its conversation: {@code help}, {@code runbooks}, {@code run <runbook>
+ * key=value ...} without any model, or a question for the assistant. The same for Slack and the
+ * terminal; only the {@link Surface} differs.
+ */
 public final class Conversations {
   private static final Logger log = LoggerFactory.getLogger(Conversations.class);
 
   private final Optional<Assistant> assistant;
+  private final RunbookCatalog catalog;
+  private final ToolRunner tools;
   private final Surface surface;
   private final Audit audit;
 
-  public Conversations(Optional<Assistant> assistant, Surface surface, Audit audit) {
+  public Conversations(
+      Optional<Assistant> assistant,
+      RunbookCatalog catalog,
+      ToolRunner tools,
+      Surface surface,
+      Audit audit) {
     this.assistant = assistant;
+    this.catalog = catalog;
+    this.tools = tools;
     this.surface = surface;
     this.audit = audit;
   }
 
-  public void handle(Ask ask, String question) {
+  public boolean hasAssistant() {
+    return assistant.isPresent();
+  }
+
+  public void handle(Ask ask, String text) {
     try (var ignored = MDC.putCloseable("correlation_id", ask.correlationId())) {
       audit.record(
-          Type.ASKED, ask.correlationId(), ask.requester(), question, ask.channel(), ask.thread());
-      if (assistant.isEmpty()) {
-        surface.say(
-            ask,
-            "No LLM is configured (set OPENAI_API_KEY or OPENAI_BASE_URL, and PITCREW_MODEL),"
-                + " so I cannot answer questions. Correlation ID "
-                + ask.correlationId()
-                + ".");
-        return;
-      }
-      try {
-        String answer = assistant.get().answer(ask, question);
-        surface.say(ask, answer);
-        audit.record(
-            Type.ANSWERED, ask.correlationId(), "pitcrew", answer, ask.channel(), ask.thread());
-      } catch (AssistantUnavailableException e) {
-        log.warn("assistant unavailable: {}", e.getMessage());
-        surface.say(
-            ask,
-            "The LLM is unavailable: "
-                + e.getMessage()
-                + ". Correlation ID "
-                + ask.correlationId()
-                + ".");
-      } catch (RuntimeException e) {
-        log.error("request failed", e);
-        surface.say(
-            ask,
-            "Something went wrong while handling this request; the log has the details under"
-                + " correlation ID "
-                + ask.correlationId()
-                + ".");
+          Type.ASKED, ask.correlationId(), ask.requester(), text, ask.channel(), ask.thread());
+      String command = text.strip();
+      if (command.equals("help")) {
+        surface.say(ask, help());
+      } else if (command.equals("runbooks")) {
+        surface.say(ask, runbooks());
+      } else if (ExplicitCommand.runbookOf(command).isPresent()) {
+        run(ask, command);
+      } else {
+        answer(ask, command);
       }
     }
+  }
+
+  private void run(Ask ask, String command) {
+    String name = ExplicitCommand.runbookOf(command).orElseThrow();
+    Optional<Runbook> runbook = catalog.find(name);
+    if (runbook.isEmpty()) {
+      surface.say(
+          ask,
+          "There is no runbook "
+              + name
+              + ". Type runbooks to list them. ("
+              + ask.correlationId()
+              + ")");
+      return;
+    }
+    ExplicitCommand parsed;
+    try {
+      parsed = ExplicitCommand.parse(command, runbook.get().toolSpec().parameters());
+    } catch (IllegalArgumentException e) {
+      surface.say(ask, "Cannot run " + name + ": " + e.getMessage() + ". " + usage(runbook.get()));
+      return;
+    }
+    ToolResult result = tools.run(ask, parsed.runbook(), parsed.arguments().toString());
+    surface.say(
+        ask,
+        result.kind() == ToolResult.Kind.ERROR
+            ? result.text() + "\n" + usage(runbook.get())
+            : result.text());
+  }
+
+  private void answer(Ask ask, String question) {
+    if (assistant.isEmpty()) {
+      surface.say(
+          ask,
+          "No LLM is configured (set OPENAI_API_KEY or OPENAI_BASE_URL, and PITCREW_MODEL), so"
+              + " questions cannot be answered; explicit commands work: run <runbook> key=value"
+              + " ..., runbooks, help. Correlation ID "
+              + ask.correlationId()
+              + ".");
+      return;
+    }
+    try {
+      String answer = assistant.get().answer(ask, question);
+      surface.say(ask, answer);
+      audit.record(
+          Type.ANSWERED, ask.correlationId(), "pitcrew", answer, ask.channel(), ask.thread());
+    } catch (AssistantUnavailableException e) {
+      log.warn("assistant unavailable: {}", e.getMessage());
+      surface.say(
+          ask,
+          "The LLM is unavailable: "
+              + e.getMessage()
+              + ". Explicit commands still work (run <runbook> key=value ...; help). Correlation"
+              + " ID "
+              + ask.correlationId()
+              + ".");
+    } catch (RuntimeException e) {
+      log.error("request failed", e);
+      surface.say(
+          ask,
+          "Something went wrong while handling this request; the log has the details under"
+              + " correlation ID "
+              + ask.correlationId()
+              + ".");
+    }
+  }
+
+  private String help() {
+    return "Ask a question in plain words"
+        + (assistant.isPresent() ? "" : " (needs an LLM; none is configured)")
+        + ", or use a command:\n"
+        + "  run <runbook> key=value ...   run a runbook; changes need an approval\n"
+        + "  runbooks                      list the runbooks and their parameters\n"
+        + "  help                          this text\n"
+        + "Example: run deployment_status namespace=shop name=checkout";
+  }
+
+  private String runbooks() {
+    return catalog.runbooks().stream()
+        .map(
+            r ->
+                (r.risk() == Risk.MUTATE ? "[needs approval] " : "[read-only] ")
+                    + usage(r)
+                    + "\n    "
+                    + r.description().lines().findFirst().orElse(""))
+        .collect(Collectors.joining("\n"));
+  }
+
+  private static String usage(Runbook runbook) {
+    var schema = runbook.toolSpec().parameters();
+    var required = new java.util.HashSet<String>();
+    schema.path("required").forEach(r -> required.add(r.asText()));
+    StringBuilder usage = new StringBuilder("run ").append(runbook.name());
+    schema
+        .path("properties")
+        .fields()
+        .forEachRemaining(
+            p -> {
+              String type = p.getValue().path("type").asText("value");
+              String pair = p.getKey() + "=<" + (type.isEmpty() ? "value" : type) + ">";
+              usage.append(' ').append(required.contains(p.getKey()) ? pair : "[" + pair + "]");
+            });
+    return usage.toString();
   }
 }

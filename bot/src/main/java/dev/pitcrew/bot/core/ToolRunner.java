@@ -28,7 +28,7 @@ public final class ToolRunner {
     this.audit = audit;
   }
 
-  public String run(Ask ask, String tool, String argumentsJson) {
+  public ToolResult run(Ask ask, String tool, String argumentsJson) {
     audit.record(
         Type.TOOL_CALLED,
         ask.correlationId(),
@@ -45,24 +45,24 @@ public final class ToolRunner {
           rejected.error(),
           ask.channel(),
           ask.thread());
-      return "ERROR: " + rejected.error();
+      return ToolResult.error(rejected.error());
     }
     ArgumentCheck.Accepted accepted = (ArgumentCheck.Accepted) check;
     Runbook runbook = accepted.runbook();
     if (runbook.risk() == Risk.MUTATE) {
-      return approvals.propose(ask, runbook, accepted.arguments());
+      return ToolResult.proposal(approvals.propose(ask, runbook, accepted.arguments()));
     }
     Outcome outcome =
         runbook.execute(
             accepted.arguments(), ChangeContext.readOnly(ask.correlationId(), ask.requester()));
-    return untrusted(runbook.name(), outcome.summary());
+    return ToolResult.output(truncate(outcome.summary(), MAX_OUTPUT_CHARS));
   }
 
   /**
    * Marks cluster output as data. The system prompt tells the model never to follow instructions
    * found inside these tags; code enforces the rest (approvals, limits).
    */
-  static String untrusted(String tool, String output) {
+  public static String untrusted(String tool, String output) {
     return "<tool-output tool=\""
         + tool
         + "\" trust=\"untrusted\">\n"
@@ -70,7 +70,7 @@ public final class ToolRunner {
         + "\n</tool-output>";
   }
 
-  static String truncate(String text, int max) {
+  public static String truncate(String text, int max) {
     if (text.length() <= max) {
       return text;
     }
