@@ -87,26 +87,7 @@ public record Config(
               + "'");
     }
 
-    Optional<String> apiKey = optional(env, "OPENAI_API_KEY");
-    Optional<URI> baseUrl = url(env, "OPENAI_BASE_URL");
-    Optional<String> model = optional(env, "PITCREW_MODEL");
-    Optional<Llm> llm = Optional.empty();
-    if (apiKey.isPresent() || baseUrl.isPresent()) {
-      if (model.isEmpty()) {
-        throw new ConfigException(
-            "PITCREW_MODEL is required when OPENAI_API_KEY or OPENAI_BASE_URL is set");
-      }
-      if (apiKey.isEmpty() && baseUrl.isEmpty()) {
-        throw new ConfigException("OPENAI_API_KEY is required for the default OpenAI endpoint");
-      }
-      llm =
-          Optional.of(
-              new Llm(
-                  apiKey.orElse("unused"), baseUrl.orElse(DEFAULT_OPENAI_BASE_URL), model.get()));
-    } else if (model.isPresent()) {
-      throw new ConfigException(
-          "PITCREW_MODEL is set but no LLM endpoint is: set OPENAI_API_KEY and/or OPENAI_BASE_URL");
-    }
+    Optional<Llm> llm = llm(env);
 
     Optional<Path> kubeconfig = optional(env, "KUBECONFIG").map(Path::of);
     if (kubeconfig.isPresent()) {
@@ -154,6 +135,29 @@ public record Config(
     } catch (java.io.IOException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * The LLM endpoint from {@code OPENAI_API_KEY}, {@code OPENAI_BASE_URL} and {@code
+   * PITCREW_MODEL}, or empty when none is set. The terminal shell reads only these.
+   */
+  public static Optional<Llm> llm(Map<String, String> env) throws ConfigException {
+    Optional<String> apiKey = optional(env, "OPENAI_API_KEY");
+    Optional<URI> baseUrl = url(env, "OPENAI_BASE_URL");
+    Optional<String> model = optional(env, "PITCREW_MODEL");
+    if (apiKey.isPresent() || baseUrl.isPresent()) {
+      if (model.isEmpty()) {
+        throw new ConfigException(
+            "PITCREW_MODEL is required when OPENAI_API_KEY or OPENAI_BASE_URL is set");
+      }
+      return Optional.of(
+          new Llm(apiKey.orElse("unused"), baseUrl.orElse(DEFAULT_OPENAI_BASE_URL), model.get()));
+    }
+    if (model.isPresent()) {
+      throw new ConfigException(
+          "PITCREW_MODEL is set but no LLM endpoint is: set OPENAI_API_KEY and/or OPENAI_BASE_URL");
+    }
+    return Optional.empty();
   }
 
   private static int port(Map<String, String> env) throws ConfigException {

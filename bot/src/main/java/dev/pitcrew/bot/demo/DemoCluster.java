@@ -1,0 +1,170 @@
+package dev.pitcrew.bot.demo;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.HashMap;
+
+/**
+ * A Kubernetes API in this process, on loopback: Fabric8's mock server in CRUD mode plus a tiny
+ * controller, seeded with namespace {@code shop} where {@code checkout} crash-loops after a bad
+ * rollout (revision 3, image v3; revisions 1 and 2 kept), {@code cart} and {@code payments} are
+ * healthy, and three nodes are ready. Needs no network and no cluster.
+ */
+public final class DemoCluster implements AutoCloseable {
+  public static final String NAMESPACE = "shop";
+
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+  private final DemoController controller;
+
+  private DemoCluster(
+      KubernetesMockServer server, KubernetesClient client, DemoController controller) {
+    this.server = server;
+    this.client = client;
+    this.controller = controller;
+  }
+
+  /** Starts the API server, seeds it and starts the controller loop. */
+  public static DemoCluster start(Clock clock) {
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), new DemoDispatcher(), false);
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    KubernetesClient client = server.createClient();
+    DemoController controller = new DemoController(client, clock);
+    DemoCluster cluster = new DemoCluster(server, client, controller);
+    cluster.seed();
+    controller.start();
+    return cluster;
+  }
+
+  /** A client of the demo API server. */
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** Runs the controller once, now; the loop does the same every 250 ms. */
+  public void reconcile() {
+    controller.reconcileAll();
+  }
+
+  private void seed() {
+    client
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+        .create();
+    for (int i = 1; i <= 3; i++) {
+      client
+          .resource(
+              new NodeBuilder()
+                  .withNewMetadata()
+                  .withName("node-" + i)
+                  .addToLabels("kubernetes.io/hostname", "node-" + i)
+                  .endMetadata()
+                  .withNewSpec()
+                  .endSpec()
+                  .withNewStatus()
+                  .addNewCondition()
+                  .withType("Ready")
+                  .withStatus("True")
+                  .withReason("KubeletReady")
+                  .endCondition()
+                  .addNewCondition()
+                  .withType("MemoryPressure")
+                  .withStatus("False")
+                  .endCondition()
+                  .withNewNodeInfo()
+                  .withKubeletVersion("v1.31.2")
+                  .endNodeInfo()
+                  .endStatus()
+                  .build())
+          .create();
+    }
+    deploy("cart", 2, "registry.example/cart:v7", "release 7");
+    deploy("payments", 2, "registry.example/payments:v12", "release 12");
+    // checkout's history: v1, v2 healthy; v3 crashes on a bad config value.
+    deploy("checkout", 3, "registry.example/checkout:v1", "release 1");
+    rollOut("checkout", "registry.example/checkout:v2", "release 2: faster cart totals");
+    rollOut("checkout", "registry.example/checkout:v3", "release 3: payments timeout setting");
+    controller.reconcileAll(); // start the pods created by the last pass
+  }
+
+  private void deploy(String name, int replicas, String image, String cause) {
+    Deployment d =
+        new DeploymentBuilder()
+            .withNewMetadata()
+            .withNamespace(NAMESPACE)
+            .withName(name)
+            .addToLabels("app", name)
+            .addToAnnotations("kubernetes.io/change-cause", cause)
+            .endMetadata()
+            .withNewSpec()
+            .withReplicas(replicas)
+            .withNewSelector()
+            .addToMatchLabels("app", name)
+            .endSelector()
+            .withNewTemplate()
+            .withNewMetadata()
+            .addToLabels("app", name)
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName(name)
+            .withImage(image)
+            .addNewPort()
+            .withContainerPort(8080)
+            .endPort()
+            .endContainer()
+            .endSpec()
+            .endTemplate()
+            .endSpec()
+            .withNewStatus()
+            .addNewCondition()
+            .withType("Available")
+            .withStatus("True")
+            .withReason("MinimumReplicasAvailable")
+            .endCondition()
+            .endStatus()
+            .build();
+    client.resource(d).create();
+    controller.reconcileAll();
+    controller.reconcileAll();
+  }
+
+  private void rollOut(String name, String image, String cause) {
+    Deployment d = client.apps().deployments().inNamespace(NAMESPACE).withName(name).get();
+    client
+        .resource(
+            new DeploymentBuilder(d)
+                .editMetadata()
+                .addToAnnotations("kubernetes.io/change-cause", cause)
+                .endMetadata()
+                .editSpec()
+                .editTemplate()
+                .editSpec()
+                .editFirstContainer()
+                .withImage(image)
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .update();
+    controller.reconcileAll();
+  }
+
+  @Override
+  public void close() {
+    controller.close();
+    client.close();
+    server.destroy();
+  }
+}

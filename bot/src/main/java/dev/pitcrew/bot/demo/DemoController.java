@@ -1,0 +1,466 @@
+package dev.pitcrew.bot.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Just enough of the Deployment and ReplicaSet controllers and the kubelet for the demo to react
+ * like a cluster: a template change makes a new ReplicaSet revision (a rollback re-uses the old one
+ * under the next revision number), ReplicaSets get the replicas they should have, pods are created
+ * and deleted to match and start a tick later, crashing images crash, Deployment status is computed
+ * from the pods, and events are recorded. No surge, no probes, no scheduling logic.
+ */
+final class DemoController implements AutoCloseable {
+  static final String REVISION = "deployment.kubernetes.io/revision";
+  static final String HASH = "pod-template-hash";
+
+  /** Images that crash on start: the demo's bad rollout. */
+  private static final Set<String> CRASHING = Set.of("registry.example/checkout:v3");
+
+  private static final Logger log = LoggerFactory.getLogger(DemoController.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final KubernetesClient client;
+  private final Clock clock;
+  private final ScheduledExecutorService loop;
+  private final AtomicLong names = new AtomicLong();
+
+  DemoController(KubernetesClient client, Clock clock) {
+    this.client = client;
+    this.clock = clock;
+    this.loop =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "pitcrew-demo-controller");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  static boolean crashes(String image) {
+    return CRASHING.contains(image);
+  }
+
+  void start() {
+    loop.scheduleWithFixedDelay(this::reconcileQuietly, 0, 250, TimeUnit.MILLISECONDS);
+  }
+
+  private void reconcileQuietly() {
+    try {
+      reconcileAll();
+    } catch (RuntimeException e) {
+      log.debug("demo controller tick failed; next tick retries", e);
+    }
+  }
+
+  /** One pass over every Deployment. Idempotent: run it as often as you like. */
+  synchronized void reconcileAll() {
+    for (Deployment d : client.apps().deployments().inAnyNamespace().list().getItems()) {
+      try {
+        reconcile(d);
+      } catch (KubernetesClientException e) {
+        // Someone (Pitcrew) wrote the object meanwhile: the next tick sees the new version.
+        log.debug("reconcile of {} conflicted: {}", d.getMetadata().getName(), e.getCode());
+      }
+    }
+  }
+
+  private void reconcile(Deployment d) {
+    String ns = d.getMetadata().getNamespace();
+    List<ReplicaSet> owned = owned(d);
+    PodTemplateSpec template = withoutHash(d.getSpec().getTemplate());
+    ReplicaSet current =
+        owned.stream()
+            .filter(rs -> withoutHash(rs.getSpec().getTemplate()).equals(template))
+            .findFirst()
+            .orElse(null);
+    long newest = owned.stream().mapToLong(DemoController::revision).max().orElse(0);
+    boolean paused = Boolean.TRUE.equals(d.getSpec().getPaused());
+    if (current == null && paused) {
+      long running = revision(d);
+      current = owned.stream().filter(rs -> revision(rs) == running).findFirst().orElse(null);
+      if (current == null) {
+        return;
+      }
+    } else if (current == null) {
+      current = createReplicaSet(d, template, newest + 1);
+      owned = owned(d);
+    } else if (!paused && revision(current) < newest) {
+      // A rollback: the old ReplicaSet becomes the newest revision, as the real controller does.
+      current =
+          client
+              .resource(
+                  new ReplicaSetBuilder(current)
+                      .editMetadata()
+                      .addToAnnotations(REVISION, String.valueOf(newest + 1))
+                      .endMetadata()
+                      .build())
+              .update();
+      owned = owned(d);
+    }
+    int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+    int total = 0;
+    int updated = 0;
+    int ready = 0;
+    for (ReplicaSet rs : owned) {
+      boolean isCurrent = rs.getMetadata().getUid().equals(current.getMetadata().getUid());
+      int want = isCurrent ? desired : 0;
+      int had = rs.getSpec().getReplicas() == null ? 0 : rs.getSpec().getReplicas();
+      if (had != want) {
+        rs =
+            client
+                .resource(new ReplicaSetBuilder(rs).editSpec().withReplicas(want).endSpec().build())
+                .update();
+        event(
+            d,
+            "Normal",
+            "ScalingReplicaSet",
+            "Scaled "
+                + (want > had ? "up" : "down")
+                + " replica set "
+                + rs.getMetadata().getName()
+                + " to "
+                + want);
+      }
+      List<Pod> pods = syncPods(rs, want);
+      total += pods.size();
+      long readyHere = pods.stream().filter(DemoController::ready).count();
+      ready += readyHere;
+      if (isCurrent) {
+        updated = pods.size();
+      }
+      rs.setStatus(
+          new io.fabric8.kubernetes.api.model.apps.ReplicaSetStatusBuilder()
+              .withReplicas(pods.size())
+              .withReadyReplicas((int) readyHere)
+              .withAvailableReplicas((int) readyHere)
+              .build());
+      client.resource(rs).updateStatus();
+    }
+    String revision = String.valueOf(revision(current));
+    Deployment latest =
+        client.apps().deployments().inNamespace(ns).withName(d.getMetadata().getName()).get();
+    if (latest == null) {
+      return;
+    }
+    if (!revision.equals(annotation(latest, REVISION))) {
+      latest =
+          client
+              .resource(
+                  new DeploymentBuilder(latest)
+                      .editMetadata()
+                      .addToAnnotations(REVISION, revision)
+                      .endMetadata()
+                      .build())
+              .update();
+    }
+    var status =
+        new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder(
+                latest.getStatus() == null
+                    ? new io.fabric8.kubernetes.api.model.apps.DeploymentStatus()
+                    : latest.getStatus())
+            .withReplicas(total)
+            .withUpdatedReplicas(updated)
+            .withReadyReplicas(ready)
+            .withAvailableReplicas(ready)
+            .withUnavailableReplicas(Math.max(0, desired - ready))
+            .withObservedGeneration(latest.getMetadata().getGeneration())
+            .build();
+    if (!Objects.equals(status, latest.getStatus())) {
+      latest.setStatus(status);
+      client.resource(latest).updateStatus();
+    }
+  }
+
+  private ReplicaSet createReplicaSet(Deployment d, PodTemplateSpec template, long revision) {
+    String hash =
+        String.format(
+            java.util.Locale.ROOT, "%08x", JSON.valueToTree(template).toString().hashCode());
+    PodTemplateSpec hashed = new PodTemplateSpecBuilder(template).build();
+    hashed.getMetadata().getLabels().put(HASH, hash);
+    Map<String, String> selector = new HashMap<>(d.getSpec().getSelector().getMatchLabels());
+    selector.put(HASH, hash);
+    ReplicaSet rs =
+        client
+            .resource(
+                new ReplicaSetBuilder()
+                    .withNewMetadata()
+                    .withNamespace(d.getMetadata().getNamespace())
+                    .withName(d.getMetadata().getName() + "-" + hash)
+                    .withLabels(hashed.getMetadata().getLabels())
+                    .addToAnnotations(REVISION, String.valueOf(revision))
+                    .withOwnerReferences(
+                        new OwnerReferenceBuilder()
+                            .withApiVersion("apps/v1")
+                            .withKind("Deployment")
+                            .withName(d.getMetadata().getName())
+                            .withUid(d.getMetadata().getUid())
+                            .withController(true)
+                            .build())
+                    .endMetadata()
+                    .withNewSpec()
+                    .withReplicas(0)
+                    .withNewSelector()
+                    .withMatchLabels(selector)
+                    .endSelector()
+                    .withTemplate(hashed)
+                    .endSpec()
+                    .build())
+            .create();
+    String cause = annotation(d, "kubernetes.io/change-cause");
+    if (cause != null) {
+      rs.getMetadata().getAnnotations().put("kubernetes.io/change-cause", cause);
+      rs = client.resource(rs).update();
+    }
+    return rs;
+  }
+
+  /** Creates or deletes pods until {@code rs} has {@code want}; starts the ones created earlier. */
+  private List<Pod> syncPods(ReplicaSet rs, int want) {
+    String ns = rs.getMetadata().getNamespace();
+    List<Pod> pods =
+        client.pods().inNamespace(ns).list().getItems().stream()
+            .filter(p -> ownedBy(p, rs))
+            .sorted(Comparator.comparing((Pod p) -> p.getMetadata().getName()))
+            .toList();
+    List<Pod> kept = new java.util.ArrayList<>(pods);
+    while (kept.size() > want) {
+      Pod extra = kept.remove(kept.size() - 1);
+      client.pods().inNamespace(ns).withName(extra.getMetadata().getName()).delete();
+    }
+    for (int i = 0; i < kept.size(); i++) {
+      kept.set(i, start(kept.get(i)));
+    }
+    while (kept.size() < want) {
+      kept.add(createPod(rs));
+    }
+    return kept;
+  }
+
+  private Pod createPod(ReplicaSet rs) {
+    String name =
+        rs.getMetadata().getName()
+            + "-"
+            + Long.toString(36 * 36 * 36 + names.incrementAndGet(), 36);
+    PodTemplateSpec template = rs.getSpec().getTemplate();
+    return client
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withNamespace(rs.getMetadata().getNamespace())
+                .withName(name)
+                .withLabels(template.getMetadata().getLabels())
+                .withOwnerReferences(
+                    new OwnerReferenceBuilder()
+                        .withApiVersion("apps/v1")
+                        .withKind("ReplicaSet")
+                        .withName(rs.getMetadata().getName())
+                        .withUid(rs.getMetadata().getUid())
+                        .withController(true)
+                        .build())
+                .endMetadata()
+                .withSpec(template.getSpec())
+                .editSpec()
+                .withNodeName(node(name))
+                .endSpec()
+                .withNewStatus()
+                .withPhase("Pending")
+                .addNewContainerStatus()
+                .withName(template.getSpec().getContainers().get(0).getName())
+                .withImage(template.getSpec().getContainers().get(0).getImage())
+                .withReady(false)
+                .withRestartCount(0)
+                .withNewState()
+                .withNewWaiting()
+                .withReason("ContainerCreating")
+                .endWaiting()
+                .endState()
+                .endContainerStatus()
+                .endStatus()
+                .build())
+        .create();
+  }
+
+  /** A pod created on an earlier tick starts now: ready, or crashing for a bad image. */
+  private Pod start(Pod pod) {
+    if (!"Pending".equals(pod.getStatus().getPhase())) {
+      return pod;
+    }
+    String image = pod.getSpec().getContainers().get(0).getImage();
+    boolean crash = crashes(image);
+    var status = pod.getStatus().getContainerStatuses().get(0);
+    status.setReady(!crash);
+    status.setStarted(!crash);
+    status.setRestartCount(crash ? 4 : 0);
+    status.setState(
+        crash
+            ? new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+                .withNewWaiting()
+                .withReason("CrashLoopBackOff")
+                .withMessage("back-off 1m20s restarting failed container")
+                .endWaiting()
+                .build()
+            : new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+                .withNewRunning()
+                .withStartedAt(now())
+                .endRunning()
+                .build());
+    if (crash) {
+      status.setLastState(
+          new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+              .withNewTerminated()
+              .withReason("Error")
+              .withExitCode(1)
+              .withFinishedAt(now())
+              .endTerminated()
+              .build());
+      event(
+          pod,
+          "Warning",
+          "BackOff",
+          "Back-off restarting failed container "
+              + status.getName()
+              + " in pod "
+              + pod.getMetadata().getName());
+    }
+    pod.getStatus().setPhase("Running");
+    return client.resource(pod).updateStatus();
+  }
+
+  private String node(String podName) {
+    List<String> schedulable =
+        client.nodes().list().getItems().stream()
+            .filter(
+                n -> n.getSpec() == null || !Boolean.TRUE.equals(n.getSpec().getUnschedulable()))
+            .map(Node::getMetadata)
+            .map(m -> m.getName())
+            .sorted()
+            .toList();
+    return schedulable.isEmpty()
+        ? null
+        : schedulable.get(Math.floorMod(podName.hashCode(), schedulable.size()));
+  }
+
+  void event(HasMetadata object, String type, String reason, String message) {
+    String now = now();
+    client
+        .resource(
+            new EventBuilder()
+                .withNewMetadata()
+                .withNamespace(object.getMetadata().getNamespace())
+                .withName(
+                    object.getMetadata().getName() + "." + Long.toHexString(System.nanoTime()))
+                .endMetadata()
+                .withInvolvedObject(
+                    new ObjectReferenceBuilder()
+                        .withKind(object.getKind())
+                        .withApiVersion(object.getApiVersion())
+                        .withName(object.getMetadata().getName())
+                        .withNamespace(object.getMetadata().getNamespace())
+                        .withUid(object.getMetadata().getUid())
+                        .build())
+                .withType(type)
+                .withReason(reason)
+                .withMessage(message)
+                .withCount(1)
+                .withFirstTimestamp(now)
+                .withLastTimestamp(now)
+                .withNewSource()
+                .withComponent(reason.equals("BackOff") ? "kubelet" : "deployment-controller")
+                .endSource()
+                .build())
+        .create();
+  }
+
+  private String now() {
+    return clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  private List<ReplicaSet> owned(Deployment d) {
+    String uid = d.getMetadata().getUid();
+    return client
+        .apps()
+        .replicaSets()
+        .inNamespace(d.getMetadata().getNamespace())
+        .list()
+        .getItems()
+        .stream()
+        .filter(
+            rs ->
+                rs.getMetadata().getOwnerReferences() != null
+                    && rs.getMetadata().getOwnerReferences().stream()
+                        .anyMatch(o -> uid.equals(o.getUid())))
+        .sorted(Comparator.comparingLong(DemoController::revision))
+        .toList();
+  }
+
+  private static boolean ownedBy(Pod pod, ReplicaSet rs) {
+    return pod.getMetadata().getOwnerReferences() != null
+        && pod.getMetadata().getOwnerReferences().stream()
+            .anyMatch(o -> rs.getMetadata().getUid().equals(o.getUid()));
+  }
+
+  private static boolean ready(Pod pod) {
+    return pod.getStatus() != null
+        && pod.getStatus().getContainerStatuses() != null
+        && pod.getStatus().getContainerStatuses().stream()
+            .allMatch(s -> Boolean.TRUE.equals(s.getReady()));
+  }
+
+  static long revision(HasMetadata object) {
+    String value = annotation(object, REVISION);
+    try {
+      return value == null ? 0 : Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static String annotation(HasMetadata object, String key) {
+    Map<String, String> annotations = object.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(key);
+  }
+
+  static PodTemplateSpec withoutHash(PodTemplateSpec template) {
+    PodTemplateSpec copy = new PodTemplateSpecBuilder(template).build();
+    if (copy.getMetadata() != null && copy.getMetadata().getLabels() != null) {
+      Map<String, String> labels = new HashMap<>(copy.getMetadata().getLabels());
+      labels.remove(HASH);
+      copy.getMetadata().setLabels(labels);
+    }
+    return copy;
+  }
+
+  @Override
+  public void close() {
+    loop.shutdownNow();
+  }
+}
