@@ -6,12 +6,16 @@ import dev.pitcrew.runbooks.RunbookException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar bot/target/pitcrew.jar}: serves Slack over HTTP on {@code PORT}. */
+/**
+ * {@code java -jar bot/target/pitcrew.jar}: serves Slack over HTTP on {@code PORT}; with {@code
+ * shell [--demo]}, a terminal shell instead.
+ */
 public final class Main {
   /** Exit code for a missing or malformed setting. */
   static final int CONFIG_ERROR = 2;
@@ -23,6 +27,15 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("shell")) {
+      System.exit(
+          ShellMain.run(
+              List.of(args).subList(1, args.length),
+              System.getenv(),
+              System.in,
+              System.out,
+              System.err));
+    }
     Optional<Integer> failure = start(args, System.getenv(), System.err);
     failure.ifPresent(System::exit);
   }

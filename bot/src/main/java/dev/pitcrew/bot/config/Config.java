@@ -107,11 +107,7 @@ public record Config(
       throw new ConfigException(
           "PITCREW_NAMESPACE must be a Kubernetes namespace name, was '" + namespace.get() + "'");
     }
-    Optional<Path> runbooks = optional(env, "PITCREW_RUNBOOKS_DIR").map(Path::of);
-    if (runbooks.isPresent() && !Files.isDirectory(runbooks.get())) {
-      throw new ConfigException(
-          "PITCREW_RUNBOOKS_DIR names " + runbooks.get() + ", which is not a directory");
-    }
+    Optional<Path> runbooks = runbooksDirectory(env);
     return new Config(
         botToken,
         signingSecret,
@@ -158,6 +154,16 @@ public record Config(
           "PITCREW_MODEL is set but no LLM endpoint is: set OPENAI_API_KEY and/or OPENAI_BASE_URL");
     }
     return Optional.empty();
+  }
+
+  /** {@code PITCREW_RUNBOOKS_DIR}, checked to be a directory. */
+  public static Optional<Path> runbooksDirectory(Map<String, String> env) throws ConfigException {
+    Optional<Path> runbooks = optional(env, "PITCREW_RUNBOOKS_DIR").map(Path::of);
+    if (runbooks.isPresent() && !Files.isDirectory(runbooks.get())) {
+      throw new ConfigException(
+          "PITCREW_RUNBOOKS_DIR names " + runbooks.get() + ", which is not a directory");
+    }
+    return runbooks;
   }
 
   private static int port(Map<String, String> env) throws ConfigException {

@@ -28,6 +28,7 @@ import dev.pitcrew.runbooks.Limits;
 import dev.pitcrew.runbooks.Runbook;
 import dev.pitcrew.runbooks.RunbookCatalog;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -66,7 +67,7 @@ public final class ApprovalFlow {
    *
    * @return what to tell the model (or the operator) about it
    */
-  public String propose(Ask ask, Runbook runbook, ObjectNode arguments) {
+  public ToolResult propose(Ask ask, Runbook runbook, ObjectNode arguments) {
     // Java 17 has no pattern matching for switch; Preview is sealed, so this chain is complete.
     Preview preview = runbook.preview(arguments);
     if (preview instanceof Plan plan) {
@@ -80,12 +81,13 @@ public final class ApprovalFlow {
           runbook.name() + " not proposed: " + r.reason(),
           ask.channel(),
           ask.thread());
-      return "Not proposed: " + r.reason();
+      return ToolResult.notProposed("Not proposed: " + r.reason());
     }
-    return "Could not prepare " + runbook.name() + ": " + ((Failed) preview).reason();
+    return ToolResult.notProposed(
+        "Could not prepare " + runbook.name() + ": " + ((Failed) preview).reason());
   }
 
-  private String requestApproval(Ask ask, Runbook runbook, ObjectNode arguments, Plan plan) {
+  private ToolResult requestApproval(Ask ask, Runbook runbook, ObjectNode arguments, Plan plan) {
     ApprovalRequest request =
         approvals.open(
             new Proposal(
@@ -111,14 +113,15 @@ public final class ApprovalFlow {
         plan.summary() + " (approval " + request.id() + ")",
         ask.channel(),
         ask.thread());
-    return "Approval requested ("
-        + request.id()
-        + "): "
-        + plan.summary()
-        + ". Nothing has changed yet: the change runs only if an authorized approver approves it"
-        + " before "
-        + request.expiresAt()
-        + ". Tell the user it is waiting for approval; do not say it is done.";
+    return ToolResult.approvalRequested(
+        "Approval requested ("
+            + request.id()
+            + "): "
+            + plan.summary()
+            + ". Nothing has changed yet: the change runs only if an authorized approver approves it"
+            + " before "
+            + request.expiresAt().truncatedTo(ChronoUnit.SECONDS)
+            + ". Tell the user it is waiting for approval; do not say it is done.");
   }
 
   /** Someone clicked Approve. Runs the change if, and only if, this click approved it. */
@@ -238,7 +241,7 @@ public final class ApprovalFlow {
 
   private static String json(Inverse inverse) {
     var node = JSON.createObjectNode().put("action", inverse.action());
-    node.set("arguments", JSON.valueToTree(inverse.arguments()));
+    node.set("arguments", JSON.valueToTree(new java.util.TreeMap<>(inverse.arguments())));
     return node.toString();
   }
 

@@ -80,11 +80,11 @@ public final class Conversations {
       return;
     }
     ToolResult result = tools.run(ask, parsed.runbook(), parsed.arguments().toString());
-    surface.say(
-        ask,
-        result.kind() == ToolResult.Kind.ERROR
-            ? result.text() + "\n" + usage(runbook.get())
-            : result.text());
+    switch (result.kind()) {
+      case ERROR -> surface.say(ask, result.text() + "\n" + usage(runbook.get()));
+      case APPROVAL_REQUESTED -> {} // the card says it all
+      default -> surface.say(ask, result.text());
+    }
   }
 
   private void answer(Ask ask, String question) {

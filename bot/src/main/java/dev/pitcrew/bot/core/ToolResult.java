@@ -14,8 +14,10 @@ public record ToolResult(String text, Kind kind) {
     CLUSTER_OUTPUT,
     /** The call was wrong (unknown tool, bad arguments); the caller can correct it. */
     ERROR,
-    /** About a mutating call: approval requested, or not proposed and why. */
-    PROPOSAL
+    /** A mutating call became an approval request; its card is already shown. */
+    APPROVAL_REQUESTED,
+    /** A mutating call was not proposed (off limits, nothing to change): the text says why. */
+    NOT_PROPOSED
   }
 
   static ToolResult output(String text) {
@@ -26,7 +28,11 @@ public record ToolResult(String text, Kind kind) {
     return new ToolResult("ERROR: " + text, Kind.ERROR);
   }
 
-  static ToolResult proposal(String text) {
-    return new ToolResult(text, Kind.PROPOSAL);
+  static ToolResult approvalRequested(String text) {
+    return new ToolResult(text, Kind.APPROVAL_REQUESTED);
+  }
+
+  static ToolResult notProposed(String text) {
+    return new ToolResult(text, Kind.NOT_PROPOSED);
   }
 }

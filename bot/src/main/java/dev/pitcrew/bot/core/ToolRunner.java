@@ -50,7 +50,7 @@ public final class ToolRunner {
     ArgumentCheck.Accepted accepted = (ArgumentCheck.Accepted) check;
     Runbook runbook = accepted.runbook();
     if (runbook.risk() == Risk.MUTATE) {
-      return ToolResult.proposal(approvals.propose(ask, runbook, accepted.arguments()));
+      return approvals.propose(ask, runbook, accepted.arguments());
     }
     Outcome outcome =
         runbook.execute(

@@ -21,6 +21,10 @@ import java.util.HashMap;
 public final class DemoCluster implements AutoCloseable {
   public static final String NAMESPACE = "shop";
 
+  /** Held so the setting sticks: java.util.logging keeps loggers only weakly. */
+  private static final java.util.logging.Logger MOCK_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private final DemoController controller;
@@ -34,6 +38,7 @@ public final class DemoCluster implements AutoCloseable {
 
   /** Starts the API server, seeds it and starts the controller loop. */
   public static DemoCluster start(Clock clock) {
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING); // it logs every request at INFO
     KubernetesMockServer server =
         new KubernetesMockServer(
             new Context(), new MockWebServer(), new HashMap<>(), new DemoDispatcher(), false);
