@@ -1,84 +1,137 @@
 package dev.pitcrew.approvals;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One request for approval, as stored. Immutable; every change is a new value with a higher {@code
  * version}, written by compare-and-set.
  *
+ * @param proposal what was proposed, exactly as the card showed it
  * @param argumentsHash SHA-256 of runbook and arguments, checked again before execution
+ * @param requiredApprovals distinct approvers needed, fixed by the policy when opened
+ * @param approvals who has approved so far, in order
+ * @param decidedBy who made the final decision (the last approver, or who denied), else null
  * @param card where the approval card was posted (a Slack message timestamp), null until then
- * @param decidedBy who approved or denied, null while pending
- * @param result the outcome's summary once executed
+ * @param result the outcome's summary once executed, or why it ended otherwise
  * @param inverse what would undo the executed change (see {@link Execution#inverse()}), or null
  */
 public record ApprovalRequest(
     String id,
-    String runbook,
-    String argumentsJson,
+    Proposal proposal,
     String argumentsHash,
-    String previewSummary,
-    List<String> changes,
-    String requester,
-    String correlationId,
-    String channel,
-    String thread,
-    String card,
     Instant createdAt,
     Instant expiresAt,
+    int requiredApprovals,
     ApprovalState state,
+    List<String> approvals,
     String decidedBy,
+    String card,
     String result,
     String inverse,
     long version) {
 
   public ApprovalRequest {
-    changes = List.copyOf(changes);
+    approvals = List.copyOf(approvals);
+  }
+
+  public String runbook() {
+    return proposal.runbook();
+  }
+
+  public String namespace() {
+    return proposal.namespace();
+  }
+
+  public String argumentsJson() {
+    return proposal.argumentsJson();
+  }
+
+  public String previewSummary() {
+    return proposal.previewSummary();
+  }
+
+  public List<String> changes() {
+    return proposal.changes();
+  }
+
+  public String requester() {
+    return proposal.requester();
+  }
+
+  public String correlationId() {
+    return proposal.correlationId();
+  }
+
+  public String channel() {
+    return proposal.channel();
+  }
+
+  public String thread() {
+    return proposal.thread();
+  }
+
+  /** Approvals still needed before the change may run. */
+  public int remainingApprovals() {
+    return Math.max(0, requiredApprovals - approvals.size());
   }
 
   ApprovalRequest withState(ApprovalState next, String by) {
-    return copy(next, by, result, inverse, card, version);
+    return copy(next, approvals, by, result, inverse, card, version);
+  }
+
+  ApprovalRequest withApproval(String user, ApprovalState next) {
+    List<String> more = new ArrayList<>(approvals);
+    more.add(user);
+    return copy(
+        next,
+        more,
+        next == ApprovalState.APPROVED ? user : decidedBy,
+        result,
+        inverse,
+        card,
+        version);
   }
 
   ApprovalRequest withResult(ApprovalState next, Execution execution) {
-    return copy(next, decidedBy, execution.summary(), execution.inverse(), card, version);
+    return copy(
+        next, approvals, decidedBy, execution.summary(), execution.inverse(), card, version);
+  }
+
+  ApprovalRequest withOutcome(ApprovalState next, String why) {
+    return copy(next, approvals, decidedBy, why, inverse, card, version);
   }
 
   ApprovalRequest withCard(String cardRef) {
-    return copy(state, decidedBy, result, inverse, cardRef, version);
+    return copy(state, approvals, decidedBy, result, inverse, cardRef, version);
   }
 
   ApprovalRequest withVersion(long next) {
-    return copy(state, decidedBy, result, inverse, card, next);
+    return copy(state, approvals, decidedBy, result, inverse, card, next);
   }
 
-  /** The fields that change over a request's life; the rest are fixed when it is opened. */
   private ApprovalRequest copy(
       ApprovalState nextState,
+      List<String> nextApprovals,
       String nextDecidedBy,
       String nextResult,
       String nextInverse,
       String nextCard,
-      long v) {
+      long nextVersion) {
     return new ApprovalRequest(
         id,
-        runbook,
-        argumentsJson,
+        proposal,
         argumentsHash,
-        previewSummary,
-        changes,
-        requester,
-        correlationId,
-        channel,
-        thread,
-        nextCard,
         createdAt,
         expiresAt,
+        requiredApprovals,
         nextState,
+        nextApprovals,
         nextDecidedBy,
+        nextCard,
         nextResult,
         nextInverse,
-        v);
+        nextVersion);
   }
 }

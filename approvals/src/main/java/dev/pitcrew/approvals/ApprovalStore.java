@@ -2,6 +2,7 @@ package dev.pitcrew.approvals;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -20,6 +21,9 @@ public interface ApprovalStore {
 
   Optional<ApprovalRequest> find(String id);
 
+  /** Every stored request in {@code state}. */
+  List<ApprovalRequest> inState(ApprovalState state);
+
   /**
    * Replaces the stored request with {@code next} if it is still at {@code expected.version()}.
    *
@@ -33,5 +37,14 @@ public interface ApprovalStore {
    */
   static ApprovalStore inMemory(Ticker ticker, Duration retention) {
     return new InMemoryApprovalStore(ticker, retention);
+  }
+
+  /**
+   * A durable store: one ConfigMap per request in {@code namespace}, every transition a
+   * compare-and-set on its resourceVersion, so restarts lose nothing and replicas share it.
+   */
+  static ApprovalStore kubernetes(
+      io.fabric8.kubernetes.client.KubernetesClient client, String namespace) {
+    return new KubernetesApprovalStore(client, namespace);
   }
 }

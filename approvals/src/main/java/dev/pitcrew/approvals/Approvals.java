@@ -6,7 +6,9 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -36,22 +38,18 @@ public final class Approvals {
     byte[] id = new byte[16];
     RANDOM.nextBytes(id);
     Instant now = clock.instant();
+    ApprovalRule rule = policy.ruleFor(proposal.runbook(), proposal.namespace());
     ApprovalRequest request =
         new ApprovalRequest(
             "apr-" + HexFormat.of().formatHex(id),
-            proposal.runbook(),
-            proposal.argumentsJson(),
+            proposal,
             hash(proposal.runbook(), proposal.argumentsJson()),
-            proposal.previewSummary(),
-            proposal.changes(),
-            proposal.requester(),
-            proposal.correlationId(),
-            proposal.channel(),
-            proposal.thread(),
-            null,
             now,
-            now.plus(policy.expiry()),
+            now.plus(rule.expiry()),
+            rule.minApprovals(),
             ApprovalState.PENDING,
+            List.of(),
+            null,
             null,
             null,
             null,
@@ -110,11 +108,21 @@ public final class Approvals {
       if (refusal.isPresent()) {
         return new Decision.Refused(current, refusal.get());
       }
-      ApprovalState next = approve ? ApprovalState.APPROVED : ApprovalState.DENIED;
+      if (!approve) {
+        Optional<ApprovalRequest> denied =
+            store.compareAndSet(current, current.withState(ApprovalState.DENIED, user));
+        if (denied.isPresent()) {
+          return new Decision.Denied(denied.get());
+        }
+        continue;
+      }
+      boolean enough = current.approvals().size() + 1 >= current.requiredApprovals();
       Optional<ApprovalRequest> written =
-          store.compareAndSet(current, current.withState(next, user));
+          store.compareAndSet(
+              current,
+              current.withApproval(user, enough ? ApprovalState.APPROVED : ApprovalState.PENDING));
       if (written.isPresent()) {
-        return approve ? new Decision.Approved(written.get()) : new Decision.Denied(written.get());
+        return enough ? new Decision.Approved(written.get()) : new Decision.Recorded(written.get());
       }
       // Lost a race: read again and report what the winner did.
     }
@@ -162,6 +170,51 @@ public final class Approvals {
       }
       current = store.find(executing.id()).orElseThrow();
     }
+  }
+
+  /**
+   * Refuses to run an approved request because its preview no longer holds.
+   *
+   * @return the request as STALE, or empty if it was no longer APPROVED at that version
+   */
+  public Optional<ApprovalRequest> markStale(ApprovalRequest approved, String why) {
+    if (approved.state() != ApprovalState.APPROVED) {
+      return Optional.empty();
+    }
+    return store.compareAndSet(approved, approved.withOutcome(ApprovalState.STALE, why));
+  }
+
+  /**
+   * After a restart: requests that were executing when the process stopped become UNKNOWN. They are
+   * never re-run; people look at the object and decide.
+   */
+  public List<ApprovalRequest> recoverInterrupted() {
+    List<ApprovalRequest> recovered = new ArrayList<>();
+    for (ApprovalRequest executing : store.inState(ApprovalState.EXECUTING)) {
+      store
+          .compareAndSet(
+              executing,
+              executing.withOutcome(
+                  ApprovalState.UNKNOWN,
+                  "Pitcrew stopped while this change was running; it was not run again. Check"
+                      + " the object's state before deciding anything else."))
+          .ifPresent(recovered::add);
+    }
+    return recovered;
+  }
+
+  /** Expires every pending request past its time; returns those this call expired. */
+  public List<ApprovalRequest> expireDue() {
+    Instant now = clock.instant();
+    List<ApprovalRequest> expired = new ArrayList<>();
+    for (ApprovalRequest pending : store.inState(ApprovalState.PENDING)) {
+      if (!now.isBefore(pending.expiresAt())) {
+        store
+            .compareAndSet(pending, pending.withState(ApprovalState.EXPIRED, null))
+            .ifPresent(expired::add);
+      }
+    }
+    return expired;
   }
 
   static String hash(String runbook, String argumentsJson) {

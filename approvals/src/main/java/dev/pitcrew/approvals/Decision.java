@@ -13,6 +13,9 @@ public sealed interface Decision {
     if (this instanceof Denied d) {
       return Optional.of(d.request());
     }
+    if (this instanceof Recorded r) {
+      return Optional.of(r.request());
+    }
     if (this instanceof Refused r) {
       return Optional.of(r.request());
     }
@@ -27,6 +30,9 @@ public sealed interface Decision {
 
   /** This click approved the request; the caller, and no one else, runs it. */
   record Approved(ApprovalRequest request) implements Decision {}
+
+  /** This approval counted, but more distinct approvers are needed before anything runs. */
+  record Recorded(ApprovalRequest request) implements Decision {}
 
   record Denied(ApprovalRequest request) implements Decision {}
 

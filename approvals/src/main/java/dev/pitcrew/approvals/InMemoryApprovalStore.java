@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,6 +29,11 @@ final class InMemoryApprovalStore implements ApprovalStore {
   @Override
   public Optional<ApprovalRequest> find(String id) {
     return Optional.ofNullable(requests.get(id));
+  }
+
+  @Override
+  public List<ApprovalRequest> inState(ApprovalState state) {
+    return requests.values().stream().filter(r -> r.state() == state).toList();
   }
 
   @Override

@@ -7,19 +7,23 @@ import java.util.Objects;
  * A mutating call that needs an approval: the exact arguments, the preview people will read, and
  * where the conversation happens.
  *
+ * @param namespace the namespace the change touches, for per-namespace policy; null if none
  * @param changes one line per changed field, e.g. {@code spec.replicas: 3 -> 5}
  * @param channel where the card is posted (a Slack channel ID, or a terminal session)
  * @param thread the conversation the card belongs to (a Slack thread timestamp), may be null
+ * @param undoOf the approval whose change this one undoes, or null
  */
 public record Proposal(
     String runbook,
+    String namespace,
     String argumentsJson,
     String previewSummary,
     List<String> changes,
     String requester,
     String correlationId,
     String channel,
-    String thread) {
+    String thread,
+    String undoOf) {
   public Proposal {
     Objects.requireNonNull(runbook, "runbook");
     Objects.requireNonNull(argumentsJson, "argumentsJson");

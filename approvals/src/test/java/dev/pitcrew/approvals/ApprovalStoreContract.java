@@ -21,23 +21,66 @@ abstract class ApprovalStoreContract {
     Instant now = Instant.parse("2026-11-21T10:00:00Z");
     return new ApprovalRequest(
         id,
-        "scale_deployment",
-        "{\"replicas\":5}",
+        new Proposal(
+            "scale_deployment",
+            "shop",
+            "{\"replicas\":5}",
+            "Scale",
+            List.of("spec.replicas: 3 -> 5"),
+            "UREQ",
+            "pc-1",
+            "C1",
+            "1.1",
+            null),
         Approvals.hash("scale_deployment", "{\"replicas\":5}"),
-        "Scale",
-        List.of("spec.replicas: 3 -> 5"),
-        "UREQ",
-        "pc-1",
-        "C1",
-        "1.1",
-        null,
         now,
         now.plusSeconds(900),
+        1,
         ApprovalState.PENDING,
+        List.of(),
+        null,
         null,
         null,
         null,
         0);
+  }
+
+  @Test
+  void requestsRoundTripWithEveryField() {
+    ApprovalStore store = store();
+    ApprovalRequest request = request("apr-9");
+    store.create(request);
+    ApprovalRequest v1 = store.find("apr-9").orElseThrow();
+    ApprovalRequest done =
+        store
+            .compareAndSet(
+                v1,
+                v1.withApproval("U1", ApprovalState.APPROVED)
+                    .withCard("1.2")
+                    .withResult(ApprovalState.SUCCEEDED, new Execution(true, "ok", "{\"r\":3}")))
+            .orElseThrow();
+
+    assertThat(store.find("apr-9")).contains(done);
+    assertThat(done.proposal()).isEqualTo(request.proposal());
+    assertThat(done.approvals()).containsExactly("U1");
+    assertThat(done.inverse()).isEqualTo("{\"r\":3}");
+  }
+
+  @Test
+  void requestsAreListedByState() {
+    ApprovalStore store = store();
+    store.create(request("apr-a"));
+    store.create(request("apr-b"));
+    ApprovalRequest b = store.find("apr-b").orElseThrow();
+    store.compareAndSet(b, b.withState(ApprovalState.EXECUTING, "U1"));
+
+    assertThat(store.inState(ApprovalState.PENDING))
+        .extracting(ApprovalRequest::id)
+        .containsExactly("apr-a");
+    assertThat(store.inState(ApprovalState.EXECUTING))
+        .extracting(ApprovalRequest::id)
+        .containsExactly("apr-b");
+    assertThat(store.inState(ApprovalState.DENIED)).isEmpty();
   }
 
   @Test

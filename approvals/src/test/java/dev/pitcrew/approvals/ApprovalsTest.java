@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -27,13 +28,15 @@ class ApprovalsTest {
     return approvals.open(
         new Proposal(
             "scale_deployment",
+            "shop",
             "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":5}",
             "Scale deployment shop/checkout from 3 to 5 replicas",
             List.of("spec.replicas: 3 -> 5"),
             REQUESTER,
             "pc-0123456789ab",
             "C1",
-            "1.1"));
+            "1.1",
+            null));
   }
 
   @Test
@@ -61,9 +64,16 @@ class ApprovalsTest {
   void selfApprovalWorksOnlyWhenThePolicyAllowsIt() {
     Approvals lenient =
         new Approvals(
-            store, new ApprovalPolicy(Set.of(REQUESTER), true, Duration.ofMinutes(5)), clock);
+            store,
+            new ApprovalPolicy(
+                new ApprovalRule(Set.of(REQUESTER), Set.of(), 1, true, Duration.ofMinutes(5)),
+                Map.of(),
+                Map.of(),
+                GroupDirectory.none()),
+            clock);
     ApprovalRequest request =
-        lenient.open(new Proposal("r", "{}", "s", List.of(), REQUESTER, "pc-1", "C1", "1.1"));
+        lenient.open(
+            new Proposal("r", null, "{}", "s", List.of(), REQUESTER, "pc-1", "C1", "1.1", null));
     assertThat(lenient.approve(request.id(), REQUESTER)).isInstanceOf(Decision.Approved.class);
   }
 
@@ -191,24 +201,30 @@ class ApprovalsTest {
     ApprovalRequest request = open();
     Decision.Approved approved = (Decision.Approved) approvals.approve(request.id(), "UAPP1");
     ApprovalRequest current = store.find(request.id()).orElseThrow();
+    Proposal p = current.proposal();
     ApprovalRequest tampered =
         new ApprovalRequest(
             current.id(),
-            current.runbook(),
-            "{\"replicas\":500}",
+            new Proposal(
+                p.runbook(),
+                p.namespace(),
+                "{\"replicas\":500}",
+                p.previewSummary(),
+                p.changes(),
+                p.requester(),
+                p.correlationId(),
+                p.channel(),
+                p.thread(),
+                p.undoOf()),
             current.argumentsHash(),
-            current.previewSummary(),
-            current.changes(),
-            current.requester(),
-            current.correlationId(),
-            current.channel(),
-            current.thread(),
-            current.card(),
             current.createdAt(),
             current.expiresAt(),
+            current.requiredApprovals(),
             current.state(),
+            current.approvals(),
             current.decidedBy(),
-            null,
+            current.card(),
+            current.result(),
             current.inverse(),
             current.version());
     store.compareAndSet(current, tampered);
@@ -271,5 +287,95 @@ class ApprovalsTest {
 
     assertThat(done.orElseThrow().state()).isEqualTo(ApprovalState.SUCCEEDED);
     assertThat(done.orElseThrow().card()).isEqualTo("1700000000.000200");
+  }
+
+  @Test
+  void restartTurnsExecutingIntoUnknownAndNeverReRuns() {
+    ApprovalRequest request = open();
+    Decision.Approved approved = (Decision.Approved) approvals.approve(request.id(), "UAPP1");
+    // Simulate a crash mid-execution: EXECUTING stored, the process gone.
+    store.compareAndSet(
+        approved.request(), approved.request().withState(ApprovalState.EXECUTING, "UAPP1"));
+    Approvals afterRestart =
+        new Approvals(store, ApprovalPolicy.of(Set.of("UAPP1", "UAPP2")), clock);
+
+    List<ApprovalRequest> recovered = afterRestart.recoverInterrupted();
+
+    assertThat(recovered)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.state()).isEqualTo(ApprovalState.UNKNOWN);
+              assertThat(r.result()).contains("was not run again");
+            });
+    AtomicInteger runs = new AtomicInteger();
+    assertThat(
+            afterRestart.execute(
+                recovered.get(0),
+                r -> {
+                  runs.incrementAndGet();
+                  return new Execution(true, "ran");
+                }))
+        .isEmpty();
+    assertThat(runs).hasValue(0);
+    assertThat(afterRestart.recoverInterrupted()).isEmpty();
+  }
+
+  @Test
+  void sweeperExpiresOnlyWhatIsDue() {
+    ApprovalRequest early = open();
+    clock.advance(Duration.ofMinutes(10));
+    ApprovalRequest late = open();
+    clock.advance(Duration.ofMinutes(6));
+
+    assertThat(approvals.expireDue()).extracting(ApprovalRequest::id).containsExactly(early.id());
+    assertThat(store.find(late.id()).orElseThrow().state()).isEqualTo(ApprovalState.PENDING);
+    assertThat(approvals.expireDue()).isEmpty();
+  }
+
+  @Test
+  void approveRacingDenyTheFirstDecisionIsFinal() throws Exception {
+    for (int round = 0; round < 20; round++) {
+      ApprovalRequest request = open();
+      CountDownLatch go = new CountDownLatch(1);
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      Future<Decision> approve =
+          pool.submit(
+              () -> {
+                go.await();
+                return approvals.approve(request.id(), "UAPP1");
+              });
+      Future<Decision> deny =
+          pool.submit(
+              () -> {
+                go.await();
+                return approvals.deny(request.id(), "UAPP2");
+              });
+      go.countDown();
+      Decision a = approve.get();
+      Decision d = deny.get();
+      pool.shutdown();
+      boolean approvedWon = a instanceof Decision.Approved;
+      boolean deniedWon = d instanceof Decision.Denied;
+      assertThat(approvedWon ^ deniedWon).as("exactly one decision wins").isTrue();
+      assertThat(approvedWon ? d : a).isInstanceOf(Decision.AlreadyDecided.class);
+      assertThat(store.find(request.id()).orElseThrow().state())
+          .isEqualTo(approvedWon ? ApprovalState.APPROVED : ApprovalState.DENIED);
+    }
+  }
+
+  @Test
+  void staleApprovalIsRefusedAndCannotRun() {
+    ApprovalRequest request = open();
+    Decision.Approved approved = (Decision.Approved) approvals.approve(request.id(), "UAPP1");
+
+    ApprovalRequest stale =
+        approvals
+            .markStale(approved.request(), "replicas are now 4, the card showed 3")
+            .orElseThrow();
+
+    assertThat(stale.state()).isEqualTo(ApprovalState.STALE);
+    assertThat(stale.result()).contains("replicas are now 4");
+    assertThat(approvals.execute(approved.request(), r -> new Execution(true, "ran"))).isEmpty();
   }
 }

@@ -25,7 +25,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything but the chat platform: runbooks, approvals, audit, the agent and the conversation
@@ -39,9 +42,11 @@ final class Core implements AutoCloseable {
   record Settings(
       Optional<Config.Llm> llm,
       ApprovalPolicy policy,
+      ApprovalStore store,
       Clock clock,
       boolean serverSideDryRun,
       Duration rolloutPoll,
+      Duration sweepEvery,
       Optional<String> protectedNamespace,
       Optional<Path> runbooksDirectory) {}
 
@@ -51,6 +56,7 @@ final class Core implements AutoCloseable {
   final ApprovalFlow flow;
   final Conversations conversations;
   private final RolloutWatch rollouts;
+  private final ScheduledExecutorService sweeper;
 
   private Core(
       RunbookCatalog catalog,
@@ -58,13 +64,15 @@ final class Core implements AutoCloseable {
       Audit audit,
       ApprovalFlow flow,
       Conversations conversations,
-      RolloutWatch rollouts) {
+      RolloutWatch rollouts,
+      ScheduledExecutorService sweeper) {
     this.catalog = catalog;
     this.approvals = approvals;
     this.audit = audit;
     this.flow = flow;
     this.conversations = conversations;
     this.rollouts = rollouts;
+    this.sweeper = sweeper;
   }
 
   /**
@@ -82,9 +90,7 @@ final class Core implements AutoCloseable {
     RunbookCatalog catalog =
         RunbookCatalog.load(Remediations.all(kubernetes, options), sources)
             .protecting(settings.protectedNamespace().map(Set::of).orElse(Set.of()));
-    Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
-    Approvals approvals =
-        new Approvals(ApprovalStore.inMemory(ticker, Duration.ofDays(2)), settings.policy(), clock);
+    Approvals approvals = new Approvals(settings.store(), settings.policy(), clock);
     Audit audit = new Audit(clock, sinks);
     RolloutWatch rollouts = RolloutWatch.create(kubernetes, clock, settings.rolloutPoll());
     ApprovalFlow flow = new ApprovalFlow(approvals, catalog, surface, audit, rollouts);
@@ -94,11 +100,38 @@ final class Core implements AutoCloseable {
             .llm()
             .map(llm -> new Agent(Agent.client(llm), llm.model(), catalog, tools, MAX_ITERATIONS));
     Conversations conversations = new Conversations(assistant, catalog, tools, surface, audit);
-    return new Core(catalog, approvals, audit, flow, conversations, rollouts);
+    flow.recoverInterrupted();
+    ScheduledExecutorService sweeper =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "pitcrew-approval-sweeper");
+              t.setDaemon(true);
+              return t;
+            });
+    long every = settings.sweepEvery().toMillis();
+    sweeper.scheduleWithFixedDelay(
+        () -> {
+          try {
+            flow.sweepExpired();
+          } catch (RuntimeException e) {
+            LoggerFactory.getLogger(Core.class).warn("expiring approvals failed: {}", e.toString());
+          }
+        },
+        every,
+        every,
+        TimeUnit.MILLISECONDS);
+    return new Core(catalog, approvals, audit, flow, conversations, rollouts, sweeper);
+  }
+
+  /** An in-process approval store that keeps requests two days. */
+  static ApprovalStore memoryStore(Clock clock) {
+    Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
+    return ApprovalStore.inMemory(ticker, Duration.ofDays(2));
   }
 
   @Override
   public void close() {
+    sweeper.shutdownNow();
     rollouts.close();
   }
 }

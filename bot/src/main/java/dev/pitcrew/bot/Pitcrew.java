@@ -1,6 +1,9 @@
 package dev.pitcrew.bot;
 
-import dev.pitcrew.approvals.ApprovalPolicy;
+import dev.pitcrew.approvals.AccessPolicy;
+import dev.pitcrew.approvals.ApprovalStore;
+import dev.pitcrew.approvals.GroupDirectory;
+import dev.pitcrew.bot.audit.AuditEvent;
 import dev.pitcrew.bot.audit.AuditSink;
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.core.ApprovalFlow;
@@ -17,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -66,6 +70,7 @@ public final class Pitcrew implements AutoCloseable {
     private String bindAddress = "0.0.0.0";
     private boolean serverSideDryRun = true;
     private Duration rolloutPoll = Duration.ofSeconds(2);
+    private Duration sweepEvery = Duration.ofSeconds(30);
 
     private Builder(Config config, KubernetesClient kubernetes) {
       this.config = config;
@@ -88,6 +93,11 @@ public final class Pitcrew implements AutoCloseable {
       return this;
     }
 
+    Builder sweepEvery(Duration every) {
+      this.sweepEvery = every;
+      return this;
+    }
+
     /** Where the HTTP server listens; all interfaces unless set. */
     public Builder bindAddress(String address) {
       this.bindAddress = address;
@@ -105,19 +115,27 @@ public final class Pitcrew implements AutoCloseable {
               config.slackBotToken(), config.slackSigningSecret(), config.slackApiUrl(), clock);
       List<AuditSink> sinks = new ArrayList<>();
       config.auditChannel().ifPresent(channel -> sinks.add(slack.auditSink(channel)));
+      GroupDirectory groups = slack.groups(clock);
+      ApprovalStore store =
+          config.approvalStore() == Config.ApprovalStoreKind.KUBERNETES
+              ? ApprovalStore.kubernetes(kubernetes, config.namespace().orElseThrow())
+              : Core.memoryStore(clock);
       Core core =
           Core.create(
               new Core.Settings(
                   config.llm(),
-                  new ApprovalPolicy(config.approvers(), false, config.approvalExpiry()),
+                  config.policies().approvals().withGroups(groups),
+                  store,
                   clock,
                   serverSideDryRun,
                   rolloutPoll,
+                  sweepEvery,
                   config.namespace(),
                   config.runbooksDirectory()),
               kubernetes,
               slack.surface(),
               sinks);
+      AccessPolicy access = config.policies().access();
       Conversations conversations = core.conversations;
       ApprovalFlow flow = core.flow;
 
@@ -137,6 +155,19 @@ public final class Pitcrew implements AutoCloseable {
             @Override
             public void deny(String approvalId, String user, String channel) {
               flow.deny(approvalId, user, channel);
+            }
+
+            @Override
+            public void undo(String approvalId, String user, String channel) {
+              flow.undo(approvalId, user, channel);
+            }
+
+            @Override
+            public Optional<String> mayNotAsk(String channel, String user) {
+              Optional<String> refusal = access.refusal(channel, user, groups);
+              refusal.ifPresent(
+                  r -> core.audit.record(AuditEvent.Type.ASK_REFUSED, "-", user, r, channel, null));
+              return refusal;
             }
           },
           workers);

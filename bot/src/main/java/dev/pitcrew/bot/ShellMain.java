@@ -150,9 +150,11 @@ final class ShellMain {
             new Core.Settings(
                 llm,
                 ApprovalPolicy.of(decider.map(Set::of).orElse(Set.of())),
+                Core.memoryStore(clock),
                 clock,
                 true,
                 Duration.ofSeconds(1),
+                Duration.ofSeconds(10),
                 Optional.empty(),
                 runbooks),
             kubernetes,

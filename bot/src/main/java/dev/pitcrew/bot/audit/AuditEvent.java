@@ -19,13 +19,17 @@ public record AuditEvent(
 
   public enum Type {
     ASKED,
+    ASK_REFUSED,
     TOOL_CALLED,
     TOOL_REJECTED,
     APPROVAL_REQUESTED,
     APPROVAL_REFUSED,
+    APPROVAL_RECORDED,
     APPROVED,
     DENIED,
     EXPIRED,
+    STALE,
+    UNKNOWN,
     EXECUTED,
     FAILED,
     VERIFIED,

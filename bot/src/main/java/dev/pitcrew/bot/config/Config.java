@@ -1,5 +1,7 @@
 package dev.pitcrew.bot.config;
 
+import dev.pitcrew.approvals.PolicyException;
+import dev.pitcrew.approvals.PolicyFile;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -29,7 +31,17 @@ public record Config(
     Set<String> approvers,
     Duration approvalExpiry,
     Optional<String> namespace,
-    Optional<Path> runbooksDirectory) {
+    Optional<Path> runbooksDirectory,
+    PolicyFile.Policies policies,
+    ApprovalStoreKind approvalStore) {
+
+  /** Where approval requests are kept. */
+  public enum ApprovalStoreKind {
+    /** In the process: lost on restart, not shared between replicas. */
+    MEMORY,
+    /** ConfigMaps in the bot's namespace: durable and shared. */
+    KUBERNETES
+  }
 
   public static final URI DEFAULT_SLACK_API_URL = URI.create("https://slack.com/api/");
   public static final URI DEFAULT_OPENAI_BASE_URL = URI.create("https://api.openai.com/v1");
@@ -108,6 +120,12 @@ public record Config(
           "PITCREW_NAMESPACE must be a Kubernetes namespace name, was '" + namespace.get() + "'");
     }
     Optional<Path> runbooks = runbooksDirectory(env);
+    PolicyFile.Policies policies =
+        policies(
+            env,
+            optional(env, "PITCREW_APPROVERS").map(v -> approvers),
+            optional(env, "PITCREW_APPROVAL_EXPIRY").map(v -> expiry));
+    ApprovalStoreKind store = approvalStore(env, namespace);
     return new Config(
         botToken,
         signingSecret,
@@ -120,7 +138,55 @@ public record Config(
         approvers,
         expiry,
         namespace,
-        runbooks);
+        runbooks,
+        policies,
+        store);
+  }
+
+  private static PolicyFile.Policies policies(
+      Map<String, String> env, Optional<Set<String>> approvers, Optional<Duration> expiry)
+      throws ConfigException {
+    Optional<Path> file = optional(env, "PITCREW_CONFIG").map(Path::of);
+    String yaml = "";
+    if (file.isPresent()) {
+      try {
+        yaml = Files.readString(file.get());
+      } catch (java.io.IOException e) {
+        throw new ConfigException(
+            "PITCREW_CONFIG names "
+                + file.get()
+                + ", which cannot be read ("
+                + e.getMessage()
+                + ")");
+      }
+    }
+    try {
+      return PolicyFile.parse(
+          file.map(f -> "PITCREW_CONFIG " + f).orElse("PITCREW_CONFIG"), yaml, approvers, expiry);
+    } catch (PolicyException e) {
+      throw new ConfigException(e.getMessage());
+    }
+  }
+
+  private static ApprovalStoreKind approvalStore(
+      Map<String, String> env, Optional<String> namespace) throws ConfigException {
+    Optional<String> raw = optional(env, "PITCREW_APPROVAL_STORE");
+    if (raw.isEmpty()) {
+      return namespace.isPresent() ? ApprovalStoreKind.KUBERNETES : ApprovalStoreKind.MEMORY;
+    }
+    switch (raw.get()) {
+      case "memory":
+        return ApprovalStoreKind.MEMORY;
+      case "kubernetes":
+        if (namespace.isEmpty()) {
+          throw new ConfigException(
+              "PITCREW_APPROVAL_STORE=kubernetes needs the bot's namespace: set PITCREW_NAMESPACE");
+        }
+        return ApprovalStoreKind.KUBERNETES;
+      default:
+        throw new ConfigException(
+            "PITCREW_APPROVAL_STORE must be memory or kubernetes, was '" + raw.get() + "'");
+    }
   }
 
   private static Optional<String> inClusterNamespace() {
@@ -267,6 +333,8 @@ public record Config(
         + namespace.orElse("(unknown)")
         + ", runbooksDirectory="
         + runbooksDirectory.map(Path::toString).orElse("(shipped only)")
+        + ", approvalStore="
+        + approvalStore
         + "]";
   }
 }

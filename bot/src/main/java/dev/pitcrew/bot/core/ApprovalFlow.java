@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pitcrew.approvals.ApprovalRequest;
+import dev.pitcrew.approvals.ApprovalRule;
 import dev.pitcrew.approvals.ApprovalState;
 import dev.pitcrew.approvals.Approvals;
 import dev.pitcrew.approvals.Decision;
@@ -24,21 +25,23 @@ import dev.pitcrew.remediations.Preview;
 import dev.pitcrew.remediations.Refused;
 import dev.pitcrew.remediations.Rollout;
 import dev.pitcrew.remediations.RolloutWatch;
+import dev.pitcrew.runbooks.ArgumentCheck;
 import dev.pitcrew.runbooks.Limits;
 import dev.pitcrew.runbooks.Runbook;
 import dev.pitcrew.runbooks.RunbookCatalog;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.MDC;
 
 /**
  * From a proposed change to its execution: opens the approval, shows the card, takes the clicks,
- * and runs the change once. Platform-neutral: Slack and the terminal differ only in the {@link
- * Surface}.
+ * checks the plan still holds, and runs the change once. Platform-neutral: Slack and the terminal
+ * differ only in the {@link Surface}.
  */
 public final class ApprovalFlow {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,51 +71,61 @@ public final class ApprovalFlow {
    * @return what to tell the model (or the operator) about it
    */
   public ToolResult propose(Ask ask, Runbook runbook, ObjectNode arguments) {
+    return propose(ask, runbook, arguments, null);
+  }
+
+  private ToolResult propose(Ask ask, Runbook runbook, ObjectNode arguments, String undoOf) {
     // Java 17 has no pattern matching for switch; Preview is sealed, so this chain is complete.
     Preview preview = runbook.preview(arguments);
     if (preview instanceof Plan plan) {
-      return requestApproval(ask, runbook, arguments, plan);
+      return requestApproval(ask, runbook, arguments, plan, undoOf);
     }
-    if (preview instanceof Refused r) {
-      audit.record(
-          Type.TOOL_REJECTED,
-          ask.correlationId(),
-          ask.requester(),
-          runbook.name() + " not proposed: " + r.reason(),
-          ask.channel(),
-          ask.thread());
-      return ToolResult.notProposed("Not proposed: " + r.reason());
-    }
-    return ToolResult.notProposed(
-        "Could not prepare " + runbook.name() + ": " + ((Failed) preview).reason());
+    String reason =
+        preview instanceof Refused r
+            ? "Not proposed: " + r.reason()
+            : "Could not prepare " + runbook.name() + ": " + ((Failed) preview).reason();
+    audit.record(
+        Type.TOOL_REJECTED,
+        ask.correlationId(),
+        ask.requester(),
+        runbook.name() + ": " + reason,
+        ask.channel(),
+        ask.thread());
+    return ToolResult.notProposed(reason);
   }
 
-  private ToolResult requestApproval(Ask ask, Runbook runbook, ObjectNode arguments, Plan plan) {
+  private ToolResult requestApproval(
+      Ask ask, Runbook runbook, ObjectNode arguments, Plan plan, String undoOf) {
+    JsonNode namespace = arguments.get("namespace");
     ApprovalRequest request =
         approvals.open(
             new Proposal(
                 runbook.name(),
+                namespace == null ? null : namespace.asText(),
                 arguments.toString(),
-                plan.summary(),
-                plan.changes().stream().map(Change::toString).toList(),
+                (undoOf == null ? "" : "Undo: ") + plan.summary(),
+                lines(plan),
                 ask.requester(),
                 ask.correlationId(),
                 ask.channel(),
-                ask.thread()));
-    Set<String> approvers = approvals.policy().approversFor(request);
-    String card = surface.showApprovalCard(request, approvers);
+                ask.thread(),
+                undoOf));
+    ApprovalRule rule = ruleFor(request);
+    String card = surface.showApprovalCard(request, rule);
     ApprovalRequest attached = approvals.attachCard(request.id(), card);
     if (attached.state() != ApprovalState.PENDING) {
       // Decided between posting the card and recording where it is: redraw it now.
-      surface.updateApprovalCard(attached, approvers);
+      surface.updateApprovalCard(attached, rule);
     }
-    audit.record(
+    record(
+        request,
         Type.APPROVAL_REQUESTED,
-        ask.correlationId(),
         ask.requester(),
-        plan.summary() + " (approval " + request.id() + ")",
-        ask.channel(),
-        ask.thread());
+        request.previewSummary()
+            + " (approval "
+            + request.id()
+            + (undoOf == null ? "" : ", undoing " + undoOf)
+            + ")");
     return ToolResult.approvalRequested(
         "Approval requested ("
             + request.id()
@@ -124,7 +137,9 @@ public final class ApprovalFlow {
             + ". Tell the user it is waiting for approval; do not say it is done.");
   }
 
-  /** Someone clicked Approve. Runs the change if, and only if, this click approved it. */
+  /**
+   * Someone clicked Approve. Runs the change if, and only if, this click completed the approval.
+   */
   public void approve(String approvalId, String user, String channel) {
     Decision decision = approvals.approve(approvalId, user);
     withCorrelation(decision, () -> onDecision(decision, user, channel));
@@ -136,11 +151,114 @@ public final class ApprovalFlow {
     withCorrelation(decision, () -> onDecision(decision, user, channel));
   }
 
+  /**
+   * Someone clicked Undo on a change that ran: its recorded inverse becomes a new approval request
+   * under the same policy, in the same conversation, linked to the original.
+   */
+  public void undo(String approvalId, String user, String channel) {
+    Optional<ApprovalRequest> found = approvals.find(approvalId);
+    if (found.isEmpty()) {
+      surface.tell(
+          channel, user, "That change is no longer on record, so it cannot be undone here.");
+      return;
+    }
+    ApprovalRequest original = found.get();
+    try (var ignored = MDC.putCloseable("correlation_id", original.correlationId())) {
+      Optional<String> problem = undoProblem(original);
+      if (problem.isPresent()) {
+        surface.tell(channel, user, "Cannot undo: " + problem.get() + ".");
+        return;
+      }
+      JsonNode inverse = readJson(original.inverse());
+      Runbook runbook = undoRunbook(original, inverse.path("action").asText()).orElseThrow();
+      ArgumentCheck check = catalog.check(runbook, inverse.path("arguments"));
+      if (check instanceof ArgumentCheck.Rejected rejected) {
+        surface.tell(channel, user, "Cannot undo: " + rejected.error() + ".");
+        return;
+      }
+      Ask ask = new Ask(original.correlationId(), user, original.channel(), original.thread());
+      ToolResult result =
+          propose(ask, runbook, ((ArgumentCheck.Accepted) check).arguments(), original.id());
+      if (result.kind() != ToolResult.Kind.APPROVAL_REQUESTED) {
+        surface.tell(channel, user, result.text());
+      }
+    }
+  }
+
+  private Optional<String> undoProblem(ApprovalRequest original) {
+    if (original.state() != ApprovalState.SUCCEEDED) {
+      return Optional.of("only a change that succeeded can be undone");
+    }
+    if (original.inverse() == null) {
+      return Optional.of("this change records nothing that would undo it");
+    }
+    JsonNode inverse = readJson(original.inverse());
+    if (inverse == null || undoRunbook(original, inverse.path("action").asText()).isEmpty()) {
+      return Optional.of("no loaded runbook can undo it");
+    }
+    return Optional.empty();
+  }
+
+  /** The original's runbook if it can, else any runbook over the inverse action. */
+  private Optional<Runbook> undoRunbook(ApprovalRequest original, String action) {
+    Optional<Runbook> same =
+        catalog.find(original.runbook()).filter(r -> r.actionName().equals(action));
+    return same.isPresent()
+        ? same
+        : catalog.runbooks().stream().filter(r -> r.actionName().equals(action)).findFirst();
+  }
+
+  /**
+   * After a restart: changes that were running when the process stopped become UNKNOWN, never run
+   * again; their cards and threads say so, with the object's state now.
+   */
+  public void recoverInterrupted() {
+    for (ApprovalRequest request : approvals.recoverInterrupted()) {
+      try (var ignored = MDC.putCloseable("correlation_id", request.correlationId())) {
+        surface.updateApprovalCard(request, ruleFor(request));
+        record(request, Type.UNKNOWN, "pitcrew", request.result());
+        surface.say(
+            askOf(request),
+            "Pitcrew restarted while running \""
+                + request.previewSummary()
+                + "\". It was not run again; check before deciding anything."
+                + currentState(request).map(s -> "\nNow: " + s).orElse(""));
+      }
+    }
+  }
+
+  /** Expires what is due and redraws those cards without anyone clicking. */
+  public void sweepExpired() {
+    for (ApprovalRequest request : approvals.expireDue()) {
+      try (var ignored = MDC.putCloseable("correlation_id", request.correlationId())) {
+        surface.updateApprovalCard(request, ruleFor(request));
+        record(request, Type.EXPIRED, "pitcrew", request.previewSummary() + " expired");
+      }
+    }
+  }
+
   private void onDecision(Decision decision, String user, String channel) {
     if (decision instanceof Decision.Approved a) {
-      run(a.request(), user);
+      run(a.request(), user, channel);
+    } else if (decision instanceof Decision.Recorded r) {
+      surface.updateApprovalCard(r.request(), ruleFor(r.request()));
+      surface.tell(
+          channel,
+          user,
+          "Your approval is recorded; "
+              + r.request().remainingApprovals()
+              + " more from someone else are needed before it runs.");
+      record(
+          r.request(),
+          Type.APPROVAL_RECORDED,
+          user,
+          r.request().previewSummary()
+              + ": approval "
+              + r.request().approvals().size()
+              + " of "
+              + r.request().requiredApprovals());
     } else if (decision instanceof Decision.Denied d) {
-      surface.updateApprovalCard(d.request(), approversFor(d.request()));
+      surface.updateApprovalCard(d.request(), ruleFor(d.request()));
       record(d.request(), Type.DENIED, user, d.request().previewSummary() + " denied");
       surface.say(askOf(d.request()), "Denied by " + user + ": nothing was changed.");
     } else if (decision instanceof Decision.Refused r) {
@@ -155,7 +273,7 @@ public final class ApprovalFlow {
               + (d.request().decidedBy() == null ? "" : " (by " + d.request().decidedBy() + ")")
               + ".");
     } else if (decision instanceof Decision.Expired e) {
-      surface.updateApprovalCard(e.request(), approversFor(e.request()));
+      surface.updateApprovalCard(e.request(), ruleFor(e.request()));
       surface.tell(channel, user, "This request expired; ask again for a fresh proposal.");
       record(e.request(), Type.EXPIRED, user, e.request().previewSummary() + " expired");
     } else {
@@ -163,9 +281,23 @@ public final class ApprovalFlow {
     }
   }
 
-  private void run(ApprovalRequest approved, String approver) {
+  private void run(ApprovalRequest approved, String approver, String channel) {
     record(approved, Type.APPROVED, approver, approved.previewSummary() + " approved");
-    surface.updateApprovalCard(approved, approversFor(approved));
+    Optional<String> stale = staleness(approved);
+    if (stale.isPresent()) {
+      approvals
+          .markStale(approved, stale.get())
+          .ifPresent(
+              s -> {
+                surface.updateApprovalCard(s, ruleFor(s));
+                surface.tell(channel, approver, "Not run: " + stale.get() + ".");
+                record(s, Type.STALE, approver, stale.get());
+                surface.say(
+                    askOf(s), "Not run: " + stale.get() + ". Ask again for a fresh proposal.");
+              });
+      return;
+    }
+    surface.updateApprovalCard(approved, ruleFor(approved));
     AtomicReference<Outcome> outcome = new AtomicReference<>();
     Optional<ApprovalRequest> done =
         approvals.execute(
@@ -179,13 +311,37 @@ public final class ApprovalFlow {
       return;
     }
     ApprovalRequest result = done.get();
-    surface.updateApprovalCard(result, approversFor(result));
+    surface.updateApprovalCard(result, ruleFor(result));
     boolean ok = result.state() == ApprovalState.SUCCEEDED;
     record(result, ok ? Type.EXECUTED : Type.FAILED, approver, result.result());
     surface.say(askOf(result), (ok ? "Done: " : "Not done: ") + result.result() + undoHint(result));
     if (outcome.get() instanceof Applied applied && applied.rollout().isPresent()) {
       verify(result, applied.rollout().get());
     }
+  }
+
+  /**
+   * Why the approved card no longer describes what would happen, if it does not: the plan is
+   * computed again and must show the same changes.
+   */
+  private Optional<String> staleness(ApprovalRequest approved) {
+    Optional<Runbook> runbook = catalog.find(approved.runbook());
+    JsonNode arguments = readJson(approved.argumentsJson());
+    if (runbook.isEmpty() || arguments == null) {
+      return Optional.empty(); // execute() reports these
+    }
+    Preview now = runbook.get().preview(arguments);
+    if (now instanceof Plan plan) {
+      List<String> current = lines(plan);
+      return current.equals(approved.changes())
+          ? Optional.empty()
+          : Optional.of(
+              "the target changed since the card was posted: it showed "
+                  + approved.changes()
+                  + ", now it would be "
+                  + current);
+    }
+    return Optional.of("the target changed since the card was posted: " + now.summary());
   }
 
   /** Watches the rollout off the request thread and reports how it ended. */
@@ -217,11 +373,9 @@ public final class ApprovalFlow {
     if (runbook.isEmpty()) {
       return new Failed("runbook " + request.runbook() + " is no longer loaded");
     }
-    JsonNode arguments;
-    try {
-      arguments = JSON.readTree(request.argumentsJson());
-    } catch (JsonProcessingException e) {
-      return new Failed("stored arguments are unreadable: " + e.getOriginalMessage());
+    JsonNode arguments = readJson(request.argumentsJson());
+    if (arguments == null) {
+      return new Failed("stored arguments are unreadable");
     }
     return runbook
         .get()
@@ -229,6 +383,35 @@ public final class ApprovalFlow {
             arguments,
             new ChangeContext(
                 request.correlationId(), request.requester(), request.decidedBy(), request.id()));
+  }
+
+  /** What the object looks like now, for a card whose outcome is unknown. */
+  private Optional<String> currentState(ApprovalRequest request) {
+    JsonNode arguments = readJson(request.argumentsJson());
+    if (arguments == null || !arguments.has("namespace") || !arguments.has("name")) {
+      return Optional.empty();
+    }
+    boolean onADeployment =
+        catalog
+            .find(request.runbook())
+            .map(Runbook::actionName)
+            .filter(a -> a.startsWith("deployment."))
+            .isPresent();
+    Optional<Runbook> status =
+        catalog.runbooks().stream()
+            .filter(r -> r.actionName().equals("deployment.status"))
+            .findFirst();
+    if (!onADeployment || status.isEmpty()) {
+      return Optional.empty();
+    }
+    ObjectNode target = JSON.createObjectNode();
+    target.set("namespace", arguments.get("namespace"));
+    target.set("name", arguments.get("name"));
+    return Optional.of(
+        status
+            .get()
+            .execute(target, ChangeContext.readOnly(request.correlationId(), "pitcrew"))
+            .summary());
   }
 
   private static Execution execution(Outcome outcome) {
@@ -241,30 +424,38 @@ public final class ApprovalFlow {
 
   private static String json(Inverse inverse) {
     var node = JSON.createObjectNode().put("action", inverse.action());
-    node.set("arguments", JSON.valueToTree(new java.util.TreeMap<>(inverse.arguments())));
+    node.set("arguments", JSON.valueToTree(new TreeMap<>(inverse.arguments())));
     return node.toString();
   }
 
   /** How to undo what was done, in runbook terms, when a loaded runbook can. */
   private String undoHint(ApprovalRequest result) {
-    if (result.inverse() == null) {
+    if (undoProblem(result).isPresent()) {
       return "";
     }
+    JsonNode inverse = readJson(result.inverse());
+    return undoRunbook(result, inverse.path("action").asText())
+        .map(r -> "\nTo undo: " + r.name() + " " + inverse.path("arguments"))
+        .orElse("");
+  }
+
+  private static List<String> lines(Plan plan) {
+    return plan.changes().stream().map(Change::toString).toList();
+  }
+
+  private static JsonNode readJson(String json) {
+    if (json == null) {
+      return null;
+    }
     try {
-      JsonNode inverse = JSON.readTree(result.inverse());
-      String action = inverse.path("action").asText();
-      return catalog.runbooks().stream()
-          .filter(r -> r.actionName().equals(action))
-          .findFirst()
-          .map(r -> "\nTo undo: " + r.name() + " " + inverse.path("arguments"))
-          .orElse("");
+      return JSON.readTree(json);
     } catch (JsonProcessingException e) {
-      return "";
+      return null;
     }
   }
 
-  private Set<String> approversFor(ApprovalRequest request) {
-    return approvals.policy().approversFor(request);
+  private ApprovalRule ruleFor(ApprovalRequest request) {
+    return approvals.policy().ruleFor(request);
   }
 
   private void record(ApprovalRequest request, Type type, String actor, String summary) {

@@ -1,7 +1,7 @@
 package dev.pitcrew.bot.core;
 
 import dev.pitcrew.approvals.ApprovalRequest;
-import java.util.Set;
+import dev.pitcrew.approvals.ApprovalRule;
 
 /**
  * Where a conversation is shown: Slack, or a terminal. Implementations escape every string they are
@@ -13,14 +13,14 @@ public interface Surface {
   void say(Ask ask, String text);
 
   /**
-   * Shows an approval card with Approve and Deny.
+   * Shows an approval card with Approve and Deny, and who may approve under {@code rule}.
    *
    * @return a reference to the card, used to update it later
    */
-  String showApprovalCard(ApprovalRequest request, Set<String> approvers);
+  String showApprovalCard(ApprovalRequest request, ApprovalRule rule);
 
   /** Redraws the card for the request's current state (decided cards lose their buttons). */
-  void updateApprovalCard(ApprovalRequest request, Set<String> approvers);
+  void updateApprovalCard(ApprovalRequest request, ApprovalRule rule);
 
   /** Tells one user something only they see. */
   void tell(String channel, String user, String text);

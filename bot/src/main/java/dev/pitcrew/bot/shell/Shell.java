@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 public final class Shell {
   static final String CHANNEL = "terminal";
   private static final Pattern DECISION =
-      Pattern.compile("^(approve|deny)(?:\\s+(apr-[0-9a-f]+))?(?:\\s+as\\s+(\\S+))?$");
+      Pattern.compile("^(approve|deny|undo)(?:\\s+(apr-[0-9a-f]+))?(?:\\s+as\\s+(\\S+))?$");
 
   private final Conversations conversations;
   private final ApprovalFlow approvals;
@@ -93,7 +93,7 @@ public final class Shell {
       decide("approve", card.id(), null);
     } else if (answer.equals("n") || answer.equals("no")) {
       decide("deny", card.id(), null);
-    } else if (decision.matches()) {
+    } else if (decision.matches() && !decision.group(1).equals("undo")) {
       decide(decision.group(1), card.id(), decision.group(3));
     } else {
       surface.line(
@@ -104,10 +104,20 @@ public final class Shell {
 
   private void decide(String verb, String approvalId, String as) {
     String who = as != null ? as : approver.orElse(user);
-    if (verb.equals("approve")) {
-      approvals.approve(approvalId, who, CHANNEL);
-    } else {
-      approvals.deny(approvalId, who, CHANNEL);
+    switch (verb) {
+      case "approve" -> approvals.approve(approvalId, who, CHANNEL);
+      case "deny" -> approvals.deny(approvalId, who, CHANNEL);
+      default -> {
+        // Undo proposes the inverse as the operator; it then needs an approval like any change.
+        approvals.undo(approvalId, as != null ? as : user, CHANNEL);
+        for (ApprovalRequest card : surface.takeNewCards()) {
+          try {
+            askForDecision(card);
+          } catch (IOException e) {
+            return;
+          }
+        }
+      }
     }
   }
 

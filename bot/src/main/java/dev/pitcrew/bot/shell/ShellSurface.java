@@ -1,13 +1,13 @@
 package dev.pitcrew.bot.shell;
 
 import dev.pitcrew.approvals.ApprovalRequest;
+import dev.pitcrew.approvals.ApprovalRule;
 import dev.pitcrew.approvals.ApprovalState;
 import dev.pitcrew.bot.core.Ask;
 import dev.pitcrew.bot.core.Surface;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -28,7 +28,7 @@ public final class ShellSurface implements Surface {
   }
 
   @Override
-  public String showApprovalCard(ApprovalRequest request, Set<String> approvers) {
+  public String showApprovalCard(ApprovalRequest request, ApprovalRule rule) {
     StringBuilder card = new StringBuilder();
     card.append("+-- Approval needed: ")
         .append(request.runbook())
@@ -43,13 +43,13 @@ public final class ShellSurface implements Surface {
     card.append("| requested by ")
         .append(request.requester())
         .append("; may approve: ")
-        .append(
-            approvers.isEmpty()
-                ? "nobody is configured"
-                : String.join(", ", approvers.stream().sorted().toList()))
+        .append(approvers(rule))
         .append("; expires ")
         .append(request.expiresAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
         .append('\n');
+    if (request.requiredApprovals() > 1) {
+      card.append("| ").append(request.requiredApprovals()).append(" distinct approvals needed\n");
+    }
     card.append("+--");
     print("[" + request.correlationId() + "] ", card.toString());
     newCards.add(request);
@@ -57,19 +57,35 @@ public final class ShellSurface implements Surface {
   }
 
   @Override
-  public void updateApprovalCard(ApprovalRequest request, Set<String> approvers) {
+  public void updateApprovalCard(ApprovalRequest request, ApprovalRule rule) {
     if (request.state() == ApprovalState.PENDING) {
+      if (!request.approvals().isEmpty()) {
+        print(
+            "[" + request.correlationId() + "] ",
+            request.id()
+                + ": approved by "
+                + String.join(", ", request.approvals())
+                + "; "
+                + request.remainingApprovals()
+                + " more needed");
+      }
       return;
     }
     String by = request.decidedBy() == null ? "" : " by " + request.decidedBy();
     String line =
         switch (request.state()) {
           case APPROVED, EXECUTING -> "approved" + by + ", running";
-          case SUCCEEDED -> "approved" + by + ", done: " + request.result();
+          case SUCCEEDED ->
+              "approved"
+                  + by
+                  + ", done: "
+                  + request.result()
+                  + (request.inverse() == null ? "" : " (undo " + request.id() + " to revert)");
           case FAILED -> "approved" + by + ", failed: " + request.result();
           case UNKNOWN -> "approved" + by + ", outcome unknown: check the object";
           case DENIED -> "denied" + by + "; nothing was changed";
           case EXPIRED -> "expired; nothing was changed";
+          case STALE -> "approved" + by + " but not run: " + request.result();
           case PENDING -> "pending";
         };
     print("[" + request.correlationId() + "] ", request.id() + ": " + line);
@@ -78,6 +94,12 @@ public final class ShellSurface implements Surface {
   @Override
   public void tell(String channel, String user, String text) {
     print("(to " + user + ") ", text);
+  }
+
+  private static String approvers(ApprovalRule rule) {
+    List<String> who = new ArrayList<>(rule.approvers().stream().sorted().toList());
+    rule.groups().stream().sorted().map(g -> "group " + g).forEach(who::add);
+    return who.isEmpty() ? "nobody is configured" : String.join(", ", who);
   }
 
   /** Cards shown since the last call, so the shell can ask for a decision on each. */

@@ -9,6 +9,7 @@ import com.slack.api.bolt.request.RequestHeaders;
 import com.slack.api.bolt.response.Response;
 import com.slack.api.bolt.util.SlackRequestParser;
 import com.slack.api.methods.MethodsClient;
+import dev.pitcrew.approvals.GroupDirectory;
 import dev.pitcrew.bot.audit.AuditSink;
 import dev.pitcrew.bot.core.Ask;
 import dev.pitcrew.bot.core.Surface;
@@ -46,6 +47,11 @@ public final class SlackBot implements HttpRoute {
     void approve(String approvalId, String user, String channel);
 
     void deny(String approvalId, String user, String channel);
+
+    void undo(String approvalId, String user, String channel);
+
+    /** Why {@code user} may not ask in {@code channel}, or empty if they may. */
+    Optional<String> mayNotAsk(String channel, String user);
   }
 
   private SlackBot(String botToken, String signingSecret, URI apiUrl, Clock clock) {
@@ -77,6 +83,12 @@ public final class SlackBot implements HttpRoute {
     return surface;
   }
 
+  /** User-group membership from Slack, cached briefly. */
+  public GroupDirectory groups(Clock clock) {
+    return new SlackGroups(
+        methods, () -> java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(clock.millis()));
+  }
+
   /** Audit events to a channel, each with a link to its thread. */
   public AuditSink auditSink(String channel) {
     return new SlackAuditSink(methods, surface, channel);
@@ -96,6 +108,10 @@ public final class SlackBot implements HttpRoute {
           String correlationId = Ask.newCorrelationId();
           String user = payload.getUserId();
           String channel = payload.getChannelId();
+          Optional<String> refusal = handlers.mayNotAsk(channel, user);
+          if (refusal.isPresent()) {
+            return ctx.ack("Sorry: " + refusal.get() + ". Correlation ID `" + correlationId + "`.");
+          }
           try {
             executor.execute(
                 () -> {
@@ -115,6 +131,7 @@ public final class SlackBot implements HttpRoute {
         });
     registerButton(SlackRenderer.APPROVE, handlers::approve, executor);
     registerButton(SlackRenderer.DENY, handlers::deny, executor);
+    registerButton(SlackRenderer.UNDO, handlers::undo, executor);
     try {
       // Bolt checks the token with auth.test here, so a bad token stops start-up.
       app.start();

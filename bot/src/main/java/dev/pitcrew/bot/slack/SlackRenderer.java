@@ -11,10 +11,10 @@ import static com.slack.api.model.block.element.BlockElements.button;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.TextObject;
 import dev.pitcrew.approvals.ApprovalRequest;
+import dev.pitcrew.approvals.ApprovalRule;
 import dev.pitcrew.approvals.ApprovalState;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Block Kit for Pitcrew's messages. The only place that knows Slack's layout. */
@@ -23,6 +23,9 @@ public final class SlackRenderer {
   public static final String APPROVE = "approval_approve";
 
   public static final String DENY = "approval_deny";
+
+  /** On a card whose change ran and can be undone; value is the original approval ID. */
+  public static final String UNDO = "approval_undo";
 
   private SlackRenderer() {}
 
@@ -47,7 +50,7 @@ public final class SlackRenderer {
         footer(correlationId));
   }
 
-  static List<LayoutBlock> approvalCard(ApprovalRequest request, Set<String> approvers) {
+  static List<LayoutBlock> approvalCard(ApprovalRequest request, ApprovalRule rule) {
     List<LayoutBlock> blocks = new ArrayList<>();
     blocks.add(header(h -> h.text(plainText(title(request)))));
     blocks.add(
@@ -60,7 +63,7 @@ public final class SlackRenderer {
     List<TextObject> fields = new ArrayList<>();
     fields.add(markdownText("*Runbook*\n" + SlackText.inlineCode(request.runbook())));
     fields.add(markdownText("*Requested by*\n" + SlackText.mention(request.requester())));
-    fields.add(markdownText("*Who may approve*\n" + approverList(approvers, request.requester())));
+    fields.add(markdownText("*Who may approve*\n" + approverList(rule, request)));
     fields.add(
         markdownText(
             "*Expires*\n<!date^"
@@ -99,6 +102,12 @@ public final class SlackRenderer {
     } else {
       blocks.add(section(s -> s.text(markdownText(SlackText.section(status(request))))));
     }
+    if (request.state() == ApprovalState.SUCCEEDED && request.inverse() != null) {
+      blocks.add(
+          actions(
+              "undo",
+              List.of(button(b -> b.actionId(UNDO).text(plainText("Undo")).value(request.id())))));
+    }
     blocks.add(
         context(
             List.of(
@@ -118,13 +127,21 @@ public final class SlackRenderer {
   private static String title(ApprovalRequest request) {
     String prefix =
         switch (request.state()) {
-          case PENDING -> "Approval needed";
+          case PENDING ->
+              request.approvals().isEmpty()
+                  ? "Approval needed"
+                  : "Approval "
+                      + (request.approvals().size() + 1)
+                      + " of "
+                      + request.requiredApprovals()
+                      + " needed";
           case APPROVED, EXECUTING -> "Approved, running";
           case SUCCEEDED -> "Done";
           case FAILED -> "Failed";
           case UNKNOWN -> "Outcome unknown";
           case DENIED -> "Denied";
           case EXPIRED -> "Expired";
+          case STALE -> "Not run, plan changed";
         };
     return SlackText.limit(prefix + ": " + request.runbook(), 150);
   }
@@ -140,20 +157,48 @@ public final class SlackRenderer {
       case UNKNOWN ->
           ":grey_question: Approved"
               + by
-              + ", but the bot stopped while running it: check the object's state.";
+              + ", but Pitcrew stopped while running it; it was not run again. Check the object's"
+              + " state.";
       case DENIED -> ":no_entry: Denied" + by + ". Nothing was changed.";
       case EXPIRED -> ":alarm_clock: Expired before anyone approved it. Nothing was changed.";
+      case STALE ->
+          ":warning: Approved"
+              + by
+              + ", but not run: "
+              + SlackText.escape(request.result())
+              + ". Ask again for a fresh proposal.";
     };
   }
 
-  private static String approverList(Set<String> approvers, String requester) {
-    if (approvers.isEmpty()) {
-      return "nobody is configured (PITCREW_APPROVERS)";
-    }
-    return approvers.stream()
+  private static String approverList(ApprovalRule rule, ApprovalRequest request) {
+    List<String> who = new ArrayList<>();
+    rule.approvers().stream()
         .sorted()
-        .map(id -> SlackText.mention(id) + (id.equals(requester) ? " (not for own request)" : ""))
-        .collect(Collectors.joining(", "));
+        .map(
+            id ->
+                SlackText.mention(id)
+                    + (id.equals(request.requester()) && !rule.allowSelfApproval()
+                        ? " (not for own request)"
+                        : ""))
+        .forEach(who::add);
+    rule.groups().stream().sorted().map(SlackText::groupMention).forEach(who::add);
+    String list =
+        who.isEmpty()
+            ? "nobody is configured (PITCREW_APPROVERS or PITCREW_CONFIG)"
+            : String.join(", ", who);
+    if (request.requiredApprovals() > 1) {
+      list +=
+          "\n"
+              + request.requiredApprovals()
+              + " distinct approvals needed"
+              + (request.approvals().isEmpty()
+                  ? ""
+                  : "; so far "
+                      + request.approvals().stream()
+                          .map(SlackText::mention)
+                          .collect(Collectors.joining(", ")));
+    }
+    return list;
   }
 
   private static LayoutBlock footer(String correlationId) {

@@ -4,10 +4,10 @@ import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.SlackApiTextResponse;
 import dev.pitcrew.approvals.ApprovalRequest;
+import dev.pitcrew.approvals.ApprovalRule;
 import dev.pitcrew.bot.core.Ask;
 import dev.pitcrew.bot.core.Surface;
 import java.io.IOException;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +60,7 @@ final class SlackSurface implements Surface {
   }
 
   @Override
-  public String showApprovalCard(ApprovalRequest request, Set<String> approvers) {
+  public String showApprovalCard(ApprovalRequest request, ApprovalRule rule) {
     return call(
             "chat.postMessage",
             () ->
@@ -69,14 +69,14 @@ final class SlackSurface implements Surface {
                         r.channel(request.channel())
                             .threadTs(request.thread())
                             .text(SlackText.escape(SlackRenderer.cardText(request)))
-                            .blocks(SlackRenderer.approvalCard(request, approvers))
+                            .blocks(SlackRenderer.approvalCard(request, rule))
                             .unfurlLinks(false)
                             .unfurlMedia(false)))
         .getTs();
   }
 
   @Override
-  public void updateApprovalCard(ApprovalRequest request, Set<String> approvers) {
+  public void updateApprovalCard(ApprovalRequest request, ApprovalRule rule) {
     if (request.card() == null) {
       return;
     }
@@ -88,7 +88,7 @@ final class SlackSurface implements Surface {
                     r.channel(request.channel())
                         .ts(request.card())
                         .text(SlackText.escape(SlackRenderer.cardText(request)))
-                        .blocks(SlackRenderer.approvalCard(request, approvers))));
+                        .blocks(SlackRenderer.approvalCard(request, rule))));
   }
 
   @Override

@@ -40,6 +40,14 @@ public final class SlackText {
     return inlineCode(String.valueOf(userId));
   }
 
+  /** A mention of a user group (it notifies the group), or the ID as code if malformed. */
+  public static String groupMention(String groupId) {
+    if (groupId != null && USER_ID.matcher(groupId).matches()) {
+      return "<!subteam^" + groupId + ">";
+    }
+    return inlineCode(String.valueOf(groupId));
+  }
+
   /** Cuts text to Slack's limit for one section, saying so. */
   public static String limit(String text, int max) {
     if (text.length() <= max) {

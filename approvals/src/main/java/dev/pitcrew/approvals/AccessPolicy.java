@@ -1,0 +1,42 @@
+package dev.pitcrew.approvals;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Who may ask Pitcrew anything at all, and where. Empty lists mean no restriction of that kind.
+ *
+ * @param channels channels where requests are taken
+ * @param users users who may ask
+ * @param groups user groups whose members may ask
+ */
+public record AccessPolicy(Set<String> channels, Set<String> users, Set<String> groups) {
+  public AccessPolicy {
+    channels = Set.copyOf(channels);
+    users = Set.copyOf(users);
+    groups = Set.copyOf(groups);
+  }
+
+  public static AccessPolicy open() {
+    return new AccessPolicy(Set.of(), Set.of(), Set.of());
+  }
+
+  /** Why {@code user} may not ask in {@code channel}, or empty if they may. */
+  public Optional<String> refusal(String channel, String user, GroupDirectory directory) {
+    if (!channels.isEmpty() && !channels.contains(channel)) {
+      return Optional.of("Pitcrew does not take requests in this channel");
+    }
+    if (users.isEmpty() && groups.isEmpty()) {
+      return Optional.empty();
+    }
+    if (users.contains(user)) {
+      return Optional.empty();
+    }
+    for (String group : groups) {
+      if (directory.members(group).contains(user)) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of("you are not on the list of people who may ask Pitcrew");
+  }
+}
