@@ -49,9 +49,8 @@ public final class Pitcrew implements AutoCloseable {
 
   @Override
   public void close() {
-    http.close();
-    core.close();
-    workers.shutdown();
+    http.close(); // no new work
+    workers.shutdown(); // let running work finish before its dependencies go
     try {
       if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
         workers.shutdownNow();
@@ -60,6 +59,7 @@ public final class Pitcrew implements AutoCloseable {
       workers.shutdownNow();
       Thread.currentThread().interrupt();
     }
+    core.close();
   }
 
   /** Builds and starts Pitcrew; tests replace the clock. */

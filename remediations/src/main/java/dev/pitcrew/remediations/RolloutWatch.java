@@ -62,6 +62,11 @@ public final class RolloutWatch implements AutoCloseable {
     CompletableFuture<Verification> result = new CompletableFuture<>();
     Instant start = clock.instant();
     AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
+    if (scheduler.isShutdown()) {
+      result.complete(
+          new Verification(false, "not watched: Pitcrew is shutting down", Duration.ZERO));
+      return result;
+    }
     task.set(
         scheduler.scheduleWithFixedDelay(
             () -> {

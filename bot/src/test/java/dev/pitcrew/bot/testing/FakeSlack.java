@@ -34,6 +34,7 @@ public final class FakeSlack implements AutoCloseable {
   }
 
   private final AtomicLong ts = new AtomicLong(1_700_000_000_000_100L);
+  private final Map<String, List<String>> groups = new java.util.concurrent.ConcurrentHashMap<>();
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final RecordingHttpServer server;
 
@@ -44,6 +45,11 @@ public final class FakeSlack implements AutoCloseable {
   /** For SLACK_API_URL. */
   public String apiUrl() {
     return server.url() + "/api/";
+  }
+
+  /** Answers usergroups.users.list for {@code group} with these members. */
+  public void group(String group, String... members) {
+    groups.put(group, List.of(members));
   }
 
   public List<Call> calls() {
@@ -82,6 +88,15 @@ public final class FakeSlack implements AutoCloseable {
                       + call.param("channel")
                       + "/p"
                       + call.param("message_ts").replace(".", ""));
+      case "usergroups.users.list" -> {
+        List<String> members = groups.get(call.param("usergroup"));
+        if (members == null) {
+          body.put("ok", false).put("error", "no_such_subteam");
+        } else {
+          var users = body.putArray("users");
+          members.forEach(users::add);
+        }
+      }
       default -> {}
     }
     calls.add(new Call(call.method(), call.params(), given));

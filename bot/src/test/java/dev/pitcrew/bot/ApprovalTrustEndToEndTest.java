@@ -1,0 +1,354 @@
+package dev.pitcrew.bot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pitcrew.approvals.ManualClock;
+import dev.pitcrew.bot.config.Config;
+import dev.pitcrew.bot.testing.FakeSlack;
+import dev.pitcrew.bot.testing.ScriptedOpenAi;
+import dev.pitcrew.bot.testing.SignedSlack;
+import dev.pitcrew.remediations.Deployments;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 4 end to end over real HTTP, with the durable approval store in Fabric8's CRUD mock server
+ * (which checks resourceVersion like an API server, and enforces no RBAC), a policy file, and Slack
+ * user groups answered by the fake Slack Web API.
+ */
+@EnableKubernetesMockClient(crud = true, https = false)
+class ApprovalTrustEndToEndTest {
+  private static final String SECRET = "test-signing-secret";
+  private static final String CHANNEL = "COPS";
+  private static final Pattern CORRELATION_ID = Pattern.compile("pc-[0-9a-f]{12}");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration PATIENCE = Duration.ofSeconds(20);
+  private static final String POLICY =
+      """
+      ask:
+        channels: [COPS]
+      approvals:
+        approvers: [ULEAD, UREQ]
+        namespaces:
+          payments: {groups: [SPAYONCALL], minApprovals: 2}
+      """;
+
+  static KubernetesClient client;
+
+  private final ManualClock clock = new ManualClock(Instant.now());
+  private FakeSlack slack;
+  private ScriptedOpenAi llm;
+  private Pitcrew pitcrew;
+  private SignedSlack signed;
+  private Map<String, String> env;
+
+  @BeforeEach
+  void start(@TempDir Path dir) throws Exception {
+    client.apps().deployments().inAnyNamespace().delete();
+    client.configMaps().inNamespace("pitcrew").delete();
+    client.resource(Deployments.ready("shop", "checkout", 3)).create();
+    client.resource(Deployments.ready("payments", "ledger", 2)).create();
+    slack = new FakeSlack();
+    slack.group("SPAYONCALL", "UPAY1", "UPAY2", "UREQ");
+    llm = new ScriptedOpenAi();
+    Path policy = dir.resolve("policy.yaml");
+    Files.writeString(policy, POLICY);
+    env = new HashMap<>();
+    env.put("SLACK_BOT_TOKEN", "xoxb-test-token");
+    env.put("SLACK_SIGNING_SECRET", SECRET);
+    env.put("SLACK_API_URL", slack.apiUrl());
+    env.put("PITCREW_AUDIT_CHANNEL", "CAUDIT");
+    env.put("PITCREW_CONFIG", policy.toString());
+    env.put("PITCREW_NAMESPACE", "pitcrew"); // so the durable store is used
+    env.put("PORT", "0");
+    startPitcrew();
+  }
+
+  private void startPitcrew() throws Exception {
+    pitcrew =
+        Pitcrew.builder(Config.fromEnv(env), client)
+            .clock(clock)
+            .withoutServerSideDryRun() // the mock would apply a dry-run write for real
+            .rolloutPoll(Duration.ofMillis(50))
+            .sweepEvery(Duration.ofMillis(50))
+            .bindAddress("127.0.0.1")
+            .start();
+    signed = new SignedSlack(pitcrew.port(), SECRET, clock);
+  }
+
+  @AfterEach
+  void stop() {
+    pitcrew.close();
+    slack.close();
+    llm.close();
+  }
+
+  @Test
+  void paymentsNeedsTwoMembersOfItsOnCallGroup() throws Exception {
+    String correlationId = ask("run scale_deployment namespace=payments name=ledger replicas=4");
+    FakeSlack.Call card = awaitCard(correlationId);
+    String id = button(card, "approval_approve");
+    assertThat(card.param("blocks"))
+        .contains("<!subteam^SPAYONCALL>")
+        .contains("2 distinct approvals needed");
+
+    signed.click("ULEAD", CHANNEL, "approval_approve", id, card.ts()); // default approver: not here
+    signed.click("UREQ", CHANNEL, "approval_approve", id, card.ts()); // in the group, but asked
+    signed.click("UPAY1", CHANNEL, "approval_approve", id, card.ts());
+    await().atMost(PATIENCE).until(() -> ephemeral("UPAY1").contains("1 more from someone else"));
+    assertThat(ephemeral("ULEAD"))
+        .contains("not an approver for runbook scale_deployment in namespace payments");
+    assertThat(ephemeral("UREQ")).contains("someone else has to approve it");
+    assertThat(replicas("payments", "ledger")).isEqualTo(2);
+
+    signed.click("UPAY2", CHANNEL, "approval_approve", id, card.ts());
+    await().atMost(PATIENCE).until(() -> audit(correlationId, "*executed*").size() == 1);
+    assertThat(replicas("payments", "ledger")).isEqualTo(4);
+    assertThat(audit(correlationId, "*approval recorded*")).hasSize(1);
+  }
+
+  @Test
+  void pendingRequestsSurviveARestartAndCanBeApprovedAfterwards() throws Exception {
+    String correlationId = ask("run scale_deployment namespace=shop name=checkout replicas=5");
+    FakeSlack.Call card = awaitCard(correlationId);
+    String id = button(card, "approval_approve");
+    assertThat(client.configMaps().inNamespace("pitcrew").withName(id).get()).isNotNull();
+
+    pitcrew.close();
+    startPitcrew(); // a new process: nothing in memory
+
+    signed.click("ULEAD", CHANNEL, "approval_approve", id, card.ts());
+    await().atMost(PATIENCE).until(() -> replicas("shop", "checkout") == 5);
+    ConfigMap stored = client.configMaps().inNamespace("pitcrew").withName(id).get();
+    assertThat(stored.getMetadata().getLabels())
+        .containsEntry("pitcrew.dev/approval-state", "SUCCEEDED");
+  }
+
+  @Test
+  void aRequestExecutingWhenTheBotDiedBecomesUnknownAndIsNotRun() throws Exception {
+    String correlationId = ask("run scale_deployment namespace=shop name=checkout replicas=5");
+    FakeSlack.Call card = awaitCard(correlationId);
+    String id = button(card, "approval_approve");
+    pitcrew.close();
+    // The process died after moving the request to EXECUTING and before the write.
+    ConfigMap cm = client.configMaps().inNamespace("pitcrew").withName(id).get();
+    ObjectNode request = (ObjectNode) JSON.readTree(cm.getData().get("request.json"));
+    request
+        .put("state", "EXECUTING")
+        .put("decidedBy", "ULEAD")
+        .put("version", request.get("version").asLong() + 1);
+    request.putArray("approvals").add("ULEAD");
+    cm.getData().put("request.json", request.toString());
+    cm.getMetadata().getLabels().put("pitcrew.dev/approval-state", "EXECUTING");
+    client.resource(cm).update();
+
+    startPitcrew();
+
+    await().atMost(PATIENCE).until(() -> !audit(correlationId, "*unknown*").isEmpty());
+    assertThat(last(slack.calls("chat.update")).param("blocks"))
+        .contains("Outcome unknown")
+        .contains("it was not run again")
+        .doesNotContain("approval_approve");
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                thread(correlationId).stream()
+                    .anyMatch(
+                        c ->
+                            c.param("text").contains("It was not run again")
+                                && c.param("text")
+                                    .contains("Now: deployment shop/checkout: 3 desired")));
+    signed.click("ULEAD", CHANNEL, "approval_approve", id, card.ts());
+    await().atMost(PATIENCE).until(() -> ephemeral("ULEAD").contains("already unknown"));
+    assertThat(replicas("shop", "checkout")).isEqualTo(3);
+  }
+
+  @Test
+  void expiredCardsLoseTheirButtonsWithoutAClick() throws Exception {
+    String correlationId = ask("run scale_deployment namespace=shop name=checkout replicas=5");
+    awaitCard(correlationId);
+
+    clock.advance(Duration.ofMinutes(16));
+
+    await().atMost(PATIENCE).until(() -> !audit(correlationId, "*expired*").isEmpty());
+    assertThat(last(slack.calls("chat.update")).param("blocks"))
+        .contains("Expired")
+        .doesNotContain("approval_approve");
+    assertThat(replicas("shop", "checkout")).isEqualTo(3);
+  }
+
+  @Test
+  void aStalePlanIsRefusedAndNothingRuns() throws Exception {
+    String correlationId = ask("run scale_deployment namespace=shop name=checkout replicas=5");
+    FakeSlack.Call card = awaitCard(correlationId);
+    // Someone scales by hand after the card was posted: the card's 3 -> 5 no longer holds.
+    client.apps().deployments().inNamespace("shop").withName("checkout").scale(4);
+
+    signed.click("ULEAD", CHANNEL, "approval_approve", button(card, "approval_approve"), card.ts());
+
+    await()
+        .atMost(PATIENCE)
+        .until(() -> ephemeral("ULEAD").contains("Not run: the target changed"));
+    assertThat(ephemeral("ULEAD"))
+        .contains("[spec.replicas: 3 -&gt; 5]") // escaped for Slack, shown as ->
+        .contains("[spec.replicas: 4 -&gt; 5]");
+    await().atMost(PATIENCE).until(() -> audit(correlationId, "*stale*").size() == 1);
+    assertThat(replicas("shop", "checkout")).isEqualTo(4);
+    assertThat(last(slack.calls("chat.update")).param("blocks")).contains("not run");
+  }
+
+  @Test
+  void undoProposesTheInverseUnderTheSamePolicy() throws Exception {
+    String correlationId = ask("run scale_deployment namespace=shop name=checkout replicas=5");
+    FakeSlack.Call card = awaitCard(correlationId);
+    signed.click("ULEAD", CHANNEL, "approval_approve", button(card, "approval_approve"), card.ts());
+    await().atMost(PATIENCE).until(() -> replicas("shop", "checkout") == 5);
+    await()
+        .atMost(PATIENCE)
+        .until(() -> last(slack.calls("chat.update")).param("blocks").contains("approval_undo"));
+    String original = button(last(slack.calls("chat.update")), "approval_undo");
+
+    signed.click("ULEAD", CHANNEL, "approval_undo", original, card.ts());
+
+    await().atMost(PATIENCE).until(() -> cards(correlationId).size() == 2);
+    FakeSlack.Call undo = cards(correlationId).get(1);
+    assertThat(undo.param("blocks"))
+        .contains("Undo: Scale deployment shop/checkout from 5 to 3 replicas");
+    assertThat(audit(correlationId, "*approval requested*").get(1)).contains("undoing " + original);
+    // ULEAD asked for the undo, so someone else approves it.
+    signed.click("ULEAD", CHANNEL, "approval_approve", button(undo, "approval_approve"), undo.ts());
+    await()
+        .atMost(PATIENCE)
+        .until(() -> ephemeral("ULEAD").contains("someone else has to approve it"));
+    signed.click("UREQ", CHANNEL, "approval_approve", button(undo, "approval_approve"), undo.ts());
+    await().atMost(PATIENCE).until(() -> replicas("shop", "checkout") == 3);
+  }
+
+  @Test
+  void askingOutsideTheAllowedChannelsIsRefusedAndAudited() throws Exception {
+    HttpResponse<String> ack =
+        signed.slashCommand(
+            "UREQ", "CRANDOM", "run deployment_status namespace=shop name=checkout");
+
+    assertThat(ack.statusCode()).isEqualTo(200);
+    assertThat(ack.body()).contains("Pitcrew does not take requests in this channel");
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                slack.calls("chat.postMessage").stream()
+                    .anyMatch(
+                        c ->
+                            c.param("channel").equals("CAUDIT")
+                                && c.param("text").contains("*ask refused*")));
+    assertThat(
+            slack.calls("chat.postMessage").stream()
+                .filter(c -> c.param("channel").equals("CRANDOM")))
+        .isEmpty();
+  }
+
+  // --- helpers ---
+
+  private String ask(String text) throws Exception {
+    HttpResponse<String> ack = signed.slashCommand("UREQ", CHANNEL, text);
+    Matcher m = CORRELATION_ID.matcher(ack.body());
+    assertThat(m.find()).as(ack.body()).isTrue();
+    return m.group();
+  }
+
+  private int replicas(String namespace, String name) {
+    return client
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .withName(name)
+        .get()
+        .getSpec()
+        .getReplicas();
+  }
+
+  private List<FakeSlack.Call> cards(String correlationId) {
+    return slack.calls("chat.postMessage").stream()
+        .filter(
+            c ->
+                c.param("blocks").contains("approval_approve")
+                    && c.param("blocks").contains(correlationId))
+        .toList();
+  }
+
+  private FakeSlack.Call awaitCard(String correlationId) {
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                !cards(correlationId).isEmpty()
+                    && !audit(correlationId, "*approval requested*").isEmpty());
+    return cards(correlationId).get(0);
+  }
+
+  private List<FakeSlack.Call> thread(String correlationId) {
+    String root =
+        slack.calls("chat.postMessage").stream()
+            .filter(
+                c ->
+                    c.param("channel").equals(CHANNEL)
+                        && c.param("thread_ts").isEmpty()
+                        && c.all().contains(correlationId))
+            .findFirst()
+            .map(FakeSlack.Call::ts)
+            .orElseThrow();
+    return slack.calls("chat.postMessage").stream()
+        .filter(c -> c.param("thread_ts").equals(root))
+        .toList();
+  }
+
+  private String ephemeral(String user) {
+    return slack.calls("chat.postEphemeral").stream()
+        .filter(c -> c.param("user").equals(user))
+        .map(c -> c.param("text"))
+        .reduce("", (a, b) -> a + "\n" + b);
+  }
+
+  private List<String> audit(String correlationId, String step) {
+    return slack.calls("chat.postMessage").stream()
+        .filter(c -> c.param("channel").equals("CAUDIT"))
+        .map(c -> c.param("text"))
+        .filter(t -> t.contains(correlationId) && t.contains(step))
+        .toList();
+  }
+
+  private static String button(FakeSlack.Call card, String actionId) throws Exception {
+    JsonNode blocks = JSON.readTree(card.param("blocks"));
+    for (JsonNode element : blocks.findParents("action_id")) {
+      if (element.path("action_id").asText().equals(actionId)) {
+        return element.path("value").asText();
+      }
+    }
+    throw new AssertionError("no button " + actionId + " in " + card.param("blocks"));
+  }
+
+  private static <T> T last(List<T> list) {
+    assertThat(list).isNotEmpty();
+    return list.get(list.size() - 1);
+  }
+}
