@@ -13,6 +13,7 @@ import dev.pitcrew.bot.core.Assistant;
 import dev.pitcrew.bot.core.Conversations;
 import dev.pitcrew.bot.core.Surface;
 import dev.pitcrew.bot.core.ToolRunner;
+import dev.pitcrew.bot.metrics.Metrics;
 import dev.pitcrew.remediations.Remediations;
 import dev.pitcrew.remediations.RolloutWatch;
 import dev.pitcrew.runbooks.RunbookCatalog;
@@ -25,9 +26,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -35,8 +40,6 @@ import org.slf4j.LoggerFactory;
  * logic. Slack and the terminal shell each build one around their own {@link Surface}.
  */
 final class Core implements AutoCloseable {
-  /** Agent iterations per question before giving up. */
-  static final int MAX_ITERATIONS = 8;
 
   /** What a core needs besides the cluster and the surface. */
   record Settings(
@@ -55,7 +58,9 @@ final class Core implements AutoCloseable {
   final Audit audit;
   final ApprovalFlow flow;
   final Conversations conversations;
+  final Metrics metrics;
   private final RolloutWatch rollouts;
+  private final ExecutorService toolPool;
   private final ScheduledExecutorService sweeper;
 
   private Core(
@@ -64,8 +69,12 @@ final class Core implements AutoCloseable {
       Audit audit,
       ApprovalFlow flow,
       Conversations conversations,
+      Metrics metrics,
       RolloutWatch rollouts,
+      ExecutorService toolPool,
       ScheduledExecutorService sweeper) {
+    this.metrics = metrics;
+    this.toolPool = toolPool;
     this.catalog = catalog;
     this.approvals = approvals;
     this.audit = audit;
@@ -91,15 +100,31 @@ final class Core implements AutoCloseable {
         RunbookCatalog.load(Remediations.all(kubernetes, options), sources)
             .protecting(settings.protectedNamespace().map(Set::of).orElse(Set.of()));
     Approvals approvals = new Approvals(settings.store(), settings.policy(), clock);
-    Audit audit = new Audit(clock, sinks);
+    Metrics metrics = Metrics.prometheus();
+    List<AuditSink> allSinks = new ArrayList<>(sinks);
+    allSinks.add(metrics.auditSink());
+    Audit audit = new Audit(clock, allSinks);
     RolloutWatch rollouts = RolloutWatch.create(kubernetes, clock, settings.rolloutPoll());
     ApprovalFlow flow = new ApprovalFlow(approvals, catalog, surface, audit, rollouts);
-    ToolRunner tools = new ToolRunner(catalog, flow, audit);
+    ToolRunner tools = new ToolRunner(catalog, flow, audit, metrics);
+    ExecutorService toolPool = toolPool();
     Optional<Assistant> assistant =
         settings
             .llm()
-            .map(llm -> new Agent(Agent.client(llm), llm.model(), catalog, tools, MAX_ITERATIONS));
-    Conversations conversations = new Conversations(assistant, catalog, tools, surface, audit);
+            .map(
+                llm ->
+                    new Agent(
+                        Agent.client(llm),
+                        llm.model(),
+                        catalog,
+                        tools,
+                        Agent.Limits.defaults(),
+                        toolPool,
+                        metrics,
+                        clock));
+    Conversations conversations =
+        new Conversations(assistant, catalog, tools, surface, audit, metrics);
+    flow.onFinished(conversations::afterChange);
     flow.recoverInterrupted();
     ScheduledExecutorService sweeper =
         Executors.newSingleThreadScheduledExecutor(
@@ -120,7 +145,25 @@ final class Core implements AutoCloseable {
         every,
         every,
         TimeUnit.MILLISECONDS);
-    return new Core(catalog, approvals, audit, flow, conversations, rollouts, sweeper);
+    return new Core(
+        catalog, approvals, audit, flow, conversations, metrics, rollouts, toolPool, sweeper);
+  }
+
+  /** Read-only tool calls of one turn run here, at most four at once; a full queue runs inline. */
+  private static ExecutorService toolPool() {
+    AtomicInteger n = new AtomicInteger();
+    return new ThreadPoolExecutor(
+        4,
+        4,
+        60,
+        TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(64),
+        r -> {
+          Thread t = new Thread(r, "pitcrew-tool-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        },
+        new ThreadPoolExecutor.CallerRunsPolicy());
   }
 
   /** An in-process approval store that keeps requests two days. */
@@ -132,6 +175,7 @@ final class Core implements AutoCloseable {
   @Override
   public void close() {
     sweeper.shutdownNow();
+    toolPool.shutdownNow();
     rollouts.close();
   }
 }

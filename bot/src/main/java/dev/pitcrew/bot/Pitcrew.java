@@ -176,9 +176,19 @@ public final class Pitcrew implements AutoCloseable {
           HttpFrontend.start(
               new InetSocketAddress(bindAddress, config.port()),
               Map.of(
-                  "/slack/events", slack,
-                  "/healthz", (method, headers, query, body) -> HttpReply.text(200, "ok"),
-                  "/readyz", (method, headers, query, body) -> HttpReply.text(200, "ready")));
+                  "/slack/events",
+                  slack,
+                  "/healthz",
+                  (method, headers, query, body) -> HttpReply.text(200, "ok"),
+                  "/readyz",
+                  (method, headers, query, body) -> HttpReply.text(200, "ready"),
+                  "/metrics",
+                  (method, headers, query, body) ->
+                      new HttpReply(
+                          200,
+                          "text/plain; version=0.0.4; charset=utf-8",
+                          core.metrics.scrape(),
+                          Map.of())));
       return new Pitcrew(http, workers, core);
     }
 

@@ -9,5 +9,12 @@ public sealed interface ArgumentCheck {
   record Accepted(Runbook runbook, ObjectNode arguments) implements ArgumentCheck {}
 
   /** Why the call cannot run, worded for the model to correct it. */
-  record Rejected(String error) implements ArgumentCheck {}
+  record Rejected(String error, Reason reason) implements ArgumentCheck {}
+
+  /** What kind of mistake it was, for metrics. */
+  enum Reason {
+    UNKNOWN_TOOL,
+    INVALID_JSON,
+    SCHEMA
+  }
 }

@@ -83,7 +83,8 @@ public final class RunbookCatalog {
     Runbook runbook = runbooks.get(name);
     if (runbook == null) {
       return new ArgumentCheck.Rejected(
-          "unknown tool '" + name + "'; available tools: " + String.join(", ", names()));
+          "unknown tool '" + name + "'; available tools: " + String.join(", ", names()),
+          ArgumentCheck.Reason.UNKNOWN_TOOL);
     }
     JsonNode arguments;
     try {
@@ -93,7 +94,8 @@ public final class RunbookCatalog {
               : JSON.readTree(argumentsJson);
     } catch (JsonProcessingException e) {
       return new ArgumentCheck.Rejected(
-          "arguments for " + name + " are not valid JSON: " + e.getOriginalMessage());
+          "arguments for " + name + " are not valid JSON: " + e.getOriginalMessage(),
+          ArgumentCheck.Reason.INVALID_JSON);
     }
     return check(runbook, arguments);
   }
@@ -102,7 +104,8 @@ public final class RunbookCatalog {
   public ArgumentCheck check(Runbook runbook, JsonNode arguments) {
     if (!(arguments instanceof ObjectNode object)) {
       return new ArgumentCheck.Rejected(
-          "arguments for " + runbook.name() + " must be a JSON object");
+          "arguments for " + runbook.name() + " must be a JSON object",
+          ArgumentCheck.Reason.INVALID_JSON);
     }
     List<Error> errors = runbook.schema().validate(object);
     if (errors.isEmpty()) {
@@ -113,7 +116,8 @@ public final class RunbookCatalog {
           "arguments for "
               + runbook.name()
               + " do not match its schema: "
-              + errors.stream().map(Error::toString).collect(Collectors.joining("; ")));
+              + errors.stream().map(Error::toString).collect(Collectors.joining("; ")),
+          ArgumentCheck.Reason.SCHEMA);
     }
     return new ArgumentCheck.Accepted(runbook, object.deepCopy());
   }

@@ -186,7 +186,8 @@ class RunbookCatalogTest {
         .isEqualTo(
             new ArgumentCheck.Rejected(
                 "unknown tool 'delete_cluster'; available tools: deployment_status,"
-                    + " scale_deployment"));
+                    + " scale_deployment",
+                ArgumentCheck.Reason.UNKNOWN_TOOL));
   }
 
   @Test
@@ -194,6 +195,8 @@ class RunbookCatalogTest {
     ArgumentCheck check = fakeCatalog().check("scale_deployment", "{\"namespace\": shop");
     assertThat(((ArgumentCheck.Rejected) check).error())
         .startsWith("arguments for scale_deployment are not valid JSON");
+    assertThat(((ArgumentCheck.Rejected) check).reason())
+        .isEqualTo(ArgumentCheck.Reason.INVALID_JSON);
   }
 
   @Test

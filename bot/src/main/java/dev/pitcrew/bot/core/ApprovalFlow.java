@@ -36,6 +36,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import org.slf4j.MDC;
 
 /**
@@ -51,6 +52,7 @@ public final class ApprovalFlow {
   private final Surface surface;
   private final Audit audit;
   private final RolloutWatch rollouts;
+  private volatile BiConsumer<Ask, String> finished = (ask, summary) -> {};
 
   public ApprovalFlow(
       Approvals approvals,
@@ -63,6 +65,11 @@ public final class ApprovalFlow {
     this.surface = surface;
     this.audit = audit;
     this.rollouts = rollouts;
+  }
+
+  /** Told when an approved change ran or failed, with the conversation it belongs to. */
+  public void onFinished(BiConsumer<Ask, String> listener) {
+    this.finished = listener;
   }
 
   /**
@@ -315,6 +322,14 @@ public final class ApprovalFlow {
     boolean ok = result.state() == ApprovalState.SUCCEEDED;
     record(result, ok ? Type.EXECUTED : Type.FAILED, approver, result.result());
     surface.say(askOf(result), (ok ? "Done: " : "Not done: ") + result.result() + undoHint(result));
+    finished.accept(
+        askOf(result),
+        "The approved change \""
+            + result.previewSummary()
+            + "\" "
+            + (ok ? "was made: " : "failed: ")
+            + result.result()
+            + ".");
     if (outcome.get() instanceof Applied applied && applied.rollout().isPresent()) {
       verify(result, applied.rollout().get());
     }

@@ -8,4 +8,12 @@ public interface Assistant {
    * @throws AssistantUnavailableException when the model cannot be reached or keeps failing
    */
   String answer(Ask ask, String question);
+
+  /**
+   * A change proposed in this conversation finished: let the assistant summarize it and suggest the
+   * next step, if it remembers the conversation.
+   */
+  default java.util.Optional<String> afterChange(Ask ask, String summary) {
+    return java.util.Optional.empty();
+  }
 }

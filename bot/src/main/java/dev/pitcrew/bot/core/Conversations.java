@@ -2,6 +2,7 @@ package dev.pitcrew.bot.core;
 
 import dev.pitcrew.bot.audit.Audit;
 import dev.pitcrew.bot.audit.AuditEvent.Type;
+import dev.pitcrew.bot.metrics.Metrics;
 import dev.pitcrew.remediations.Risk;
 import dev.pitcrew.runbooks.Runbook;
 import dev.pitcrew.runbooks.RunbookCatalog;
@@ -24,13 +25,16 @@ public final class Conversations {
   private final ToolRunner tools;
   private final Surface surface;
   private final Audit audit;
+  private final Metrics metrics;
 
   public Conversations(
       Optional<Assistant> assistant,
       RunbookCatalog catalog,
       ToolRunner tools,
       Surface surface,
-      Audit audit) {
+      Audit audit,
+      Metrics metrics) {
+    this.metrics = metrics;
     this.assistant = assistant;
     this.catalog = catalog;
     this.tools = tools;
@@ -47,6 +51,10 @@ public final class Conversations {
       audit.record(
           Type.ASKED, ask.correlationId(), ask.requester(), text, ask.channel(), ask.thread());
       String command = text.strip();
+      metrics.ask(
+          command.equals("help") || command.equals("runbooks") || command.startsWith("run ")
+              ? "command"
+              : "question");
       if (command.equals("help")) {
         surface.say(ask, help());
       } else if (command.equals("runbooks")) {
@@ -56,6 +64,21 @@ public final class Conversations {
       } else {
         answer(ask, command);
       }
+    }
+  }
+
+  /**
+   * A change from this conversation finished: the assistant, if it remembers the thread, says what
+   * it means and what to do next.
+   */
+  public void afterChange(Ask ask, String summary) {
+    if (assistant.isEmpty()) {
+      return;
+    }
+    try (var ignored = MDC.putCloseable("correlation_id", ask.correlationId())) {
+      assistant.get().afterChange(ask, summary).ifPresent(text -> surface.say(ask, text));
+    } catch (AssistantUnavailableException e) {
+      log.warn("assistant unavailable for a follow-up: {}", e.getMessage());
     }
   }
 

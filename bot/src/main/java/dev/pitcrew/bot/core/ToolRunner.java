@@ -2,12 +2,14 @@ package dev.pitcrew.bot.core;
 
 import dev.pitcrew.bot.audit.Audit;
 import dev.pitcrew.bot.audit.AuditEvent.Type;
+import dev.pitcrew.bot.metrics.Metrics;
 import dev.pitcrew.remediations.ChangeContext;
 import dev.pitcrew.remediations.Outcome;
 import dev.pitcrew.remediations.Risk;
 import dev.pitcrew.runbooks.ArgumentCheck;
 import dev.pitcrew.runbooks.Runbook;
 import dev.pitcrew.runbooks.RunbookCatalog;
+import java.time.Duration;
 
 /**
  * Runs one tool call, whoever made it: read-only runbooks at once, mutating ones only as approval
@@ -21,14 +23,31 @@ public final class ToolRunner {
   private final RunbookCatalog catalog;
   private final ApprovalFlow approvals;
   private final Audit audit;
+  private final Metrics metrics;
 
-  public ToolRunner(RunbookCatalog catalog, ApprovalFlow approvals, Audit audit) {
+  public ToolRunner(RunbookCatalog catalog, ApprovalFlow approvals, Audit audit, Metrics metrics) {
     this.catalog = catalog;
     this.approvals = approvals;
     this.audit = audit;
+    this.metrics = metrics;
   }
 
   public ToolResult run(Ask ask, String tool, String argumentsJson) {
+    long started = System.nanoTime();
+    ToolResult result = runUnmeasured(ask, tool, argumentsJson);
+    // Only loaded runbook names become metric tags; whatever else the model invents is "unknown".
+    String runbook = catalog.find(tool).map(Runbook::name).orElse("unknown");
+    metrics.toolCall(
+        runbook,
+        result.kind().name().toLowerCase(java.util.Locale.ROOT),
+        Duration.ofNanos(System.nanoTime() - started));
+    if (result.kind() == ToolResult.Kind.APPROVAL_REQUESTED) {
+      metrics.approvalRequested(runbook);
+    }
+    return result;
+  }
+
+  private ToolResult runUnmeasured(Ask ask, String tool, String argumentsJson) {
     audit.record(
         Type.TOOL_CALLED,
         ask.correlationId(),
@@ -45,6 +64,7 @@ public final class ToolRunner {
           rejected.error(),
           ask.channel(),
           ask.thread());
+      metrics.argumentError(rejected.reason().name());
       return ToolResult.error(rejected.error());
     }
     ArgumentCheck.Accepted accepted = (ArgumentCheck.Accepted) check;

@@ -1,5 +1,7 @@
 package dev.pitcrew.bot.slack;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import com.slack.api.bolt.App;
@@ -9,6 +11,7 @@ import com.slack.api.bolt.request.RequestHeaders;
 import com.slack.api.bolt.response.Response;
 import com.slack.api.bolt.util.SlackRequestParser;
 import com.slack.api.methods.MethodsClient;
+import com.slack.api.model.event.AppMentionEvent;
 import dev.pitcrew.approvals.GroupDirectory;
 import dev.pitcrew.bot.audit.AuditSink;
 import dev.pitcrew.bot.core.Ask;
@@ -18,6 +21,7 @@ import dev.pitcrew.bot.http.HttpRoute;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +35,8 @@ import org.slf4j.LoggerFactory;
  * acknowledges at once and hands the work to a bounded executor.
  */
 public final class SlackBot implements HttpRoute {
+  private static final java.util.regex.Pattern MENTION =
+      java.util.regex.Pattern.compile("<@[A-Z0-9]+>");
   private static final Logger log = LoggerFactory.getLogger(SlackBot.class);
 
   private final App app;
@@ -39,6 +45,14 @@ public final class SlackBot implements HttpRoute {
   private final SlackSurface surface;
   private final MethodsClient methods;
   private final URI apiUrl;
+
+  /** Slack re-delivers events it thinks were missed; each event ID is handled once. */
+  private final Cache<String, Boolean> seenEvents =
+      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofHours(1)).build();
+
+  /** The correlation ID of each thread Pitcrew opened, so follow-ups keep it. */
+  private final Cache<String, String> threadCorrelation =
+      Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofHours(12)).build();
 
   /** What the bot calls back into; implemented by the composition root. */
   public interface Handlers {
@@ -122,6 +136,7 @@ public final class SlackBot implements HttpRoute {
                     log.error("[{}] cannot open a thread: {}", correlationId, e.getMessage());
                     return;
                   }
+                  threadCorrelation.put(channel + "/" + root, correlationId);
                   handlers.ask(new Ask(correlationId, user, channel, root), text);
                 });
           } catch (RejectedExecutionException e) {
@@ -132,6 +147,39 @@ public final class SlackBot implements HttpRoute {
     registerButton(SlackRenderer.APPROVE, handlers::approve, executor);
     registerButton(SlackRenderer.DENY, handlers::deny, executor);
     registerButton(SlackRenderer.UNDO, handlers::undo, executor);
+    app.event(
+        AppMentionEvent.class,
+        (payload, ctx) -> {
+          if (payload.getEventId() != null
+              && seenEvents.asMap().putIfAbsent(payload.getEventId(), Boolean.TRUE) != null) {
+            return ctx.ack(); // a re-delivery of an event already taken
+          }
+          AppMentionEvent event = payload.getEvent();
+          String channel = event.getChannel();
+          String user = event.getUser();
+          String thread = event.getThreadTs() != null ? event.getThreadTs() : event.getTs();
+          String text =
+              MENTION
+                  .matcher(event.getText() == null ? "" : event.getText())
+                  .replaceAll("")
+                  .strip();
+          Optional<String> refusal = handlers.mayNotAsk(channel, user);
+          String correlationId =
+              threadCorrelation.get(channel + "/" + thread, k -> Ask.newCorrelationId());
+          try {
+            executor.execute(
+                () -> {
+                  if (refusal.isPresent()) {
+                    surface.tell(channel, user, "Sorry: " + refusal.get() + ".");
+                  } else if (!text.isEmpty()) {
+                    handlers.ask(new Ask(correlationId, user, channel, thread), text);
+                  }
+                });
+          } catch (RejectedExecutionException e) {
+            log.warn("[{}] busy: dropped a mention", correlationId);
+          }
+          return ctx.ack();
+        });
     try {
       // Bolt checks the token with auth.test here, so a bad token stops start-up.
       app.start();

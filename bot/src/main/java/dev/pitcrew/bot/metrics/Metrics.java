@@ -1,0 +1,123 @@
+package dev.pitcrew.bot.metrics;
+
+import dev.pitcrew.bot.audit.AuditEvent;
+import dev.pitcrew.bot.audit.AuditSink;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Pitcrew's Prometheus metrics, in the spirit of vLLM's tool-calling metrics: asks, LLM requests
+ * and latency, tokens, tool calls by runbook and outcome with latency, argument errors,
+ * tool_choice, iterations per ask, approvals, limits hit, and every audit event by type.
+ */
+public final class Metrics {
+  private final MeterRegistry registry;
+  private final PrometheusMeterRegistry prometheus;
+
+  private Metrics(MeterRegistry registry, PrometheusMeterRegistry prometheus) {
+    this.registry = registry;
+    this.prometheus = prometheus;
+  }
+
+  /** Metrics exposed in the Prometheus text format by {@link #scrape()}. */
+  public static Metrics prometheus() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    return new Metrics(registry, registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** The text for {@code GET /metrics}. */
+  public String scrape() {
+    return prometheus.scrape();
+  }
+
+  public void ask(String kind) {
+    Counter.builder("pitcrew.asks")
+        .description("Requests received")
+        .tag("kind", kind)
+        .register(registry)
+        .increment();
+  }
+
+  public void llmRequest(String outcome, Duration latency) {
+    Timer.builder("pitcrew.llm.request")
+        .description("Chat-completion requests to the model endpoint")
+        .tag("outcome", outcome)
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(latency);
+  }
+
+  public void tokens(long in, long out) {
+    Counter.builder("pitcrew.llm.tokens").tag("direction", "in").register(registry).increment(in);
+    Counter.builder("pitcrew.llm.tokens").tag("direction", "out").register(registry).increment(out);
+  }
+
+  public void toolChoice(String choice) {
+    Counter.builder("pitcrew.llm.tool.choice").tag("choice", choice).register(registry).increment();
+  }
+
+  /** {@code runbook} must be a loaded runbook's name or "unknown": model text is not a tag. */
+  public void toolCall(String runbook, String outcome, Duration latency) {
+    Timer.builder("pitcrew.tool.call")
+        .description("Tool calls by runbook and outcome")
+        .tag("runbook", runbook)
+        .tag("outcome", outcome)
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(latency);
+  }
+
+  public void argumentError(String reason) {
+    Counter.builder("pitcrew.tool.argument.errors")
+        .description("Tool calls the model got wrong: unknown tool, bad JSON, schema, missing ID")
+        .tag("reason", reason.toLowerCase(Locale.ROOT))
+        .register(registry)
+        .increment();
+  }
+
+  public void iterations(int count) {
+    DistributionSummary.builder("pitcrew.agent.iterations")
+        .description("Model round trips per question")
+        .register(registry)
+        .record(count);
+  }
+
+  public void limitHit(String limit) {
+    Counter.builder("pitcrew.agent.limit.hits").tag("limit", limit).register(registry).increment();
+  }
+
+  public void approvalRequested(String runbook) {
+    Counter.builder("pitcrew.approvals.requested")
+        .tag("runbook", runbook)
+        .register(registry)
+        .increment();
+  }
+
+  /** Counts every audit event by type. */
+  public AuditSink auditSink() {
+    return new AuditSink() {
+      @Override
+      public void record(AuditEvent event) {
+        Counter.builder("pitcrew.audit.events")
+            .tag("type", event.type().name().toLowerCase(Locale.ROOT))
+            .register(registry)
+            .increment();
+      }
+
+      @Override
+      public String toString() {
+        return "MetricsAuditSink";
+      }
+    };
+  }
+}
