@@ -185,8 +185,8 @@ public final class Agent implements Assistant {
               turn,
               "wall_clock",
               "I stopped: this question took longer than "
-                  + limits.wallClock().toSeconds()
-                  + " s, the time limit per question.");
+                  + seconds(limits.wallClock())
+                  + ", the time limit per question.");
         }
         iterations++;
         ChatCompletion completion = complete(params(history, turn), left);
@@ -431,6 +431,10 @@ public final class Agent implements Assistant {
     }
     completion.usage().ifPresent(u -> metrics.tokens(u.promptTokens(), u.completionTokens()));
     return completion;
+  }
+
+  private static String seconds(Duration d) {
+    return d.toMillis() < 1000 ? d.toMillis() + " ms" : d.toSeconds() + " s";
   }
 
   private static Duration min(Duration a, Duration b) {

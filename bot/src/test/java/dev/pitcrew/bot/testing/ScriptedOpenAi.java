@@ -66,7 +66,20 @@ public final class ScriptedOpenAi implements AutoCloseable {
     return this;
   }
 
+  /** The next answer is this assistant message (JSON), reporting {@code totalTokens} used. */
+  public ScriptedOpenAi thenMessage(String messageJson, long totalTokens) {
+    try {
+      return then((ObjectNode) JSON.readTree(messageJson), "tool_calls", totalTokens);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private ScriptedOpenAi then(ObjectNode message, String finishReason) {
+    return then(message, finishReason, 120);
+  }
+
+  private ScriptedOpenAi then(ObjectNode message, String finishReason, long totalTokens) {
     ObjectNode completion =
         JSON.createObjectNode()
             .put("id", "chatcmpl-test")
@@ -81,9 +94,9 @@ public final class ScriptedOpenAi implements AutoCloseable {
         .set("message", message);
     completion
         .putObject("usage")
-        .put("prompt_tokens", 100)
+        .put("prompt_tokens", totalTokens - 20)
         .put("completion_tokens", 20)
-        .put("total_tokens", 120);
+        .put("total_tokens", totalTokens);
     script.add(new RecordingHttpServer.Answer(200, completion.toString()));
     return this;
   }
