@@ -114,7 +114,8 @@ class SlackEndToEndTest {
     llm.thenToolCalls(
             "deployment_status", "{\"namespace\":\"shop\",\"name\":\"checkout\"}",
             "scale_deployment", "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":5}")
-        .thenAnswer("checkout runs 3 replicas; I asked for approval to scale it to 5.");
+        .thenAnswer("checkout runs 3 replicas; I asked for approval to scale it to 5.")
+        .thenAnswer("checkout now has 5 replicas; watch p99 latency for ten minutes.");
 
     HttpResponse<String> ack =
         signed.slashCommand(REQUESTER, CHANNEL, "scale checkout in shop to 5");
@@ -184,6 +185,16 @@ class SlackEndToEndTest {
                         c ->
                             c.param("text")
                                 .contains("Done: Scaled deployment shop/checkout from 3 to 5")));
+    // The model hears how the change went and suggests what to do next.
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                threadMessages(correlationId).stream()
+                    .anyMatch(c -> c.param("text").contains("watch p99 latency for ten minutes")));
+    assertThat(llm.requests().get(2).path("messages").toString())
+        .contains("Automatic update from Pitcrew")
+        .contains("Scaled deployment shop/checkout from 3 to 5 replicas");
     await().atMost(PATIENCE).until(() -> ephemerals().size() == 5);
     assertThat(ephemerals().subList(2, 5))
         .allSatisfy(e -> assertThat(e.param("text")).contains("already"));
@@ -296,7 +307,8 @@ class SlackEndToEndTest {
     llm.thenToolCalls(
             "rollout_history", "{\"namespace\":\"store\",\"name\":\"checkout\"}",
             "rollback_deployment", "{\"namespace\":\"store\",\"name\":\"checkout\"}")
-        .thenAnswer("Revision 3 crashes; I proposed rolling back to revision 2.");
+        .thenAnswer("Revision 3 crashes; I proposed rolling back to revision 2.")
+        .thenAnswer("Rolled back to v2; check the error rate.");
     String correlationId =
         correlationIdIn(
             signed.slashCommand(REQUESTER, CHANNEL, "checkout in store is crashlooping").body());
@@ -354,6 +366,100 @@ class SlackEndToEndTest {
                             c.param("text")
                                 .contains("Verified: deployment store/checkout: 3/3 ready after")));
     assertThat(auditLines(correlationId, "*verified*")).hasSize(1);
+  }
+
+  @Test
+  void aMentionInTheThreadContinuesTheConversationOnce() throws Exception {
+    llm.thenToolCalls("deployment_status", "{\"namespace\":\"shop\",\"name\":\"checkout\"}")
+        .thenAnswer("checkout has 3 ready replicas.")
+        .thenAnswer("Yes: all 3 are ready, nothing to do.");
+    String correlationId =
+        correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "how is checkout?").body());
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                threadMessages(correlationId).stream()
+                    .anyMatch(c -> c.param("text").contains("3 ready replicas")));
+    String root = rootTs(correlationId);
+
+    String mention =
+        SignedSlack.mentionBody(
+            "Ev001", REQUESTER, CHANNEL, "<@UBOT> is it healthy now?", "1700000000.999999", root);
+    assertThat(signed.sendJson(mention).statusCode()).isEqualTo(200);
+    assertThat(signed.sendJson(mention).statusCode()).isEqualTo(200); // Slack re-delivers
+
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                threadMessages(correlationId).stream()
+                    .anyMatch(c -> c.param("text").contains("all 3 are ready")));
+    String followUp = llm.requests().get(2).path("messages").toString();
+    assertThat(followUp)
+        .contains("how is checkout?")
+        .contains("3 ready replicas")
+        .contains("is it healthy now?");
+    assertThat(followUp).doesNotContain("<@UBOT>");
+    assertThat(auditLines(correlationId, "*asked*")).hasSize(2); // the re-delivery was ignored
+    assertThat(llm.requests()).hasSize(3);
+  }
+
+  @Test
+  void explicitCommandsWorkInSlackWithoutTheModel() throws Exception {
+    String correlationId =
+        correlationIdIn(
+            signed
+                .slashCommand(
+                    REQUESTER, CHANNEL, "run deployment_status namespace=shop name=checkout")
+                .body());
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                threadMessages(correlationId).stream()
+                    .anyMatch(
+                        c ->
+                            c.param("text")
+                                .contains("deployment shop/checkout: 3 desired, 3 ready")));
+    assertThat(llm.requests()).isEmpty();
+
+    String runbooks = correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "runbooks").body());
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                threadMessages(runbooks).stream()
+                    .anyMatch(c -> c.param("text").contains("run rollback_deployment namespace=")));
+  }
+
+  @Test
+  void metricsAreExposedForPrometheus() throws Exception {
+    llm.thenToolCalls("deployment_status", "{\"namespace\":\"shop\",\"name\":\"checkout\"}")
+        .thenAnswer("fine");
+    String correlationId =
+        correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "how is checkout?").body());
+    await().atMost(PATIENCE).until(() -> !auditLines(correlationId, "*answered*").isEmpty());
+
+    var response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + pitcrew.port() + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+    assertThat(response.body())
+        .contains("pitcrew_asks_total{kind=\"question\"} 1.0")
+        .contains("pitcrew_llm_request_seconds_count{outcome=\"ok\"} 2")
+        .contains("pitcrew_llm_tokens_total{direction=\"in\"}")
+        .contains(
+            "pitcrew_tool_call_seconds_count{outcome=\"cluster_output\",runbook=\"deployment_status\"} 1")
+        .contains("pitcrew_llm_tool_choice_total{choice=\"auto\"} 2.0")
+        .contains("pitcrew_agent_iterations_count 1")
+        .contains("pitcrew_audit_events_total{type=\"asked\"} 1.0");
   }
 
   @Test

@@ -66,6 +66,35 @@ public final class SignedSlack {
     return form("payload", payload.toString());
   }
 
+  /** An Events API {@code app_mention} callback, as JSON. */
+  public static String mentionBody(
+      String eventId, String user, String channel, String text, String ts, String threadTs) {
+    ObjectNode root = JSON.createObjectNode().put("token", "legacy").put("team_id", "T1");
+    root.put("api_app_id", "A1").put("type", "event_callback").put("event_id", eventId);
+    root.put("event_time", 1_700_000_000L);
+    ObjectNode event = root.putObject("event");
+    event.put("type", "app_mention").put("user", user).put("text", text).put("ts", ts);
+    event.put("channel", channel).put("event_ts", ts);
+    if (threadTs != null) {
+      event.put("thread_ts", threadTs);
+    }
+    return root.toString();
+  }
+
+  /** Sends a JSON body (Events API), signed. */
+  public HttpResponse<String> sendJson(String body) throws IOException, InterruptedException {
+    String timestamp = String.valueOf(clock.instant().getEpochSecond());
+    return http.send(
+        HttpRequest.newBuilder(endpoint)
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/json")
+            .header("X-Slack-Request-Timestamp", timestamp)
+            .header("X-Slack-Signature", sign(timestamp, body, secret))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   public HttpResponse<String> slashCommand(String user, String channel, String text)
       throws IOException, InterruptedException {
     return send(slashCommandBody(user, channel, text));
