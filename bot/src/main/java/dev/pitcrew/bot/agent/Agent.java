@@ -332,10 +332,11 @@ public final class Agent implements Assistant {
   }
 
   private String await(Call call, Future<ToolResult> future, Instant deadline) {
+    // One millisecond past the deadline, so a call cut short by it leaves the turn out of time.
     long wait =
         Math.min(
             limits.toolTimeout().toMillis(),
-            Math.max(1, Duration.between(clock.instant(), deadline).toMillis()));
+            Math.max(1, Duration.between(clock.instant(), deadline).toMillis() + 1));
     try {
       return render(call.name(), future.get(wait, TimeUnit.MILLISECONDS));
     } catch (TimeoutException e) {

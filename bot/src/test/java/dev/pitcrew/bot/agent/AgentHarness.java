@@ -169,7 +169,11 @@ final class AgentHarness implements AutoCloseable {
   final Approvals approvals;
 
   AgentHarness(Agent.Limits limits) throws Exception {
-    llm = new ScriptedOpenAi();
+    this(limits, new ScriptedOpenAi());
+  }
+
+  AgentHarness(Agent.Limits limits, ScriptedOpenAi llm) throws Exception {
+    this.llm = llm;
     List<Remediation> actions = List.of(probe1, probe2, probe3, probe4, lever);
     StringBuilder yaml = new StringBuilder();
     List<RunbookSource> sources = new java.util.ArrayList<>();

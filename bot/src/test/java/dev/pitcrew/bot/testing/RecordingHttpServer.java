@@ -21,6 +21,7 @@ public final class RecordingHttpServer implements AutoCloseable {
   public record Answer(int status, String json) {}
 
   private final HttpServer server;
+  private final java.util.concurrent.ExecutorService pool = Executors.newFixedThreadPool(4);
   private final List<Received> received = new CopyOnWriteArrayList<>();
 
   public RecordingHttpServer(Function<Received, Answer> responder) throws IOException {
@@ -49,7 +50,7 @@ public final class RecordingHttpServer implements AutoCloseable {
             }
           }
         });
-    server.setExecutor(Executors.newFixedThreadPool(4));
+    server.setExecutor(pool);
     server.start();
   }
 
@@ -64,5 +65,6 @@ public final class RecordingHttpServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    pool.shutdownNow();
   }
 }

@@ -21,15 +21,35 @@ public final class ScriptedOpenAi implements AutoCloseable {
   private final RecordingHttpServer server;
 
   public ScriptedOpenAi() throws IOException {
+    this(java.time.Duration.ZERO);
+  }
+
+  /**
+   * A server that takes {@code latency} to answer each request, like a model generating: for the
+   * benchmark, never for tests (tests wait with Awaitility, not by sleeping).
+   */
+  public ScriptedOpenAi(java.time.Duration latency) throws IOException {
     server =
         new RecordingHttpServer(
             r -> {
+              pause(latency);
               RecordingHttpServer.Answer next = script.poll();
               return next != null
                   ? next
                   : new RecordingHttpServer.Answer(
                       500, "{\"error\":{\"message\":\"script exhausted\",\"type\":\"test\"}}");
             });
+  }
+
+  private static void pause(java.time.Duration latency) {
+    if (latency.isZero()) {
+      return;
+    }
+    try {
+      Thread.sleep(latency.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** For OPENAI_BASE_URL. */
