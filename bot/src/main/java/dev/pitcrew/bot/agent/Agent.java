@@ -315,11 +315,15 @@ public final class Agent implements Assistant {
       Call call = calls.get(i);
       String content;
       if (call.missingId()) {
-        metrics.argumentError("missing_id");
-        content = "ERROR: this tool call had no id, so it was not run; call the tool again.";
+        content =
+            runner
+                .reject(
+                    ask,
+                    "tool call for " + call.name() + " had no id, so it was not run; call it again",
+                    "missing_id")
+                .text();
       } else if (call.name().equals("unsupported")) {
-        metrics.argumentError("unknown_tool");
-        content = "ERROR: only function tools are available.";
+        content = runner.reject(ask, "only function tools are available", "unknown_tool").text();
       } else if (reads.get(i) != null) {
         content = await(call, reads.get(i), deadline);
       } else {

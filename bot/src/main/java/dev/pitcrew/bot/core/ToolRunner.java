@@ -47,6 +47,22 @@ public final class ToolRunner {
     return result;
   }
 
+  /**
+   * A call the model got wrong before it could even be looked up (no call ID, a tool kind Pitcrew
+   * does not offer): counted, audited, and answered as an error the model can correct.
+   */
+  public ToolResult reject(Ask ask, String error, String reason) {
+    metrics.argumentError(reason);
+    audit.record(
+        Type.TOOL_REJECTED,
+        ask.correlationId(),
+        ask.requester(),
+        error,
+        ask.channel(),
+        ask.thread());
+    return ToolResult.error(error);
+  }
+
   private ToolResult runUnmeasured(Ask ask, String tool, String argumentsJson) {
     audit.record(
         Type.TOOL_CALLED,

@@ -184,7 +184,8 @@ class AgentTest {
         .startsWith("ERROR: arguments for probe1 are not valid JSON");
     assertThat(results.get(2).path("content").asText())
         .startsWith("ERROR: arguments for probe1 do not match its schema");
-    assertThat(results.get(3).path("content").asText()).contains("had no id");
+    assertThat(results.get(3).path("content").asText())
+        .isEqualTo("ERROR: tool call for probe2 had no id, so it was not run; call it again");
     assertThat(h.probe2.calls).hasValue(0);
     // The assistant message sent back carries the ID Pitcrew gave the call.
     assertThat(h.llm.requests().get(1).path("messages").toString())
@@ -195,7 +196,7 @@ class AgentTest {
         .contains("pitcrew_tool_argument_errors_total{reason=\"invalid_json\"} 1.0")
         .contains("pitcrew_tool_argument_errors_total{reason=\"schema\"} 1.0")
         .contains("pitcrew_tool_argument_errors_total{reason=\"missing_id\"} 1.0");
-    assertThat(h.audit).filteredOn(e -> e.type().name().equals("TOOL_REJECTED")).hasSize(3);
+    assertThat(h.audit).filteredOn(e -> e.type().name().equals("TOOL_REJECTED")).hasSize(4);
   }
 
   @Test
