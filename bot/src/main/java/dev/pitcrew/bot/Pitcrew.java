@@ -163,10 +163,12 @@ public final class Pitcrew implements AutoCloseable {
             }
 
             @Override
-            public Optional<String> mayNotAsk(String channel, String user) {
+            public Optional<String> mayNotAsk(String channel, String user, String correlationId) {
               Optional<String> refusal = access.refusal(channel, user, groups);
               refusal.ifPresent(
-                  r -> core.audit.record(AuditEvent.Type.ASK_REFUSED, "-", user, r, channel, null));
+                  r ->
+                      core.audit.record(
+                          AuditEvent.Type.ASK_REFUSED, correlationId, user, r, channel, null));
               return refusal;
             }
           },

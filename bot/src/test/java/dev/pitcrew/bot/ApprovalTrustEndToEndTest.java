@@ -3,7 +3,6 @@ package dev.pitcrew.bot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pitcrew.approvals.ManualClock;
@@ -106,7 +105,7 @@ class ApprovalTrustEndToEndTest {
   void paymentsNeedsTwoMembersOfItsOnCallGroup() throws Exception {
     String correlationId = ask("run scale_deployment namespace=payments name=ledger replicas=4");
     FakeSlack.Call card = awaitCard(correlationId);
-    String id = button(card, "approval_approve");
+    String id = FakeSlack.button(card, "approval_approve");
     assertThat(card.param("blocks"))
         .contains("<!subteam^SPAYONCALL>")
         .contains("2 distinct approvals needed");
@@ -114,23 +113,27 @@ class ApprovalTrustEndToEndTest {
     signed.click("ULEAD", CHANNEL, "approval_approve", id, card.ts()); // default approver: not here
     signed.click("UREQ", CHANNEL, "approval_approve", id, card.ts()); // in the group, but asked
     signed.click("UPAY1", CHANNEL, "approval_approve", id, card.ts());
-    await().atMost(PATIENCE).until(() -> ephemeral("UPAY1").contains("1 more from someone else"));
-    assertThat(ephemeral("ULEAD"))
+    await()
+        .atMost(PATIENCE)
+        .until(() -> slack.ephemeralTo("UPAY1").contains("1 more from someone else"));
+    assertThat(slack.ephemeralTo("ULEAD"))
         .contains("not an approver for runbook scale_deployment in namespace payments");
-    assertThat(ephemeral("UREQ")).contains("someone else has to approve it");
+    assertThat(slack.ephemeralTo("UREQ")).contains("someone else has to approve it");
     assertThat(replicas("payments", "ledger")).isEqualTo(2);
 
     signed.click("UPAY2", CHANNEL, "approval_approve", id, card.ts());
-    await().atMost(PATIENCE).until(() -> audit(correlationId, "*executed*").size() == 1);
+    await()
+        .atMost(PATIENCE)
+        .until(() -> slack.auditLines("CAUDIT", correlationId, "*executed*").size() == 1);
     assertThat(replicas("payments", "ledger")).isEqualTo(4);
-    assertThat(audit(correlationId, "*approval recorded*")).hasSize(1);
+    assertThat(slack.auditLines("CAUDIT", correlationId, "*approval recorded*")).hasSize(1);
   }
 
   @Test
   void pendingRequestsSurviveARestartAndCanBeApprovedAfterwards() throws Exception {
     String correlationId = ask("run scale_deployment namespace=shop name=checkout replicas=5");
     FakeSlack.Call card = awaitCard(correlationId);
-    String id = button(card, "approval_approve");
+    String id = FakeSlack.button(card, "approval_approve");
     assertThat(client.configMaps().inNamespace("pitcrew").withName(id).get()).isNotNull();
 
     pitcrew.close();
@@ -147,7 +150,7 @@ class ApprovalTrustEndToEndTest {
   void aRequestExecutingWhenTheBotDiedBecomesUnknownAndIsNotRun() throws Exception {
     String correlationId = ask("run scale_deployment namespace=shop name=checkout replicas=5");
     FakeSlack.Call card = awaitCard(correlationId);
-    String id = button(card, "approval_approve");
+    String id = FakeSlack.button(card, "approval_approve");
     pitcrew.close();
     // The process died after moving the request to EXECUTING and before the write.
     ConfigMap cm = client.configMaps().inNamespace("pitcrew").withName(id).get();
@@ -163,7 +166,9 @@ class ApprovalTrustEndToEndTest {
 
     startPitcrew();
 
-    await().atMost(PATIENCE).until(() -> !audit(correlationId, "*unknown*").isEmpty());
+    await()
+        .atMost(PATIENCE)
+        .until(() -> !slack.auditLines("CAUDIT", correlationId, "*unknown*").isEmpty());
     assertThat(last(slack.calls("chat.update")).param("blocks"))
         .contains("Outcome unknown")
         .contains("it was not run again")
@@ -172,14 +177,14 @@ class ApprovalTrustEndToEndTest {
         .atMost(PATIENCE)
         .until(
             () ->
-                thread(correlationId).stream()
+                slack.thread(CHANNEL, correlationId).stream()
                     .anyMatch(
                         c ->
                             c.param("text").contains("It was not run again")
                                 && c.param("text")
                                     .contains("Now: deployment shop/checkout: 3 desired")));
     signed.click("ULEAD", CHANNEL, "approval_approve", id, card.ts());
-    await().atMost(PATIENCE).until(() -> ephemeral("ULEAD").contains("already unknown"));
+    await().atMost(PATIENCE).until(() -> slack.ephemeralTo("ULEAD").contains("already unknown"));
     assertThat(replicas("shop", "checkout")).isEqualTo(3);
   }
 
@@ -190,7 +195,9 @@ class ApprovalTrustEndToEndTest {
 
     clock.advance(Duration.ofMinutes(16));
 
-    await().atMost(PATIENCE).until(() -> !audit(correlationId, "*expired*").isEmpty());
+    await()
+        .atMost(PATIENCE)
+        .until(() -> !slack.auditLines("CAUDIT", correlationId, "*expired*").isEmpty());
     assertThat(last(slack.calls("chat.update")).param("blocks"))
         .contains("Expired")
         .doesNotContain("approval_approve");
@@ -204,15 +211,22 @@ class ApprovalTrustEndToEndTest {
     // Someone scales by hand after the card was posted: the card's 3 -> 5 no longer holds.
     client.apps().deployments().inNamespace("shop").withName("checkout").scale(4);
 
-    signed.click("ULEAD", CHANNEL, "approval_approve", button(card, "approval_approve"), card.ts());
+    signed.click(
+        "ULEAD",
+        CHANNEL,
+        "approval_approve",
+        FakeSlack.button(card, "approval_approve"),
+        card.ts());
 
     await()
         .atMost(PATIENCE)
-        .until(() -> ephemeral("ULEAD").contains("Not run: the target changed"));
-    assertThat(ephemeral("ULEAD"))
+        .until(() -> slack.ephemeralTo("ULEAD").contains("Not run: the target changed"));
+    assertThat(slack.ephemeralTo("ULEAD"))
         .contains("[spec.replicas: 3 -&gt; 5]") // escaped for Slack, shown as ->
         .contains("[spec.replicas: 4 -&gt; 5]");
-    await().atMost(PATIENCE).until(() -> audit(correlationId, "*stale*").size() == 1);
+    await()
+        .atMost(PATIENCE)
+        .until(() -> slack.auditLines("CAUDIT", correlationId, "*stale*").size() == 1);
     assertThat(replicas("shop", "checkout")).isEqualTo(4);
     assertThat(last(slack.calls("chat.update")).param("blocks")).contains("not run");
   }
@@ -221,12 +235,17 @@ class ApprovalTrustEndToEndTest {
   void undoProposesTheInverseUnderTheSamePolicy() throws Exception {
     String correlationId = ask("run scale_deployment namespace=shop name=checkout replicas=5");
     FakeSlack.Call card = awaitCard(correlationId);
-    signed.click("ULEAD", CHANNEL, "approval_approve", button(card, "approval_approve"), card.ts());
+    signed.click(
+        "ULEAD",
+        CHANNEL,
+        "approval_approve",
+        FakeSlack.button(card, "approval_approve"),
+        card.ts());
     await().atMost(PATIENCE).until(() -> replicas("shop", "checkout") == 5);
     await()
         .atMost(PATIENCE)
         .until(() -> last(slack.calls("chat.update")).param("blocks").contains("approval_undo"));
-    String original = button(last(slack.calls("chat.update")), "approval_undo");
+    String original = FakeSlack.button(last(slack.calls("chat.update")), "approval_undo");
 
     signed.click("ULEAD", CHANNEL, "approval_undo", original, card.ts());
 
@@ -234,13 +253,20 @@ class ApprovalTrustEndToEndTest {
     FakeSlack.Call undo = cards(correlationId).get(1);
     assertThat(undo.param("blocks"))
         .contains("Undo: Scale deployment shop/checkout from 5 to 3 replicas");
-    assertThat(audit(correlationId, "*approval requested*").get(1)).contains("undoing " + original);
+    assertThat(slack.auditLines("CAUDIT", correlationId, "*approval requested*").get(1))
+        .contains("undoing " + original);
     // ULEAD asked for the undo, so someone else approves it.
-    signed.click("ULEAD", CHANNEL, "approval_approve", button(undo, "approval_approve"), undo.ts());
+    signed.click(
+        "ULEAD",
+        CHANNEL,
+        "approval_approve",
+        FakeSlack.button(undo, "approval_approve"),
+        undo.ts());
     await()
         .atMost(PATIENCE)
-        .until(() -> ephemeral("ULEAD").contains("someone else has to approve it"));
-    signed.click("UREQ", CHANNEL, "approval_approve", button(undo, "approval_approve"), undo.ts());
+        .until(() -> slack.ephemeralTo("ULEAD").contains("someone else has to approve it"));
+    signed.click(
+        "UREQ", CHANNEL, "approval_approve", FakeSlack.button(undo, "approval_approve"), undo.ts());
     await().atMost(PATIENCE).until(() -> replicas("shop", "checkout") == 3);
   }
 
@@ -252,6 +278,11 @@ class ApprovalTrustEndToEndTest {
 
     assertThat(ack.statusCode()).isEqualTo(200);
     assertThat(ack.body()).contains("Pitcrew does not take requests in this channel");
+    Matcher id = CORRELATION_ID.matcher(ack.body());
+    assertThat(id.find()).isTrue();
+    await()
+        .atMost(PATIENCE)
+        .until(() -> !slack.auditLines("CAUDIT", id.group(), "*ask refused*").isEmpty());
     await()
         .atMost(PATIENCE)
         .until(
@@ -302,49 +333,10 @@ class ApprovalTrustEndToEndTest {
         .until(
             () ->
                 !cards(correlationId).isEmpty()
-                    && !audit(correlationId, "*approval requested*").isEmpty());
+                    && !slack
+                        .auditLines("CAUDIT", correlationId, "*approval requested*")
+                        .isEmpty());
     return cards(correlationId).get(0);
-  }
-
-  private List<FakeSlack.Call> thread(String correlationId) {
-    String root =
-        slack.calls("chat.postMessage").stream()
-            .filter(
-                c ->
-                    c.param("channel").equals(CHANNEL)
-                        && c.param("thread_ts").isEmpty()
-                        && c.all().contains(correlationId))
-            .findFirst()
-            .map(FakeSlack.Call::ts)
-            .orElseThrow();
-    return slack.calls("chat.postMessage").stream()
-        .filter(c -> c.param("thread_ts").equals(root))
-        .toList();
-  }
-
-  private String ephemeral(String user) {
-    return slack.calls("chat.postEphemeral").stream()
-        .filter(c -> c.param("user").equals(user))
-        .map(c -> c.param("text"))
-        .reduce("", (a, b) -> a + "\n" + b);
-  }
-
-  private List<String> audit(String correlationId, String step) {
-    return slack.calls("chat.postMessage").stream()
-        .filter(c -> c.param("channel").equals("CAUDIT"))
-        .map(c -> c.param("text"))
-        .filter(t -> t.contains(correlationId) && t.contains(step))
-        .toList();
-  }
-
-  private static String button(FakeSlack.Call card, String actionId) throws Exception {
-    JsonNode blocks = JSON.readTree(card.param("blocks"));
-    for (JsonNode element : blocks.findParents("action_id")) {
-      if (element.path("action_id").asText().equals(actionId)) {
-        return element.path("value").asText();
-      }
-    }
-    throw new AssertionError("no button " + actionId + " in " + card.param("blocks"));
   }
 
   private static <T> T last(List<T> list) {

@@ -3,13 +3,11 @@ package dev.pitcrew.bot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pitcrew.approvals.ApprovalPolicy;
-import dev.pitcrew.approvals.ApprovalRequest;
-import dev.pitcrew.approvals.ApprovalRule;
 import dev.pitcrew.approvals.ApprovalState;
 import dev.pitcrew.bot.audit.AuditEvent;
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.core.Ask;
-import dev.pitcrew.bot.core.Surface;
+import dev.pitcrew.bot.testing.RecordingSurface;
 import dev.pitcrew.bot.testing.ScriptedOpenAi;
 import dev.pitcrew.remediations.Cluster;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -164,33 +162,10 @@ class PromptInjectionTest {
         .map(Arguments::of);
   }
 
-  /** Records what the conversation shows. */
-  static final class Recording implements Surface {
-    final List<String> said = new CopyOnWriteArrayList<>();
-    final List<ApprovalRequest> cards = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void say(Ask ask, String text) {
-      said.add(text);
-    }
-
-    @Override
-    public String showApprovalCard(ApprovalRequest request, ApprovalRule rule) {
-      cards.add(request);
-      return "card";
-    }
-
-    @Override
-    public void updateApprovalCard(ApprovalRequest request, ApprovalRule rule) {}
-
-    @Override
-    public void tell(String channel, String user, String text) {}
-  }
-
   private final Cluster cluster = new Cluster(client);
   private ScriptedOpenAi llm;
   private Core core;
-  private final Recording surface = new Recording();
+  private final RecordingSurface surface = new RecordingSurface();
   private final List<AuditEvent> audit = new CopyOnWriteArrayList<>();
 
   @BeforeEach

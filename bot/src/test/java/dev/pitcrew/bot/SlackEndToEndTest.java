@@ -123,9 +123,9 @@ class SlackEndToEndTest {
     String correlationId = correlationIdIn(ack.body());
 
     FakeSlack.Call card = awaitCard();
-    String approvalId = buttonValue(card, "approval_approve");
-    assertThat(buttonValue(card, "approval_deny")).isEqualTo(approvalId);
-    assertThat(card.param("thread_ts")).isEqualTo(rootTs(correlationId));
+    String approvalId = FakeSlack.button(card, "approval_approve");
+    assertThat(FakeSlack.button(card, "approval_deny")).isEqualTo(approvalId);
+    assertThat(card.param("thread_ts")).isEqualTo(slack.rootTs(CHANNEL, correlationId));
     assertThat(card.param("blocks"))
         .contains("scale_deployment")
         .contains("spec.replicas: 3 -&gt; 5") // Slack shows "->"
@@ -149,7 +149,7 @@ class SlackEndToEndTest {
         .atMost(PATIENCE)
         .until(
             () ->
-                threadMessages(correlationId).stream()
+                slack.thread(CHANNEL, correlationId).stream()
                     .anyMatch(
                         c -> c.param("blocks").contains("asked for approval to scale it to 5")));
     assertThat(replicas()).isEqualTo(3);
@@ -158,8 +158,8 @@ class SlackEndToEndTest {
     signed.click(REQUESTER, CHANNEL, "approval_approve", approvalId, card.ts());
     signed.click("UBYSTANDER", CHANNEL, "approval_approve", approvalId, card.ts());
     await().atMost(PATIENCE).until(() -> ephemerals().size() == 2);
-    assertThat(ephemeralTo(REQUESTER)).contains("someone else has to approve it");
-    assertThat(ephemeralTo("UBYSTANDER")).contains("not an approver");
+    assertThat(slack.ephemeralTo(REQUESTER)).contains("someone else has to approve it");
+    assertThat(slack.ephemeralTo("UBYSTANDER")).contains("not an approver");
     assertThat(replicas()).isEqualTo(3);
 
     // Four clicks at once by two approvers: one execution.
@@ -180,7 +180,7 @@ class SlackEndToEndTest {
         .atMost(PATIENCE)
         .until(
             () ->
-                threadMessages(correlationId).stream()
+                slack.thread(CHANNEL, correlationId).stream()
                     .anyMatch(
                         c ->
                             c.param("text")
@@ -190,7 +190,7 @@ class SlackEndToEndTest {
         .atMost(PATIENCE)
         .until(
             () ->
-                threadMessages(correlationId).stream()
+                slack.thread(CHANNEL, correlationId).stream()
                     .anyMatch(c -> c.param("text").contains("watch p99 latency for ten minutes")));
     assertThat(llm.requests().get(2).path("messages").toString())
         .contains("Automatic update from Pitcrew")
@@ -198,7 +198,7 @@ class SlackEndToEndTest {
     await().atMost(PATIENCE).until(() -> ephemerals().size() == 5);
     assertThat(ephemerals().subList(2, 5))
         .allSatisfy(e -> assertThat(e.param("text")).contains("already"));
-    assertThat(auditLines(correlationId, "*executed*")).hasSize(1);
+    assertThat(slack.auditLines(AUDIT, correlationId, "*executed*")).hasSize(1);
     assertThat(events(correlationId)).hasSize(1);
 
     Deployment changed = client.apps().deployments().inNamespace("shop").withName("checkout").get();
@@ -226,13 +226,13 @@ class SlackEndToEndTest {
             "*approval refused*",
             "*approved*",
             "*executed*")) {
-      assertThat(auditLines(correlationId, step)).as(step).isNotEmpty();
+      assertThat(slack.auditLines(AUDIT, correlationId, step)).as(step).isNotEmpty();
     }
-    assertThat(auditLines(correlationId, "*approved*").get(0))
+    assertThat(slack.auditLines(AUDIT, correlationId, "*approved*").get(0))
         .contains("|thread>")
         .contains("/archives/" + CHANNEL + "/p");
     // Every message in the thread carries the correlation ID, and so does every audit log line.
-    assertThat(threadMessages(correlationId))
+    assertThat(slack.thread(CHANNEL, correlationId))
         .allSatisfy(c -> assertThat(c.all()).contains(correlationId));
     assertThat(auditLog.list).hasSizeGreaterThanOrEqualTo(6);
     assertThat(auditLog.list)
@@ -253,7 +253,9 @@ class SlackEndToEndTest {
 
     String correlationId =
         correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "do dangerous things").body());
-    await().atMost(PATIENCE).until(() -> !auditLines(correlationId, "*answered*").isEmpty());
+    await()
+        .atMost(PATIENCE)
+        .until(() -> !slack.auditLines(AUDIT, correlationId, "*answered*").isEmpty());
 
     JsonNode messages = llm.requests().get(1).path("messages");
     List<String> toolResults = new ArrayList<>();
@@ -273,9 +275,9 @@ class SlackEndToEndTest {
             "Not proposed: namespace kube-system is protected: runbook scale_deployment never changes it");
     assertThat(toolResults.get(4))
         .startsWith("Not proposed: scaling from 3 to 30 changes replicas by 27");
-    assertThat(cards()).isEmpty();
+    assertThat(slack.cards()).isEmpty();
     assertThat(replicas()).isEqualTo(3);
-    assertThat(auditLines(correlationId, "*tool rejected*")).hasSize(5);
+    assertThat(slack.auditLines(AUDIT, correlationId, "*tool rejected*")).hasSize(5);
   }
 
   @Test
@@ -294,7 +296,7 @@ class SlackEndToEndTest {
         .atMost(PATIENCE)
         .until(
             () ->
-                threadMessages(correlationId).stream()
+                slack.thread(CHANNEL, correlationId).stream()
                     .anyMatch(c -> c.param("text").contains("No LLM is configured")));
     assertThat(llm.requests()).isEmpty();
   }
@@ -319,19 +321,23 @@ class SlackEndToEndTest {
             "image of container checkout: registry.example/checkout:v3 -&gt; registry.example/checkout:v2");
 
     signed.click(
-        APPROVER_1, CHANNEL, "approval_approve", buttonValue(card, "approval_approve"), card.ts());
+        APPROVER_1,
+        CHANNEL,
+        "approval_approve",
+        FakeSlack.button(card, "approval_approve"),
+        card.ts());
 
     await()
         .atMost(PATIENCE)
         .until(
             () ->
-                threadMessages(correlationId).stream()
+                slack.thread(CHANNEL, correlationId).stream()
                     .anyMatch(
                         c ->
                             c.param("text")
                                 .contains(
                                     "Done: Rolled back deployment store/checkout from revision 3 to revision 2")));
-    assertThat(threadMessages(correlationId).stream().map(c -> c.param("text")))
+    assertThat(slack.thread(CHANNEL, correlationId).stream().map(c -> c.param("text")))
         .anyMatch(t -> t.contains("To undo: rollback_deployment") && t.contains("\"revision\":3"));
     assertThat(
             client
@@ -360,12 +366,12 @@ class SlackEndToEndTest {
         .atMost(PATIENCE)
         .until(
             () ->
-                threadMessages(correlationId).stream()
+                slack.thread(CHANNEL, correlationId).stream()
                     .anyMatch(
                         c ->
                             c.param("text")
                                 .contains("Verified: deployment store/checkout: 3/3 ready after")));
-    assertThat(auditLines(correlationId, "*verified*")).hasSize(1);
+    assertThat(slack.auditLines(AUDIT, correlationId, "*verified*")).hasSize(1);
   }
 
   @Test
@@ -379,9 +385,9 @@ class SlackEndToEndTest {
         .atMost(PATIENCE)
         .until(
             () ->
-                threadMessages(correlationId).stream()
+                slack.thread(CHANNEL, correlationId).stream()
                     .anyMatch(c -> c.param("text").contains("3 ready replicas")));
-    String root = rootTs(correlationId);
+    String root = slack.rootTs(CHANNEL, correlationId);
 
     String mention =
         SignedSlack.mentionBody(
@@ -393,7 +399,7 @@ class SlackEndToEndTest {
         .atMost(PATIENCE)
         .until(
             () ->
-                threadMessages(correlationId).stream()
+                slack.thread(CHANNEL, correlationId).stream()
                     .anyMatch(c -> c.param("text").contains("all 3 are ready")));
     String followUp = llm.requests().get(2).path("messages").toString();
     assertThat(followUp)
@@ -401,7 +407,8 @@ class SlackEndToEndTest {
         .contains("3 ready replicas")
         .contains("is it healthy now?");
     assertThat(followUp).doesNotContain("<@UBOT>");
-    assertThat(auditLines(correlationId, "*asked*")).hasSize(2); // the re-delivery was ignored
+    assertThat(slack.auditLines(AUDIT, correlationId, "*asked*"))
+        .hasSize(2); // the re-delivery was ignored
     assertThat(llm.requests()).hasSize(3);
   }
 
@@ -417,7 +424,7 @@ class SlackEndToEndTest {
         .atMost(PATIENCE)
         .until(
             () ->
-                threadMessages(correlationId).stream()
+                slack.thread(CHANNEL, correlationId).stream()
                     .anyMatch(
                         c ->
                             c.param("text")
@@ -429,7 +436,7 @@ class SlackEndToEndTest {
         .atMost(PATIENCE)
         .until(
             () ->
-                threadMessages(runbooks).stream()
+                slack.thread(CHANNEL, runbooks).stream()
                     .anyMatch(c -> c.param("text").contains("run rollback_deployment namespace=")));
   }
 
@@ -439,7 +446,9 @@ class SlackEndToEndTest {
         .thenAnswer("fine");
     String correlationId =
         correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "how is checkout?").body());
-    await().atMost(PATIENCE).until(() -> !auditLines(correlationId, "*answered*").isEmpty());
+    await()
+        .atMost(PATIENCE)
+        .until(() -> !slack.auditLines(AUDIT, correlationId, "*answered*").isEmpty());
 
     var response =
         java.net.http.HttpClient.newHttpClient()
@@ -470,15 +479,17 @@ class SlackEndToEndTest {
     String correlationId =
         correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "scale checkout down to 1").body());
     FakeSlack.Call card = awaitCard();
-    String approvalId = buttonValue(card, "approval_deny");
+    String approvalId = FakeSlack.button(card, "approval_deny");
 
     signed.click(APPROVER_1, CHANNEL, "approval_deny", approvalId, card.ts());
-    await().atMost(PATIENCE).until(() -> !auditLines(correlationId, "*denied*").isEmpty());
+    await()
+        .atMost(PATIENCE)
+        .until(() -> !slack.auditLines(AUDIT, correlationId, "*denied*").isEmpty());
     signed.click(APPROVER_2, CHANNEL, "approval_approve", approvalId, card.ts());
-    await().atMost(PATIENCE).until(() -> ephemeralTo(APPROVER_2).contains("already denied"));
+    await().atMost(PATIENCE).until(() -> slack.ephemeralTo(APPROVER_2).contains("already denied"));
 
     assertThat(replicas()).isEqualTo(3);
-    assertThat(auditLines(correlationId, "*executed*")).isEmpty();
+    assertThat(slack.auditLines(AUDIT, correlationId, "*executed*")).isEmpty();
     assertThat(events(correlationId)).isEmpty();
     assertThat(last(slack.calls("chat.update")).param("blocks"))
         .doesNotContain("approval_approve")
@@ -493,14 +504,14 @@ class SlackEndToEndTest {
     String correlationId =
         correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "scale checkout to 4").body());
     FakeSlack.Call card = awaitCard();
-    String approvalId = buttonValue(card, "approval_approve");
+    String approvalId = FakeSlack.button(card, "approval_approve");
 
     clock.advance(Duration.ofMinutes(16));
     signed.click(APPROVER_1, CHANNEL, "approval_approve", approvalId, card.ts());
 
-    await().atMost(PATIENCE).until(() -> ephemeralTo(APPROVER_1).contains("expired"));
+    await().atMost(PATIENCE).until(() -> slack.ephemeralTo(APPROVER_1).contains("expired"));
     assertThat(replicas()).isEqualTo(3);
-    assertThat(auditLines(correlationId, "*expired*")).hasSize(1);
+    assertThat(slack.auditLines(AUDIT, correlationId, "*expired*")).hasSize(1);
     assertThat(last(slack.calls("chat.update")).param("blocks"))
         .doesNotContain("approval_approve")
         .contains("Expired");
@@ -530,7 +541,9 @@ class SlackEndToEndTest {
     HttpResponse<String> good = signed.send(body);
     assertThat(good.statusCode()).isEqualTo(200);
     String correlationId = correlationIdIn(good.body());
-    await().atMost(PATIENCE).until(() -> !auditLines(correlationId, "*answered*").isEmpty());
+    await()
+        .atMost(PATIENCE)
+        .until(() -> !slack.auditLines(AUDIT, correlationId, "*answered*").isEmpty());
     assertThat(
             slack.calls("chat.postMessage").stream()
                 .filter(c -> c.param("channel").equals(CHANNEL)))
@@ -548,9 +561,10 @@ class SlackEndToEndTest {
         .atMost(PATIENCE)
         .until(
             () ->
-                threadMessages(correlationId).stream().anyMatch(c -> c.all().contains("all good")));
+                slack.thread(CHANNEL, correlationId).stream()
+                    .anyMatch(c -> c.all().contains("all good")));
     FakeSlack.Call answer =
-        threadMessages(correlationId).stream()
+        slack.thread(CHANNEL, correlationId).stream()
             .filter(c -> c.all().contains("all good"))
             .findFirst()
             .orElseThrow();
@@ -572,10 +586,10 @@ class SlackEndToEndTest {
         .atMost(PATIENCE)
         .until(
             () ->
-                threadMessages(correlationId).stream()
+                slack.thread(CHANNEL, correlationId).stream()
                     .anyMatch(c -> c.param("text").contains("The LLM is unavailable")));
     assertThat(
-            threadMessages(correlationId).stream()
+            slack.thread(CHANNEL, correlationId).stream()
                 .filter(c -> c.param("text").contains("The LLM is unavailable")))
         .allSatisfy(c -> assertThat(c.param("text")).contains(correlationId).contains("503"));
   }
@@ -599,67 +613,20 @@ class SlackEndToEndTest {
         .atMost(PATIENCE)
         .until(
             () ->
-                cards().size() == 1
+                slack.cards().size() == 1
                     && slack.calls("chat.postMessage").stream()
                         .anyMatch(c -> c.param("text").contains("*approval requested*")));
-    return cards().get(0);
-  }
-
-  private List<FakeSlack.Call> cards() {
-    return slack.calls("chat.postMessage").stream()
-        .filter(c -> c.param("blocks").contains("approval_approve"))
-        .toList();
-  }
-
-  private String rootTs(String correlationId) {
-    return slack.calls("chat.postMessage").stream()
-        .filter(c -> c.param("channel").equals(CHANNEL) && c.param("thread_ts").isEmpty())
-        .filter(c -> c.all().contains(correlationId))
-        .findFirst()
-        .map(FakeSlack.Call::ts)
-        .orElseThrow();
-  }
-
-  private List<FakeSlack.Call> threadMessages(String correlationId) {
-    String root = rootTs(correlationId);
-    return slack.calls("chat.postMessage").stream()
-        .filter(c -> c.param("thread_ts").equals(root))
-        .toList();
+    return slack.cards().get(0);
   }
 
   private List<FakeSlack.Call> ephemerals() {
     return slack.calls("chat.postEphemeral");
   }
 
-  private String ephemeralTo(String user) {
-    return ephemerals().stream()
-        .filter(c -> c.param("user").equals(user))
-        .map(c -> c.param("text"))
-        .reduce("", (a, b) -> a + "\n" + b);
-  }
-
-  private List<String> auditLines(String correlationId, String step) {
-    return slack.calls("chat.postMessage").stream()
-        .filter(c -> c.param("channel").equals(AUDIT))
-        .map(c -> c.param("text"))
-        .filter(t -> t.contains(correlationId) && t.contains(step))
-        .toList();
-  }
-
   private List<Event> events(String correlationId) {
     return client.v1().events().inNamespace("shop").list().getItems().stream()
         .filter(e -> e.getMessage() != null && e.getMessage().contains(correlationId))
         .toList();
-  }
-
-  private static String buttonValue(FakeSlack.Call card, String actionId) throws Exception {
-    JsonNode blocks = JSON.readTree(card.param("blocks"));
-    for (JsonNode element : blocks.findParents("action_id")) {
-      if (element.path("action_id").asText().equals(actionId)) {
-        return element.path("value").asText();
-      }
-    }
-    throw new AssertionError("no button " + actionId + " in " + card.param("blocks"));
   }
 
   private static String correlationIdIn(String text) {

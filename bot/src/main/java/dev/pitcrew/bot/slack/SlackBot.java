@@ -64,8 +64,8 @@ public final class SlackBot implements HttpRoute {
 
     void undo(String approvalId, String user, String channel);
 
-    /** Why {@code user} may not ask in {@code channel}, or empty if they may. */
-    Optional<String> mayNotAsk(String channel, String user);
+    /** Why {@code user} may not ask in {@code channel}, or empty if they may (audited). */
+    Optional<String> mayNotAsk(String channel, String user, String correlationId);
   }
 
   private SlackBot(String botToken, String signingSecret, URI apiUrl, Clock clock) {
@@ -122,7 +122,7 @@ public final class SlackBot implements HttpRoute {
           String correlationId = Ask.newCorrelationId();
           String user = payload.getUserId();
           String channel = payload.getChannelId();
-          Optional<String> refusal = handlers.mayNotAsk(channel, user);
+          Optional<String> refusal = handlers.mayNotAsk(channel, user, correlationId);
           if (refusal.isPresent()) {
             return ctx.ack("Sorry: " + refusal.get() + ". Correlation ID `" + correlationId + "`.");
           }
@@ -163,9 +163,9 @@ public final class SlackBot implements HttpRoute {
                   .matcher(event.getText() == null ? "" : event.getText())
                   .replaceAll("")
                   .strip();
-          Optional<String> refusal = handlers.mayNotAsk(channel, user);
           String correlationId =
               threadCorrelation.get(channel + "/" + thread, k -> Ask.newCorrelationId());
+          Optional<String> refusal = handlers.mayNotAsk(channel, user, correlationId);
           try {
             executor.execute(
                 () -> {

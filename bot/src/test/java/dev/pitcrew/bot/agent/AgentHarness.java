@@ -3,18 +3,15 @@ package dev.pitcrew.bot.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pitcrew.approvals.ApprovalPolicy;
-import dev.pitcrew.approvals.ApprovalRequest;
-import dev.pitcrew.approvals.ApprovalRule;
 import dev.pitcrew.approvals.ApprovalStore;
 import dev.pitcrew.approvals.Approvals;
 import dev.pitcrew.bot.audit.Audit;
 import dev.pitcrew.bot.audit.AuditEvent;
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.core.ApprovalFlow;
-import dev.pitcrew.bot.core.Ask;
-import dev.pitcrew.bot.core.Surface;
 import dev.pitcrew.bot.core.ToolRunner;
 import dev.pitcrew.bot.metrics.Metrics;
+import dev.pitcrew.bot.testing.RecordingSurface;
 import dev.pitcrew.bot.testing.ScriptedOpenAi;
 import dev.pitcrew.remediations.ChangeContext;
 import dev.pitcrew.remediations.Observed;
@@ -125,31 +122,6 @@ final class AgentHarness implements AutoCloseable {
       executions.incrementAndGet();
       return new dev.pitcrew.remediations.Applied(
           "pulled", Map.of(), Optional.empty(), Optional.empty());
-    }
-  }
-
-  /** Records what the conversation shows. */
-  static final class RecordingSurface implements Surface {
-    final List<String> said = new CopyOnWriteArrayList<>();
-    final List<ApprovalRequest> cards = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void say(Ask ask, String text) {
-      said.add(text);
-    }
-
-    @Override
-    public String showApprovalCard(ApprovalRequest request, ApprovalRule rule) {
-      cards.add(request);
-      return "card-" + cards.size();
-    }
-
-    @Override
-    public void updateApprovalCard(ApprovalRequest request, ApprovalRule rule) {}
-
-    @Override
-    public void tell(String channel, String user, String text) {
-      said.add("(to " + user + ") " + text);
     }
   }
 

@@ -47,6 +47,62 @@ public final class FakeSlack implements AutoCloseable {
     return server.url() + "/api/";
   }
 
+  /** Approval cards posted (messages with an Approve button), oldest first. */
+  public List<Call> cards() {
+    return calls("chat.postMessage").stream()
+        .filter(c -> c.param("blocks").contains("approval_approve"))
+        .toList();
+  }
+
+  /** The timestamp of the root message that opened the thread of {@code correlationId}. */
+  public String rootTs(String channel, String correlationId) {
+    return calls("chat.postMessage").stream()
+        .filter(c -> c.param("channel").equals(channel) && c.param("thread_ts").isEmpty())
+        .filter(c -> c.all().contains(correlationId))
+        .findFirst()
+        .map(Call::ts)
+        .orElseThrow(() -> new AssertionError("no thread for " + correlationId));
+  }
+
+  /** Messages posted in that thread. */
+  public List<Call> thread(String channel, String correlationId) {
+    String root = rootTs(channel, correlationId);
+    return calls("chat.postMessage").stream()
+        .filter(c -> c.param("thread_ts").equals(root))
+        .toList();
+  }
+
+  /** Every ephemeral text shown to {@code user}, one per line. */
+  public String ephemeralTo(String user) {
+    return calls("chat.postEphemeral").stream()
+        .filter(c -> c.param("user").equals(user))
+        .map(c -> c.param("text"))
+        .reduce("", (a, b) -> a + "\n" + b);
+  }
+
+  /** Audit-channel lines about {@code correlationId} that contain {@code step}. */
+  public List<String> auditLines(String auditChannel, String correlationId, String step) {
+    return calls("chat.postMessage").stream()
+        .filter(c -> c.param("channel").equals(auditChannel))
+        .map(c -> c.param("text"))
+        .filter(t -> t.contains(correlationId) && t.contains(step))
+        .toList();
+  }
+
+  /** The value of the button {@code actionId} on a card. */
+  public static String button(Call card, String actionId) {
+    try {
+      for (var element : JSON.readTree(card.param("blocks")).findParents("action_id")) {
+        if (element.path("action_id").asText().equals(actionId)) {
+          return element.path("value").asText();
+        }
+      }
+    } catch (IOException e) {
+      throw new AssertionError("blocks are not JSON: " + card.param("blocks"), e);
+    }
+    throw new AssertionError("no button " + actionId + " in " + card.param("blocks"));
+  }
+
   /** Answers usergroups.users.list for {@code group} with these members. */
   public void group(String group, String... members) {
     groups.put(group, List.of(members));
