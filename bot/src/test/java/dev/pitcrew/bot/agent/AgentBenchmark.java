@@ -1,7 +1,14 @@
 package dev.pitcrew.bot.agent;
 
 import dev.pitcrew.bot.core.Ask;
+import dev.pitcrew.bot.testing.RecordingHttpServer;
 import dev.pitcrew.bot.testing.ScriptedOpenAi;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -63,13 +70,24 @@ public final class AgentBenchmark {
   /** Wall time of one question whose answer needs {@code k} read-only calls. */
   private static List<Double> turn(int k, boolean onePerTurn) throws Exception {
     List<Double> times = new ArrayList<>();
+    HttpClient http = HttpClient.newHttpClient();
     try (ScriptedOpenAi llm = new ScriptedOpenAi(LLM_LATENCY);
+        RecordingHttpServer cluster =
+            new RecordingHttpServer(r -> new RecordingHttpServer.Answer(200, "{}"), TOOL_LATENCY);
         AgentHarness h = new AgentHarness(Agent.Limits.defaults(), llm)) {
+      // Each probe makes one blocking HTTP call to a stub API server, as Fabric8 would.
+      HttpRequest get = HttpRequest.newBuilder(URI.create(cluster.url() + "/api/v1/pods")).build();
       for (AgentHarness.Probe p : List.of(h.probe1, h.probe2, h.probe3, h.probe4)) {
         p.answer =
             a -> {
-              sleep(TOOL_LATENCY);
-              return "ok";
+              try {
+                return http.send(get, HttpResponse.BodyHandlers.ofString()).body();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "interrupted";
+              }
             };
       }
       for (int round = -3; round < ROUNDS; round++) { // three rounds of warm-up
@@ -117,14 +135,6 @@ public final class AgentBenchmark {
       llm.thenToolCalls(calls);
     }
     llm.thenAnswer("done");
-  }
-
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis()); // the stubbed cluster's latency, not a wait in a test
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   static double median(List<Double> values) {

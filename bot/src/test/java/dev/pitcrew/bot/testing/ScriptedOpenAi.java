@@ -26,30 +26,19 @@ public final class ScriptedOpenAi implements AutoCloseable {
 
   /**
    * A server that takes {@code latency} to answer each request, like a model generating: for the
-   * benchmark, never for tests (tests wait with Awaitility, not by sleeping).
+   * benchmark, never for tests (tests wait with Awaitility).
    */
   public ScriptedOpenAi(java.time.Duration latency) throws IOException {
     server =
         new RecordingHttpServer(
             r -> {
-              pause(latency);
               RecordingHttpServer.Answer next = script.poll();
               return next != null
                   ? next
                   : new RecordingHttpServer.Answer(
                       500, "{\"error\":{\"message\":\"script exhausted\",\"type\":\"test\"}}");
-            });
-  }
-
-  private static void pause(java.time.Duration latency) {
-    if (latency.isZero()) {
-      return;
-    }
-    try {
-      Thread.sleep(latency.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+            },
+            latency);
   }
 
   /** For OPENAI_BASE_URL. */
