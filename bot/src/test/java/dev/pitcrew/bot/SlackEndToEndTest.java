@@ -145,13 +145,7 @@ class SlackEndToEndTest {
         .contains("3 desired")
         .contains("trust=\\\"untrusted\\\"")
         .contains("Approval requested (" + approvalId + ")");
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                slack.thread(CHANNEL, correlationId).stream()
-                    .anyMatch(
-                        c -> c.param("blocks").contains("asked for approval to scale it to 5")));
+    awaitInThread(correlationId, "asked for approval to scale it to 5");
     assertThat(replicas()).isEqualTo(3);
 
     // The requester may not approve their own request, nor may someone who is not an approver.
@@ -176,22 +170,9 @@ class SlackEndToEndTest {
     clicks.shutdown();
 
     await().atMost(PATIENCE).until(() -> replicas() == 5);
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                slack.thread(CHANNEL, correlationId).stream()
-                    .anyMatch(
-                        c ->
-                            c.param("text")
-                                .contains("Done: Scaled deployment shop/checkout from 3 to 5")));
+    awaitInThread(correlationId, "Done: Scaled deployment shop/checkout from 3 to 5");
     // The model hears how the change went and suggests what to do next.
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                slack.thread(CHANNEL, correlationId).stream()
-                    .anyMatch(c -> c.param("text").contains("watch p99 latency for ten minutes")));
+    awaitInThread(correlationId, "watch p99 latency for ten minutes");
     assertThat(llm.requests().get(2).path("messages").toString())
         .contains("Automatic update from Pitcrew")
         .contains("Scaled deployment shop/checkout from 3 to 5 replicas");
@@ -292,12 +273,7 @@ class SlackEndToEndTest {
     String correlationId =
         correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "why is checkout down?").body());
 
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                slack.thread(CHANNEL, correlationId).stream()
-                    .anyMatch(c -> c.param("text").contains("No LLM is configured")));
+    awaitInThread(correlationId, "No LLM is configured");
     assertThat(llm.requests()).isEmpty();
   }
 
@@ -327,16 +303,8 @@ class SlackEndToEndTest {
         FakeSlack.button(card, "approval_approve"),
         card.ts());
 
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                slack.thread(CHANNEL, correlationId).stream()
-                    .anyMatch(
-                        c ->
-                            c.param("text")
-                                .contains(
-                                    "Done: Rolled back deployment store/checkout from revision 3 to revision 2")));
+    awaitInThread(
+        correlationId, "Done: Rolled back deployment store/checkout from revision 3 to revision 2");
     assertThat(slack.thread(CHANNEL, correlationId).stream().map(c -> c.param("text")))
         .anyMatch(t -> t.contains("To undo: rollback_deployment") && t.contains("\"revision\":3"));
     assertThat(
@@ -362,15 +330,7 @@ class SlackEndToEndTest {
     rolled.getStatus().setAvailableReplicas(3);
     client.resource(rolled).updateStatus();
 
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                slack.thread(CHANNEL, correlationId).stream()
-                    .anyMatch(
-                        c ->
-                            c.param("text")
-                                .contains("Verified: deployment store/checkout: 3/3 ready after")));
+    awaitInThread(correlationId, "Verified: deployment store/checkout: 3/3 ready after");
     assertThat(slack.auditLines(AUDIT, correlationId, "*verified*")).hasSize(1);
   }
 
@@ -381,12 +341,7 @@ class SlackEndToEndTest {
         .thenAnswer("Yes: all 3 are ready, nothing to do.");
     String correlationId =
         correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "how is checkout?").body());
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                slack.thread(CHANNEL, correlationId).stream()
-                    .anyMatch(c -> c.param("text").contains("3 ready replicas")));
+    awaitInThread(correlationId, "3 ready replicas");
     String root = slack.rootTs(CHANNEL, correlationId);
 
     String mention =
@@ -395,12 +350,7 @@ class SlackEndToEndTest {
     assertThat(signed.sendJson(mention).statusCode()).isEqualTo(200);
     assertThat(signed.sendJson(mention).statusCode()).isEqualTo(200); // Slack re-delivers
 
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                slack.thread(CHANNEL, correlationId).stream()
-                    .anyMatch(c -> c.param("text").contains("all 3 are ready")));
+    awaitInThread(correlationId, "all 3 are ready");
     String followUp = llm.requests().get(2).path("messages").toString();
     assertThat(followUp)
         .contains("how is checkout?")
@@ -420,24 +370,11 @@ class SlackEndToEndTest {
                 .slashCommand(
                     REQUESTER, CHANNEL, "run deployment_status namespace=shop name=checkout")
                 .body());
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                slack.thread(CHANNEL, correlationId).stream()
-                    .anyMatch(
-                        c ->
-                            c.param("text")
-                                .contains("deployment shop/checkout: 3 desired, 3 ready")));
+    awaitInThread(correlationId, "deployment shop/checkout: 3 desired, 3 ready");
     assertThat(llm.requests()).isEmpty();
 
     String runbooks = correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "runbooks").body());
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                slack.thread(CHANNEL, runbooks).stream()
-                    .anyMatch(c -> c.param("text").contains("run rollback_deployment namespace=")));
+    awaitInThread(runbooks, "run rollback_deployment namespace=");
   }
 
   @Test
@@ -557,12 +494,7 @@ class SlackEndToEndTest {
     llm.thenAnswer("<!channel> all good, see <https://evil.example|the dashboard> & relax");
     String correlationId =
         correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "<!here> is all ok?").body());
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                slack.thread(CHANNEL, correlationId).stream()
-                    .anyMatch(c -> c.all().contains("all good")));
+    awaitInThread(correlationId, "all good");
     FakeSlack.Call answer =
         slack.thread(CHANNEL, correlationId).stream()
             .filter(c -> c.all().contains("all good"))
@@ -582,12 +514,7 @@ class SlackEndToEndTest {
     llm.thenFail(503, 3); // the SDK's first try and two retries
     String correlationId =
         correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "why is checkout slow?").body());
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                slack.thread(CHANNEL, correlationId).stream()
-                    .anyMatch(c -> c.param("text").contains("The LLM is unavailable")));
+    awaitInThread(correlationId, "The LLM is unavailable");
     assertThat(
             slack.thread(CHANNEL, correlationId).stream()
                 .filter(c -> c.param("text").contains("The LLM is unavailable")))
@@ -608,6 +535,16 @@ class SlackEndToEndTest {
   }
 
   /** The card, once Pitcrew has recorded it (the audit line comes after that). */
+  /** Waits until a message in the thread of {@code correlationId} contains {@code text}. */
+  private void awaitInThread(String correlationId, String text) {
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                slack.thread(CHANNEL, correlationId).stream()
+                    .anyMatch(c -> c.all().contains(text)));
+  }
+
   private FakeSlack.Call awaitCard() {
     await()
         .atMost(PATIENCE)

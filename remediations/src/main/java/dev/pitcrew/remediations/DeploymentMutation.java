@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.util.Map;
+import java.util.Optional;
 
 /** A change to one Deployment named by {@code namespace} and {@code name}. */
 abstract class DeploymentMutation extends Mutation<Deployment> {
@@ -31,6 +32,18 @@ abstract class DeploymentMutation extends Mutation<Deployment> {
   @Override
   String describe(JsonNode arguments) {
     return "deployment " + qualified(arguments);
+  }
+
+  /** Whether this change makes the Deployment roll out, so it is watched afterwards. */
+  boolean startsRollout() {
+    return true;
+  }
+
+  @Override
+  final Optional<Rollout> rollout(JsonNode arguments) {
+    return startsRollout()
+        ? Optional.of(new Rollout(namespace(arguments), objectName(arguments)))
+        : Optional.empty();
   }
 
   static Map<String, Object> target(JsonNode arguments) {

@@ -72,9 +72,4 @@ final class RestartDeployment extends DeploymentMutation {
   String eventReason() {
     return "PitcrewRestarted";
   }
-
-  @Override
-  Optional<Rollout> rollout(JsonNode arguments) {
-    return Optional.of(new Rollout(namespace(arguments), objectName(arguments)));
-  }
 }

@@ -175,9 +175,4 @@ final class RollbackDeployment extends DeploymentMutation {
   String eventReason() {
     return "PitcrewRolledBack";
   }
-
-  @Override
-  Optional<Rollout> rollout(JsonNode arguments) {
-    return Optional.of(new Rollout(namespace(arguments), objectName(arguments)));
-  }
 }

@@ -51,9 +51,4 @@ final class ScaleDeployment extends DeploymentMutation {
   String eventReason() {
     return "PitcrewScaled";
   }
-
-  @Override
-  Optional<Rollout> rollout(JsonNode arguments) {
-    return Optional.of(new Rollout(namespace(arguments), objectName(arguments)));
-  }
 }

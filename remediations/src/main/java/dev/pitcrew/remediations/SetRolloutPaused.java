@@ -51,9 +51,7 @@ final class SetRolloutPaused extends DeploymentMutation {
   }
 
   @Override
-  Optional<Rollout> rollout(JsonNode arguments) {
-    return pause
-        ? Optional.empty()
-        : Optional.of(new Rollout(namespace(arguments), objectName(arguments)));
+  boolean startsRollout() {
+    return !pause; // resuming rolls out what the pause held back
   }
 }
