@@ -21,10 +21,21 @@ public record AccessPolicy(Set<String> channels, Set<String> users, Set<String> 
     return new AccessPolicy(Set.of(), Set.of(), Set.of());
   }
 
-  /** Why {@code user} may not ask in {@code channel}, or empty if they may. */
+  /** Why nobody may ask in {@code channel}, or empty; needs no lookup, so it never blocks. */
+  public Optional<String> channelRefusal(String channel) {
+    return !channels.isEmpty() && !channels.contains(channel)
+        ? Optional.of("Pitcrew does not take requests in this channel")
+        : Optional.empty();
+  }
+
+  /**
+   * Why {@code user} may not ask in {@code channel}, or empty if they may. May look up group
+   * membership in {@code directory}.
+   */
   public Optional<String> refusal(String channel, String user, GroupDirectory directory) {
-    if (!channels.isEmpty() && !channels.contains(channel)) {
-      return Optional.of("Pitcrew does not take requests in this channel");
+    Optional<String> channelRefusal = channelRefusal(channel);
+    if (channelRefusal.isPresent()) {
+      return channelRefusal;
     }
     if (users.isEmpty() && groups.isEmpty()) {
       return Optional.empty();

@@ -2,10 +2,13 @@ package dev.pitcrew.bot;
 
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.config.ConfigException;
+import dev.pitcrew.bot.slack.SlackManifest;
 import dev.pitcrew.runbooks.RunbookException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code java -jar bot/target/pitcrew.jar}: serves Slack over HTTP on {@code PORT}; with {@code
- * shell [--demo]}, a terminal shell instead.
+ * {@code java -jar bot/target/pitcrew.jar}: serves Slack (Socket Mode when {@code SLACK_APP_TOKEN}
+ * is set, else HTTP on {@code PORT}); {@code shell}, {@code slack-manifest}, {@code version} and
+ * {@code --help} do the rest.
  */
 public final class Main {
   /** Exit code for a missing or malformed setting. */
@@ -26,18 +30,104 @@ public final class Main {
 
   private Main() {}
 
+  static final String USAGE =
+      String.join(
+          System.lineSeparator(),
+          "usage: java -jar pitcrew.jar [COMMAND]",
+          "",
+          "  (no command)                serve Slack: Socket Mode when SLACK_APP_TOKEN is set,",
+          "                              else HTTP on PORT (POST /slack/events)",
+          "  shell [--demo] ...          Pitcrew in this terminal; --demo on an embedded cluster",
+          "  slack-manifest [--http URL] print the Slack app manifest (Socket Mode, or HTTP with",
+          "                              URL as the request URL, e.g. https://host/slack/events)",
+          "  version                     print the version",
+          "  --help                      print this text",
+          "",
+          "Settings come from the environment (SLACK_BOT_TOKEN, SLACK_APP_TOKEN or",
+          "SLACK_SIGNING_SECRET, OPENAI_BASE_URL, PITCREW_MODEL, ...): see the README.");
+
   public static void main(String[] args) {
-    if (args.length > 0 && args[0].equals("shell")) {
-      System.exit(
-          ShellMain.run(
-              List.of(args).subList(1, args.length),
-              System.getenv(),
-              System.in,
-              System.out,
-              System.err));
+    int code = command(List.of(args), System.getenv(), System.in, System.out, System.err);
+    if (code >= 0) {
+      System.exit(code);
     }
     Optional<Integer> failure = start(args, System.getenv(), System.err);
     failure.ifPresent(System::exit);
+  }
+
+  /**
+   * Runs a one-shot command.
+   *
+   * @return its exit code, or -1 if {@code args} asks to serve Slack
+   */
+  static int command(
+      List<String> args,
+      Map<String, String> env,
+      java.io.InputStream in,
+      PrintStream out,
+      PrintStream err) {
+    String name = args.isEmpty() ? "" : args.get(0);
+    List<String> rest = args.isEmpty() ? List.of() : args.subList(1, args.size());
+    switch (name) {
+      case "shell":
+        return ShellMain.run(rest, env, in, out, err);
+      case "slack-manifest":
+        return slackManifest(rest, out, err);
+      case "version":
+      case "--version":
+        out.println("pitcrew " + version());
+        return 0;
+      case "help":
+      case "--help":
+      case "-h":
+        out.println(USAGE);
+        return 0;
+      default:
+        return -1;
+    }
+  }
+
+  private static int slackManifest(List<String> args, PrintStream out, PrintStream err) {
+    Optional<URI> url = Optional.empty();
+    if (args.size() == 2 && args.get(0).equals("--http")) {
+      try {
+        URI uri = new URI(args.get(1));
+        if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
+          throw new URISyntaxException(args.get(1), "not an https URL");
+        }
+        url = Optional.of(uri);
+      } catch (URISyntaxException e) {
+        err.println(
+            "pitcrew: slack-manifest --http needs the https URL Slack will call, such as"
+                + " https://pitcrew.example.com/slack/events; was '"
+                + args.get(1)
+                + "'");
+        return CONFIG_ERROR;
+      }
+    } else if (!args.isEmpty()) {
+      err.println("pitcrew: usage: slack-manifest [--http URL]");
+      return CONFIG_ERROR;
+    }
+    out.print(SlackManifest.yaml(url));
+    out.flush();
+    return 0;
+  }
+
+  /** The build's version, from the jar's manifest or, in tests, the filtered resource. */
+  static String version() {
+    String fromJar = Main.class.getPackage().getImplementationVersion();
+    if (fromJar != null) {
+      return fromJar;
+    }
+    try (var in = Main.class.getResourceAsStream("version.properties")) {
+      java.util.Properties properties = new java.util.Properties();
+      if (in != null) {
+        properties.load(in);
+      }
+      return properties.getProperty("version", "unknown");
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
   }
 
   /**
@@ -47,8 +137,7 @@ public final class Main {
    */
   static Optional<Integer> start(String[] args, Map<String, String> env, PrintStream err) {
     if (args.length > 0) {
-      err.println(
-          "pitcrew: unknown command '" + args[0] + "'; run without arguments to serve Slack");
+      err.println("pitcrew: unknown command '" + args[0] + "'; see --help");
       return Optional.of(CONFIG_ERROR);
     }
     Config config;
@@ -81,7 +170,9 @@ public final class Main {
                 },
                 "pitcrew-shutdown"));
     log.info(
-        "Pitcrew listening on port {} (Slack requests at /slack/events); cluster {}; {}",
+        "Pitcrew {} serving Slack over {}; HTTP on port {}; cluster {}; {}",
+        version(),
+        pitcrew.socketMode() ? "Socket Mode" : "HTTP at /slack/events",
         pitcrew.port(),
         kubernetes.getMasterUrl(),
         config);
@@ -98,9 +189,6 @@ public final class Main {
     }
     if (config.auditChannel().isEmpty()) {
       log.warn("PITCREW_AUDIT_CHANNEL is not set: the audit feed goes to the log only");
-    }
-    if (config.slackAppToken().isPresent()) {
-      log.warn("SLACK_APP_TOKEN is set, but Socket Mode is not available yet: serving HTTP");
     }
   }
 }

@@ -11,6 +11,8 @@ import dev.pitcrew.bot.core.Ask;
 import dev.pitcrew.bot.core.Conversations;
 import dev.pitcrew.bot.http.HttpFrontend;
 import dev.pitcrew.bot.http.HttpReply;
+import dev.pitcrew.bot.http.HttpRoute;
+import dev.pitcrew.bot.http.Readiness;
 import dev.pitcrew.bot.slack.SlackBot;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -18,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,11 +35,16 @@ public final class Pitcrew implements AutoCloseable {
   private final HttpFrontend http;
   private final ExecutorService workers;
   private final Core core;
+  private final SlackBot slack;
+  private final Readiness readiness;
 
-  private Pitcrew(HttpFrontend http, ExecutorService workers, Core core) {
+  private Pitcrew(
+      HttpFrontend http, ExecutorService workers, Core core, SlackBot slack, Readiness readiness) {
     this.http = http;
     this.workers = workers;
     this.core = core;
+    this.slack = slack;
+    this.readiness = readiness;
   }
 
   public static Builder builder(Config config, KubernetesClient kubernetes) {
@@ -47,9 +55,21 @@ public final class Pitcrew implements AutoCloseable {
     return http.port();
   }
 
+  /** Whether events arrive over Socket Mode rather than {@code POST /slack/events}. */
+  public boolean socketMode() {
+    return slack.socketMode();
+  }
+
+  /** What {@code /readyz} reports failing now, by check name; empty when ready. */
+  public Map<String, String> notReady() {
+    return readiness.problems();
+  }
+
   @Override
   public void close() {
-    http.close(); // no new work
+    slack.close(); // no new events over the socket
+    http.close(); // nor over HTTP
+    readiness.close();
     workers.shutdown(); // let running work finish before its dependencies go
     try {
       if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
@@ -112,7 +132,11 @@ public final class Pitcrew implements AutoCloseable {
     public Pitcrew start() throws IOException {
       SlackBot slack =
           SlackBot.create(
-              config.slackBotToken(), config.slackSigningSecret(), config.slackApiUrl(), clock);
+              config.slackBotToken(),
+              config.slackSigningSecret(),
+              config.slackAppToken(),
+              config.slackApiUrl(),
+              clock);
       List<AuditSink> sinks = new ArrayList<>();
       config.auditChannel().ifPresent(channel -> sinks.add(slack.auditSink(channel)));
       GroupDirectory groups = slack.groups(clock);
@@ -163,6 +187,11 @@ public final class Pitcrew implements AutoCloseable {
             }
 
             @Override
+            public Optional<String> channelRefusal(String channel) {
+              return access.channelRefusal(channel);
+            }
+
+            @Override
             public Optional<String> mayNotAsk(String channel, String user, String correlationId) {
               Optional<String> refusal = access.refusal(channel, user, groups);
               refusal.ifPresent(
@@ -174,24 +203,46 @@ public final class Pitcrew implements AutoCloseable {
           },
           workers);
 
+      Readiness readiness =
+          Readiness.start(
+              List.of(
+                  new Readiness.Check(
+                      "slack",
+                      slack.socketMode() ? Duration.ofSeconds(1) : Duration.ofSeconds(30),
+                      slack::problem),
+                  new Readiness.Check(
+                      "kubernetes", Duration.ofSeconds(10), () -> kubernetesProblem(kubernetes))));
+      Map<String, HttpRoute> routes = new LinkedHashMap<>();
+      if (!slack.socketMode()) {
+        routes.put("/slack/events", slack);
+      }
+      routes.put("/healthz", (method, headers, query, body) -> HttpReply.text(200, "ok"));
+      routes.put("/readyz", readiness);
+      routes.put(
+          "/metrics",
+          (method, headers, query, body) ->
+              new HttpReply(
+                  200,
+                  "text/plain; version=0.0.4; charset=utf-8",
+                  core.metrics.scrape(),
+                  Map.of()));
       HttpFrontend http =
-          HttpFrontend.start(
-              new InetSocketAddress(bindAddress, config.port()),
-              Map.of(
-                  "/slack/events",
-                  slack,
-                  "/healthz",
-                  (method, headers, query, body) -> HttpReply.text(200, "ok"),
-                  "/readyz",
-                  (method, headers, query, body) -> HttpReply.text(200, "ready"),
-                  "/metrics",
-                  (method, headers, query, body) ->
-                      new HttpReply(
-                          200,
-                          "text/plain; version=0.0.4; charset=utf-8",
-                          core.metrics.scrape(),
-                          Map.of())));
-      return new Pitcrew(http, workers, core);
+          HttpFrontend.start(new InetSocketAddress(bindAddress, config.port()), routes);
+      return new Pitcrew(http, workers, core, slack, readiness);
+    }
+
+    private static Optional<String> kubernetesProblem(KubernetesClient kubernetes) {
+      try {
+        // /version needs no RBAC beyond being authenticated: any working client may read it.
+        kubernetes.getKubernetesVersion();
+        return Optional.empty();
+      } catch (RuntimeException e) {
+        return Optional.of(
+            "the Kubernetes API at "
+                + kubernetes.getMasterUrl()
+                + " does not answer: "
+                + e.getMessage());
+      }
     }
 
     /** Bounded: a flood of requests is refused with a message, not queued forever. */

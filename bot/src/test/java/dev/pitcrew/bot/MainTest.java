@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,5 +60,51 @@ class MainTest {
             new String[] {"serve"}, Map.of(), new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(exit).contains(Main.CONFIG_ERROR);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown command 'serve'");
+  }
+
+  @Test
+  void helpAndVersionPrintAndExitZero() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+
+    assertThat(Main.command(List.of("--help"), Map.of(), null, print, print)).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("usage: java -jar pitcrew.jar")
+        .contains("slack-manifest")
+        .contains("shell");
+    out.reset();
+    assertThat(Main.command(List.of("version"), Map.of(), null, print, print)).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).matches("pitcrew \\d+\\.\\d+\\.\\d+.*\\R");
+  }
+
+  @Test
+  void slackManifestPrintsSocketModeOrHttpAndRefusesABadUrl() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+    PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+
+    assertThat(Main.command(List.of("slack-manifest"), Map.of(), null, o, e)).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("socket_mode_enabled: true");
+    out.reset();
+    assertThat(
+            Main.command(
+                List.of("slack-manifest", "--http", "https://bot.example.com/slack/events"),
+                Map.of(),
+                null,
+                o,
+                e))
+        .isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("socket_mode_enabled: false")
+        .contains("request_url: https://bot.example.com/slack/events");
+
+    assertThat(
+            Main.command(
+                List.of("slack-manifest", "--http", "bot.example.com"), Map.of(), null, o, e))
+        .isEqualTo(Main.CONFIG_ERROR);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("needs the https URL Slack will call")
+        .contains("'bot.example.com'");
   }
 }

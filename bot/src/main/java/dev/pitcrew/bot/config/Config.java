@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  */
 public record Config(
     String slackBotToken,
-    String slackSigningSecret,
+    Optional<String> slackSigningSecret,
     Optional<String> slackAppToken,
     URI slackApiUrl,
     Optional<String> auditChannel,
@@ -81,12 +81,16 @@ public record Config(
     if (!botToken.startsWith("xoxb-")) {
       throw new ConfigException("SLACK_BOT_TOKEN must be a bot token (it starts with xoxb-)");
     }
-    String signingSecret = required(env, "SLACK_SIGNING_SECRET");
     Optional<String> appToken = optional(env, "SLACK_APP_TOKEN");
     if (appToken.isPresent() && !appToken.get().startsWith("xapp-")) {
       throw new ConfigException(
           "SLACK_APP_TOKEN must be an app-level token (it starts with xapp-)");
     }
+    // Socket Mode's socket is authenticated by the app token; only HTTP needs the secret.
+    Optional<String> signingSecret =
+        appToken.isPresent()
+            ? optional(env, "SLACK_SIGNING_SECRET")
+            : Optional.of(required(env, "SLACK_SIGNING_SECRET"));
     URI slackApi = url(env, "SLACK_API_URL").orElse(DEFAULT_SLACK_API_URL);
     if (!slackApi.getPath().endsWith("/")) {
       slackApi = URI.create(slackApi + "/");

@@ -25,8 +25,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * The Slack side of Pitcrew: a Bolt app that takes {@code /ask} and the approval buttons,
  * acknowledges at once and hands the work to a bounded executor.
  */
-public final class SlackBot implements HttpRoute {
+public final class SlackBot implements HttpRoute, AutoCloseable {
   private static final java.util.regex.Pattern MENTION =
       java.util.regex.Pattern.compile("<@[A-Z0-9]+>");
   private static final Logger log = LoggerFactory.getLogger(SlackBot.class);
@@ -64,33 +67,115 @@ public final class SlackBot implements HttpRoute {
 
     void undo(String approvalId, String user, String channel);
 
-    /** Why {@code user} may not ask in {@code channel}, or empty if they may (audited). */
+    /**
+     * Why {@code user} may not ask in {@code channel}, or empty if they may (audited). It may read
+     * group membership from Slack, so it runs on the worker, never before the acknowledgement.
+     */
     Optional<String> mayNotAsk(String channel, String user, String correlationId);
+
+    /** Why nobody may ask in {@code channel}: a local check, answered in the acknowledgement. */
+    Optional<String> channelRefusal(String channel);
   }
 
-  private SlackBot(String botToken, String signingSecret, URI apiUrl, Clock clock) {
+  /**
+   * "Busy" notes for clicks the full worker pool refused: sent off the acknowledgement path, and
+   * dropped (logged) when even this small queue is full.
+   */
+  private final ThreadPoolExecutor busyNotices =
+      new ThreadPoolExecutor(
+          1,
+          1,
+          0,
+          TimeUnit.MILLISECONDS,
+          new ArrayBlockingQueue<>(100),
+          r -> {
+            Thread t = new Thread(r, "pitcrew-slack-busy-notices");
+            t.setDaemon(true);
+            return t;
+          },
+          (r, pool) -> log.warn("busy: could not tell a user that their click was not taken"));
+
+  private final Slack slack;
+  private final Optional<String> appToken;
+  private volatile SlackSocket socket;
+
+  private SlackBot(
+      String botToken,
+      Optional<String> signingSecret,
+      Optional<String> appToken,
+      URI apiUrl,
+      Clock clock) {
     SlackConfig slackConfig = new SlackConfig();
     slackConfig.setMethodsEndpointUrlPrefix(apiUrl.toString());
     slackConfig.setStatsEnabled(false);
-    Slack slack = Slack.getInstance(slackConfig);
+    this.slack = Slack.getInstance(slackConfig);
     this.apiUrl = apiUrl;
+    this.appToken = appToken;
     this.methods = slack.methods(botToken);
     this.surface = new SlackSurface(methods);
-    this.verifier = new SlackSignatureVerifier(signingSecret, clock);
+    // Socket Mode needs no signing secret: Slack's socket is already authenticated.
+    this.verifier = signingSecret.map(s -> new SlackSignatureVerifier(s, clock)).orElse(null);
     AppConfig appConfig =
         AppConfig.builder()
             .slack(slack)
             .singleTeamBotToken(botToken)
-            .signingSecret(signingSecret)
+            .signingSecret(signingSecret.orElse(null))
             // Verified in handle() first, more strictly (future timestamps too).
             .requestVerificationEnabled(false)
+            // Bolt re-runs auth.test on a request once its cached answer is 10 minutes old: a Web
+            // API call on the acknowledgement path. The start-up answer is kept; the readiness
+            // probe checks the token instead.
+            .authTestCacheExpirationMillis(-1)
             .build();
     this.app = new App(appConfig);
     this.parser = new SlackRequestParser(appConfig);
   }
 
-  public static SlackBot create(String botToken, String signingSecret, URI apiUrl, Clock clock) {
-    return new SlackBot(botToken, signingSecret, apiUrl, clock);
+  /**
+   * The Slack app. With {@code appToken} it takes events over Socket Mode once started; without it,
+   * over {@code POST /slack/events}, verified with {@code signingSecret}.
+   */
+  public static SlackBot create(
+      String botToken,
+      Optional<String> signingSecret,
+      Optional<String> appToken,
+      URI apiUrl,
+      Clock clock) {
+    if (appToken.isEmpty() && signingSecret.isEmpty()) {
+      throw new IllegalArgumentException("HTTP mode needs a signing secret");
+    }
+    return new SlackBot(botToken, signingSecret, appToken, apiUrl, clock);
+  }
+
+  /** Whether events arrive over Socket Mode (else over HTTP at {@code /slack/events}). */
+  public boolean socketMode() {
+    return appToken.isPresent();
+  }
+
+  /**
+   * What keeps Slack from reaching Pitcrew, or empty when it can: in Socket Mode whether a socket
+   * is live (no network call); over HTTP, whether {@code auth.test} answers (a network call, for a
+   * background probe only).
+   */
+  public Optional<String> problem() {
+    if (socketMode()) {
+      SlackSocket current = socket;
+      return current != null && current.connected()
+          ? Optional.empty()
+          : Optional.of("no Socket Mode connection to Slack");
+    }
+    try {
+      SlackSurface.call("auth.test", () -> methods.authTest(r -> r));
+      return Optional.empty();
+    } catch (SlackCallException e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
+  /** Socket Mode connections that said hello so far (0 over HTTP). */
+  public int socketConnections() {
+    SlackSocket current = socket;
+    return current == null ? 0 : current.connections();
   }
 
   public Surface surface() {
@@ -122,13 +207,17 @@ public final class SlackBot implements HttpRoute {
           String correlationId = Ask.newCorrelationId();
           String user = payload.getUserId();
           String channel = payload.getChannelId();
-          Optional<String> refusal = handlers.mayNotAsk(channel, user, correlationId);
-          if (refusal.isPresent()) {
-            return ctx.ack("Sorry: " + refusal.get() + ". Correlation ID `" + correlationId + "`.");
-          }
+          Optional<String> channelRefusal = handlers.channelRefusal(channel);
           try {
             executor.execute(
                 () -> {
+                  Optional<String> refusal = handlers.mayNotAsk(channel, user, correlationId);
+                  if (refusal.isPresent()) {
+                    if (channelRefusal.isEmpty()) { // else the acknowledgement said so
+                      surface.tell(channel, user, refusal(refusal.get(), correlationId));
+                    }
+                    return;
+                  }
                   String root;
                   try {
                     root = surface.postRoot(channel, user, text, correlationId);
@@ -142,7 +231,10 @@ public final class SlackBot implements HttpRoute {
           } catch (RejectedExecutionException e) {
             return ctx.ack("Pitcrew is busy right now; try again in a minute.");
           }
-          return ctx.ack("Working on it. Correlation ID `" + correlationId + "`.");
+          return ctx.ack(
+              channelRefusal
+                  .map(r -> refusal(r, correlationId))
+                  .orElse("Working on it. Correlation ID `" + correlationId + "`."));
         });
     registerButton(SlackRenderer.APPROVE, handlers::approve, executor);
     registerButton(SlackRenderer.DENY, handlers::deny, executor);
@@ -165,12 +257,12 @@ public final class SlackBot implements HttpRoute {
                   .strip();
           String correlationId =
               threadCorrelation.get(channel + "/" + thread, k -> Ask.newCorrelationId());
-          Optional<String> refusal = handlers.mayNotAsk(channel, user, correlationId);
           try {
             executor.execute(
                 () -> {
+                  Optional<String> refusal = handlers.mayNotAsk(channel, user, correlationId);
                   if (refusal.isPresent()) {
-                    surface.tell(channel, user, "Sorry: " + refusal.get() + ".");
+                    surface.tell(channel, user, refusal(refusal.get(), correlationId));
                   } else if (!text.isEmpty()) {
                     handlers.ask(new Ask(correlationId, user, channel, thread), text);
                   }
@@ -188,7 +280,24 @@ public final class SlackBot implements HttpRoute {
           "SLACK_BOT_TOKEN could not be verified with Slack at " + apiUrl + ": " + e.getMessage(),
           e);
     }
+    if (appToken.isPresent()) {
+      socket = SlackSocket.open(slack, appToken.get(), app);
+    }
     return this;
+  }
+
+  private static String refusal(String reason, String correlationId) {
+    return "Sorry: " + reason + ". Correlation ID `" + correlationId + "`.";
+  }
+
+  /** Closes the socket, if any; HTTP requests stop with the HTTP server. */
+  @Override
+  public void close() {
+    SlackSocket current = socket;
+    if (current != null) {
+      current.close();
+    }
+    busyNotices.shutdownNow();
   }
 
   private void registerButton(String actionId, TriConsumer decide, Executor executor) {
@@ -207,7 +316,10 @@ public final class SlackBot implements HttpRoute {
             try {
               executor.execute(() -> decide.accept(approvalId.get(), user, channel));
             } catch (RejectedExecutionException e) {
-              surface.tell(channel, user, "Pitcrew is busy right now; click again in a minute.");
+              busyNotices.execute(
+                  () ->
+                      surface.tell(
+                          channel, user, "Pitcrew is busy right now; click again in a minute."));
             }
           }
           return ctx.ack();
@@ -224,6 +336,9 @@ public final class SlackBot implements HttpRoute {
   public HttpReply handle(
       String method, Map<String, List<String>> headers, String query, byte[] body)
       throws Exception {
+    if (verifier == null) {
+      return HttpReply.text(404, "Pitcrew takes Slack events over Socket Mode");
+    }
     if (!"POST".equals(method)) {
       return HttpReply.text(405, "POST only");
     }

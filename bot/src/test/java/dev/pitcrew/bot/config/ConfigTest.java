@@ -90,6 +90,17 @@ class ConfigTest {
   }
 
   @Test
+  void socketModeNeedsNoSigningSecret() throws Exception {
+    Map<String, String> env = without("SLACK_SIGNING_SECRET");
+    env.put("SLACK_APP_TOKEN", "xapp-1-socket");
+
+    Config config = Config.fromEnv(env);
+
+    assertThat(config.slackAppToken()).contains("xapp-1-socket");
+    assertThat(config.slackSigningSecret()).isEmpty();
+  }
+
+  @Test
   void malformedOpenAiBaseUrlIsNamed() {
     Map<String, String> env = with("OPENAI_BASE_URL", "not a url");
     env.put("PITCREW_MODEL", "m");

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -37,6 +39,8 @@ public final class FakeSlack implements AutoCloseable {
   private final Map<String, List<String>> groups = new java.util.concurrent.ConcurrentHashMap<>();
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final RecordingHttpServer server;
+  private volatile String socketUrl = "ws://127.0.0.1:9/unset";
+  private volatile CountDownLatch held = new CountDownLatch(0);
 
   public FakeSlack() throws IOException {
     server = new RecordingHttpServer(this::answer);
@@ -103,6 +107,21 @@ public final class FakeSlack implements AutoCloseable {
     throw new AssertionError("no button " + actionId + " in " + card.param("blocks"));
   }
 
+  /** What apps.connections.open answers: a fake Socket Mode server's URL. */
+  public void socketUrl(String url) {
+    this.socketUrl = url;
+  }
+
+  /**
+   * Holds every Web API call but auth.test and apps.connections.open unanswered until the returned
+   * handle is closed: proof that something does not wait on the Web API.
+   */
+  public AutoCloseable hold() {
+    CountDownLatch gate = new CountDownLatch(1);
+    held = gate;
+    return gate::countDown;
+  }
+
   /** Answers usergroups.users.list for {@code group} with these members. */
   public void group(String group, String... members) {
     groups.put(group, List.of(members));
@@ -116,7 +135,20 @@ public final class FakeSlack implements AutoCloseable {
     return calls().stream().filter(c -> c.method().equals(method)).toList();
   }
 
-  private synchronized RecordingHttpServer.Answer answer(RecordingHttpServer.Received r) {
+  private RecordingHttpServer.Answer answer(RecordingHttpServer.Received r) {
+    if (!r.path().endsWith("/auth.test") && !r.path().endsWith("/apps.connections.open")) {
+      try {
+        if (!held.await(30, TimeUnit.SECONDS)) {
+          throw new AssertionError("a held Web API call was never released");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return answerNow(r);
+  }
+
+  private synchronized RecordingHttpServer.Answer answerNow(RecordingHttpServer.Received r) {
     Call call = parse(r);
     ObjectNode body = JSON.createObjectNode().put("ok", true);
     String given = "";
@@ -134,6 +166,7 @@ public final class FakeSlack implements AutoCloseable {
         body.put("channel", call.param("channel")).put("ts", next);
         body.putObject("message").put("ts", next).put("text", call.param("text"));
       }
+      case "apps.connections.open" -> body.put("url", socketUrl);
       case "chat.update" -> body.put("channel", call.param("channel")).put("ts", call.param("ts"));
       case "chat.postEphemeral" -> body.put("message_ts", nextTs());
       case "chat.getPermalink" ->

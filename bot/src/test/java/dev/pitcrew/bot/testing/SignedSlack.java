@@ -28,23 +28,45 @@ public final class SignedSlack {
     this.clock = clock;
   }
 
+  private static String[] slashCommandFields(String user, String channel, String text) {
+    return new String[] {
+      "token", "legacy",
+      "team_id", "T1",
+      "team_domain", "pitcrew-test",
+      "channel_id", channel,
+      "channel_name", "ops",
+      "user_id", user,
+      "user_name", user.toLowerCase(java.util.Locale.ROOT),
+      "command", "/ask",
+      "text", text,
+      "api_app_id", "A1",
+      "response_url", "http://127.0.0.1:9/commands/T1/1/x",
+      "trigger_id", "1.2.3"
+    };
+  }
+
   public static String slashCommandBody(String user, String channel, String text) {
-    return form(
-        "token", "legacy",
-        "team_id", "T1",
-        "team_domain", "pitcrew-test",
-        "channel_id", channel,
-        "channel_name", "ops",
-        "user_id", user,
-        "user_name", user.toLowerCase(java.util.Locale.ROOT),
-        "command", "/ask",
-        "text", text,
-        "api_app_id", "A1",
-        "response_url", "http://127.0.0.1:9/commands/T1/1/x",
-        "trigger_id", "1.2.3");
+    return form(slashCommandFields(user, channel, text));
+  }
+
+  /** The same slash command as Socket Mode carries it: the fields as a JSON object. */
+  public static ObjectNode slashCommandPayload(String user, String channel, String text) {
+    String[] fields = slashCommandFields(user, channel, text);
+    ObjectNode payload = JSON.createObjectNode();
+    for (int i = 0; i < fields.length; i += 2) {
+      payload.put(fields[i], fields[i + 1]);
+    }
+    return payload;
   }
 
   public static String blockActionBody(
+      String user, String channel, String actionId, String value, String messageTs) {
+    return form(
+        "payload", blockActionPayload(user, channel, actionId, value, messageTs).toString());
+  }
+
+  /** A button click as JSON, the way Socket Mode's {@code interactive} envelope carries it. */
+  public static ObjectNode blockActionPayload(
       String user, String channel, String actionId, String value, String messageTs) {
     ObjectNode payload = JSON.createObjectNode().put("type", "block_actions");
     payload.putObject("team").put("id", "T1").put("domain", "pitcrew-test");
@@ -63,11 +85,17 @@ public final class SignedSlack {
     action.put("action_id", actionId).put("block_id", "approval").put("value", value);
     action.put("type", "button").put("action_ts", "1700000000.000001");
     action.putObject("text").put("type", "plain_text").put("text", "Approve");
-    return form("payload", payload.toString());
+    return payload;
   }
 
   /** An Events API {@code app_mention} callback, as JSON. */
   public static String mentionBody(
+      String eventId, String user, String channel, String text, String ts, String threadTs) {
+    return mentionPayload(eventId, user, channel, text, ts, threadTs).toString();
+  }
+
+  /** The same callback as an {@code events_api} envelope's payload. */
+  public static ObjectNode mentionPayload(
       String eventId, String user, String channel, String text, String ts, String threadTs) {
     ObjectNode root = JSON.createObjectNode().put("token", "legacy").put("team_id", "T1");
     root.put("api_app_id", "A1").put("type", "event_callback").put("event_id", eventId);
@@ -78,7 +106,7 @@ public final class SignedSlack {
     if (threadTs != null) {
       event.put("thread_ts", threadTs);
     }
-    return root.toString();
+    return root;
   }
 
   /** Sends a JSON body (Events API), signed. */
