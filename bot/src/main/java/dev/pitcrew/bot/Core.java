@@ -51,7 +51,8 @@ final class Core implements AutoCloseable {
       Duration rolloutPoll,
       Duration sweepEvery,
       Optional<String> protectedNamespace,
-      Optional<Path> runbooksDirectory) {}
+      Optional<Path> runbooksDirectory,
+      Optional<Set<String>> enabledRunbooks) {}
 
   final RunbookCatalog catalog;
   final Approvals approvals;
@@ -96,9 +97,14 @@ final class Core implements AutoCloseable {
     }
     List<RunbookSource> sources = new ArrayList<>(RunbookSource.shipped());
     settings.runbooksDirectory().ifPresent(dir -> sources.addAll(RunbookSource.directory(dir)));
-    RunbookCatalog catalog =
+    RunbookCatalog loaded =
         RunbookCatalog.load(Remediations.all(kubernetes, options), sources)
             .protecting(settings.protectedNamespace().map(Set::of).orElse(Set.of()));
+    RunbookCatalog catalog =
+        settings
+            .enabledRunbooks()
+            .map(names -> loaded.only(names, "PITCREW_RUNBOOKS"))
+            .orElse(loaded);
     Approvals approvals = new Approvals(settings.store(), settings.policy(), clock);
     Metrics metrics = Metrics.prometheus();
     List<AuditSink> allSinks = new ArrayList<>(sinks);

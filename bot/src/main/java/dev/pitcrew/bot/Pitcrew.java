@@ -155,7 +155,8 @@ public final class Pitcrew implements AutoCloseable {
                   rolloutPoll,
                   sweepEvery,
                   config.namespace(),
-                  config.runbooksDirectory()),
+                  config.runbooksDirectory(),
+                  config.enabledRunbooks()),
               kubernetes,
               slack.surface(),
               sinks);

@@ -119,9 +119,11 @@ final class ShellMain {
     }
     Optional<Config.Llm> llm;
     Optional<java.nio.file.Path> runbooks;
+    Optional<Set<String>> enabledRunbooks;
     try {
       llm = Config.llm(env);
       runbooks = Config.runbooksDirectory(env);
+      enabledRunbooks = Config.enabledRunbooks(env);
     } catch (ConfigException e) {
       err.println("pitcrew: configuration error: " + e.getMessage());
       return Main.CONFIG_ERROR;
@@ -156,7 +158,8 @@ final class ShellMain {
                 Duration.ofSeconds(1),
                 Duration.ofSeconds(10),
                 Optional.empty(),
-                runbooks),
+                runbooks,
+                enabledRunbooks),
             kubernetes,
             surface,
             List.of(new ShellAuditSink(audit)))) {

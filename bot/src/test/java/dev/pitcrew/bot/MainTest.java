@@ -53,6 +53,27 @@ class MainTest {
   }
 
   @Test
+  void enablingAnUnknownRunbookStopsStartUpNamingIt() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    var exit =
+        Main.start(
+            new String[0],
+            Map.of(
+                "SLACK_BOT_TOKEN", "xoxb-test",
+                "SLACK_SIGNING_SECRET", "s",
+                "PORT", "0",
+                "PITCREW_RUNBOOKS", "deployment_status,scale_deploymnet"),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(exit).contains(Main.CONFIG_ERROR);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith(
+            "pitcrew: runbook error: PITCREW_RUNBOOKS names 'scale_deploymnet', which is not a"
+                + " loaded runbook; loaded: cordon_node, ");
+  }
+
+  @Test
   void unknownCommandIsRefused() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     var exit =

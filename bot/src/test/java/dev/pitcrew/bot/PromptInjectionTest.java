@@ -188,6 +188,7 @@ class PromptInjectionTest {
                 Duration.ofSeconds(1),
                 Duration.ofMinutes(1),
                 Optional.empty(),
+                Optional.empty(),
                 Optional.empty()),
             client,
             surface,

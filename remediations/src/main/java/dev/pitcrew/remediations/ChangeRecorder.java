@@ -61,6 +61,11 @@ final class ChangeRecorder {
    * logged, not reported as a failed change.
    */
   void event(HasMetadata object, String reason, String message, ChangeContext context) {
+    // A cluster-scoped object (a Node) has no namespace; kubectl records its Events in default.
+    String namespace =
+        object.getMetadata().getNamespace() == null
+            ? "default"
+            : object.getMetadata().getNamespace();
     var now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     String timestamp = DateTimeFormatter.ISO_INSTANT.format(now);
     String full =
@@ -79,7 +84,7 @@ final class ChangeRecorder {
                 object.getMetadata().getName()
                     + "."
                     + Long.toHexString(clock.millis() * 1_000_000L))
-            .withNamespace(object.getMetadata().getNamespace())
+            .withNamespace(namespace)
             .addToAnnotations(CORRELATION_ID, context.correlationId())
             .endMetadata()
             .withInvolvedObject(
@@ -102,17 +107,13 @@ final class ChangeRecorder {
             .withReportingComponent("pitcrew")
             .build();
     try {
-      client
-          .v1()
-          .events()
-          .inNamespace(object.getMetadata().getNamespace())
-          .resource(event)
-          .create();
+      client.v1().events().inNamespace(namespace).resource(event).create();
     } catch (KubernetesClientException e) {
       log.warn(
-          "could not record event {} on {}/{}: HTTP {}",
+          "could not record event {} in {} on {} {}: HTTP {}",
           reason,
-          object.getMetadata().getNamespace(),
+          namespace,
+          object.getKind(),
           object.getMetadata().getName(),
           e.getCode());
     }

@@ -24,6 +24,13 @@ final class DeletePod extends Action {
   }
 
   @Override
+  public List<Permission> permissions() {
+    return List.of(
+        Permission.namespaced("", "pods", "get", "delete"),
+        Permission.namespaced("", "events", "create"));
+  }
+
+  @Override
   public Risk risk() {
     return Risk.MUTATE;
   }

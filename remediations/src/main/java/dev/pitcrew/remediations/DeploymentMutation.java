@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -32,6 +34,20 @@ abstract class DeploymentMutation extends Mutation<Deployment> {
   @Override
   String describe(JsonNode arguments) {
     return "deployment " + qualified(arguments);
+  }
+
+  @Override
+  public List<Permission> permissions() {
+    // Read-then-patch, an Event, and, if it rolls out, the watch that reads its pods.
+    List<Permission> needs =
+        new ArrayList<>(
+            List.of(
+                Permission.namespaced("apps", "deployments", "get", "patch"),
+                Permission.namespaced("", "events", "create")));
+    if (startsRollout()) {
+      needs.add(Permission.LIST_PODS);
+    }
+    return List.copyOf(needs);
   }
 
   /** Whether this change makes the Deployment roll out, so it is watched afterwards. */

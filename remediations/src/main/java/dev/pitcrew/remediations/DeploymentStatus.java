@@ -25,6 +25,11 @@ final class DeploymentStatus extends ReadAction {
   }
 
   @Override
+  public List<Permission> permissions() {
+    return List.of(Permission.READ_DEPLOYMENT);
+  }
+
+  @Override
   String describe(JsonNode arguments) {
     return "deployment " + qualified(arguments);
   }

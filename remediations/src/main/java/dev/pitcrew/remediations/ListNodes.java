@@ -24,6 +24,11 @@ final class ListNodes extends ReadAction {
   }
 
   @Override
+  public List<Permission> permissions() {
+    return List.of(Permission.cluster("", "nodes", "list"));
+  }
+
+  @Override
   String describe(JsonNode arguments) {
     return "nodes";
   }

@@ -34,6 +34,11 @@ final class ListPods extends ReadAction {
   }
 
   @Override
+  public List<Permission> permissions() {
+    return List.of(Permission.READ_DEPLOYMENT, Permission.LIST_PODS);
+  }
+
+  @Override
   String describe(JsonNode arguments) {
     return "pods in " + namespace(arguments);
   }

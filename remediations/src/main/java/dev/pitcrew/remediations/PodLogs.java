@@ -45,6 +45,12 @@ final class PodLogs extends ReadAction {
   }
 
   @Override
+  public List<Permission> permissions() {
+    return List.of(
+        Permission.namespaced("", "pods", "get"), Permission.namespaced("", "pods/log", "get"));
+  }
+
+  @Override
   String describe(JsonNode arguments) {
     return "the log of pod " + qualified(arguments);
   }

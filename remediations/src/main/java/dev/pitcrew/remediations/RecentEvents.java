@@ -32,6 +32,11 @@ final class RecentEvents extends ReadAction {
   }
 
   @Override
+  public List<Permission> permissions() {
+    return List.of(Permission.namespaced("", "events", "list"));
+  }
+
+  @Override
   String describe(JsonNode arguments) {
     return "events in " + namespace(arguments);
   }

@@ -17,6 +17,12 @@ public interface Remediation {
   /** What the action does, for the people and the model reading a runbook built on it. */
   String description();
 
+  /**
+   * The Kubernetes RBAC grants this action needs: every call it makes, its Event and its rollout
+   * watch included. The Helm chart grants exactly these for the runbooks it enables.
+   */
+  java.util.List<Permission> permissions();
+
   /** JSON Schema of the arguments this action needs; runbooks may narrow it, never widen it. */
   JsonNode parameterSchema();
 

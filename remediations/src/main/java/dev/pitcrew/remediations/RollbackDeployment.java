@@ -43,6 +43,13 @@ final class RollbackDeployment extends DeploymentMutation {
   private record Target(long revision, PodTemplateSpec template) {}
 
   @Override
+  public List<Permission> permissions() {
+    List<Permission> needs = new ArrayList<>(super.permissions());
+    needs.add(Permission.namespaced("apps", "replicasets", "list")); // its revisions
+    return List.copyOf(needs);
+  }
+
+  @Override
   Planned plan(Deployment current, JsonNode arguments) {
     List<ReplicaSet> history;
     try {

@@ -23,6 +23,12 @@ final class RolloutHistory extends ReadAction {
   }
 
   @Override
+  public List<Permission> permissions() {
+    return List.of(
+        Permission.READ_DEPLOYMENT, Permission.namespaced("apps", "replicasets", "list"));
+  }
+
+  @Override
   String describe(JsonNode arguments) {
     return "the history of deployment " + qualified(arguments);
   }

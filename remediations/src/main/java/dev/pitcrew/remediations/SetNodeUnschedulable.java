@@ -29,6 +29,15 @@ final class SetNodeUnschedulable extends Mutation<Node> {
   }
 
   @Override
+  public List<Permission> permissions() {
+    // Nodes have no namespace: their Events go to default, as kubectl's do.
+    return List.of(
+        Permission.cluster("", "nodes", "get", "patch"),
+        new Permission(
+            "", "events", java.util.Set.of("create"), Permission.Scope.DEFAULT_NAMESPACE));
+  }
+
+  @Override
   Resource<Node> resource(JsonNode arguments) {
     return client.nodes().withName(objectName(arguments));
   }

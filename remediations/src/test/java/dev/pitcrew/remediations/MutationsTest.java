@@ -188,6 +188,24 @@ class MutationsTest {
   }
 
   @Test
+  void eventsAboutANodeAreRecordedInDefaultWithTheNodeAsObject() {
+    cluster.node("node-3", true, false, null);
+
+    action("node.cordon").execute(args("{\"name\":\"node-3\"}"), CONTEXT);
+
+    var events = client.v1().events().inNamespace("default").list().getItems();
+    assertThat(events)
+        .filteredOn(e -> "node-3".equals(e.getInvolvedObject().getName()))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getInvolvedObject().getKind()).isEqualTo("Node");
+              assertThat(e.getInvolvedObject().getNamespace()).isNull();
+              assertThat(e.getReason()).isEqualTo("PitcrewCordoned");
+            });
+  }
+
+  @Test
   void deletePodThatAControllerReplaces() {
     JsonNode pod = args("{\"namespace\":\"shop\",\"name\":\"checkout-hash3-pod0\"}");
 

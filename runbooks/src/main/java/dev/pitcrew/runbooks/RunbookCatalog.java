@@ -67,6 +67,29 @@ public final class RunbookCatalog {
     return new RunbookCatalog(Map.copyOf(protectedRunbooks));
   }
 
+  /**
+   * This catalog with only the runbooks {@code names}, the ones an installation enabled (and
+   * granted RBAC for).
+   *
+   * @param setting where the names came from, for the error message
+   * @throws RunbookException naming the first name that is not a loaded runbook
+   */
+  public RunbookCatalog only(Set<String> names, String setting) {
+    for (String name : new java.util.TreeSet<>(names)) {
+      if (!runbooks.containsKey(name)) {
+        throw new RunbookException(
+            setting
+                + " names '"
+                + name
+                + "', which is not a loaded runbook; loaded: "
+                + String.join(", ", new java.util.TreeSet<>(runbooks.keySet())));
+      }
+    }
+    Map<String, Runbook> kept = new LinkedHashMap<>(runbooks);
+    kept.keySet().retainAll(names);
+    return new RunbookCatalog(Map.copyOf(kept));
+  }
+
   public List<Runbook> runbooks() {
     return runbooks.values().stream().sorted((a, b) -> a.name().compareTo(b.name())).toList();
   }

@@ -7,4 +7,9 @@ public final class RunbookException extends RuntimeException {
   RunbookException(String origin, int line, String field, String reason) {
     super(origin + ":" + line + ": " + field + ": " + reason);
   }
+
+  /** A setting that selects runbooks names one that is not loaded. */
+  RunbookException(String message) {
+    super(message);
+  }
 }

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +36,11 @@ class RunbookCatalogTest {
     @Override
     public String name() {
       return "deployment.scale";
+    }
+
+    @Override
+    public java.util.List<dev.pitcrew.remediations.Permission> permissions() {
+      return java.util.List.of();
     }
 
     @Override
@@ -76,6 +82,11 @@ class RunbookCatalogTest {
     @Override
     public String name() {
       return "deployment.status";
+    }
+
+    @Override
+    public java.util.List<dev.pitcrew.remediations.Permission> permissions() {
+      return java.util.List.of();
     }
 
     @Override
@@ -121,6 +132,20 @@ class RunbookCatalogTest {
                     s.origin().endsWith("/scale_deployment.yaml")
                         || s.origin().endsWith("/deployment_status.yaml"))
             .toList());
+  }
+
+  @Test
+  void onlyKeepsTheEnabledRunbooksAndNamesAnUnknownOne() {
+    RunbookCatalog catalog = RunbookCatalog.shipped(REAL);
+
+    assertThat(
+            catalog.only(Set.of("list_pods", "pod_logs"), "PITCREW_RUNBOOKS").runbooks().stream()
+                .map(Runbook::name))
+        .containsExactly("list_pods", "pod_logs");
+    assertThatThrownBy(() -> catalog.only(Set.of("list_pods", "drain_node"), "PITCREW_RUNBOOKS"))
+        .isInstanceOf(RunbookException.class)
+        .hasMessageStartingWith(
+            "PITCREW_RUNBOOKS names 'drain_node', which is not a loaded runbook; loaded:");
   }
 
   @Test

@@ -32,6 +32,7 @@ public record Config(
     Duration approvalExpiry,
     Optional<String> namespace,
     Optional<Path> runbooksDirectory,
+    Optional<Set<String>> enabledRunbooks,
     PolicyFile.Policies policies,
     ApprovalStoreKind approvalStore) {
 
@@ -49,6 +50,7 @@ public record Config(
 
   private static final Pattern SLACK_USER_ID = Pattern.compile("^[UW][A-Z0-9_]+$");
   private static final Pattern SLACK_CHANNEL_ID = Pattern.compile("^[CGD][A-Z0-9_]+$");
+  private static final Pattern RUNBOOK_NAME = Pattern.compile("^[a-z][a-z0-9_]*$");
   private static final Pattern NAMESPACE = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
 
   /** Where a pod finds its own namespace. */
@@ -124,6 +126,7 @@ public record Config(
           "PITCREW_NAMESPACE must be a Kubernetes namespace name, was '" + namespace.get() + "'");
     }
     Optional<Path> runbooks = runbooksDirectory(env);
+    Optional<Set<String>> enabled = enabledRunbooks(env);
     PolicyFile.Policies policies =
         policies(
             env,
@@ -143,6 +146,7 @@ public record Config(
         expiry,
         namespace,
         runbooks,
+        enabled,
         policies,
         store);
   }
@@ -234,6 +238,34 @@ public record Config(
           "PITCREW_RUNBOOKS_DIR names " + runbooks.get() + ", which is not a directory");
     }
     return runbooks;
+  }
+
+  /**
+   * {@code PITCREW_RUNBOOKS}: the runbooks to offer, by name, comma-separated; all loaded ones when
+   * unset. The Helm chart sets it to the runbooks it granted RBAC for.
+   */
+  public static Optional<Set<String>> enabledRunbooks(Map<String, String> env)
+      throws ConfigException {
+    Optional<String> raw = optional(env, "PITCREW_RUNBOOKS");
+    if (raw.isEmpty()) {
+      return Optional.empty();
+    }
+    Set<String> names = new LinkedHashSet<>();
+    for (String name : raw.get().split(",")) {
+      String trimmed = name.strip();
+      if (trimmed.isEmpty()) {
+        continue;
+      }
+      if (!RUNBOOK_NAME.matcher(trimmed).matches()) {
+        throw new ConfigException(
+            "PITCREW_RUNBOOKS must be runbook names separated by commas"
+                + " (deployment_status,list_pods); '"
+                + trimmed
+                + "' is not one");
+      }
+      names.add(trimmed);
+    }
+    return Optional.of(Set.copyOf(names));
   }
 
   private static int port(Map<String, String> env) throws ConfigException {
@@ -337,6 +369,8 @@ public record Config(
         + namespace.orElse("(unknown)")
         + ", runbooksDirectory="
         + runbooksDirectory.map(Path::toString).orElse("(shipped only)")
+        + ", runbooks="
+        + enabledRunbooks.map(Object::toString).orElse("(all)")
         + ", approvalStore="
         + approvalStore
         + "]";

@@ -61,6 +61,11 @@ final class AgentHarness implements AutoCloseable {
     }
 
     @Override
+    public java.util.List<dev.pitcrew.remediations.Permission> permissions() {
+      return java.util.List.of(); // touches no cluster
+    }
+
+    @Override
     public Risk risk() {
       return Risk.READ;
     }
@@ -90,6 +95,11 @@ final class AgentHarness implements AutoCloseable {
     @Override
     public String name() {
       return "test.lever";
+    }
+
+    @Override
+    public java.util.List<dev.pitcrew.remediations.Permission> permissions() {
+      return java.util.List.of(); // touches no cluster
     }
 
     @Override
