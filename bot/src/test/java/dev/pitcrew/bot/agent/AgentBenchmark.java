@@ -137,11 +137,11 @@ public final class AgentBenchmark {
     llm.thenAnswer("done");
   }
 
-  static double median(List<Double> values) {
+  public static double median(List<Double> values) {
     return percentile(values, 0.5);
   }
 
-  static double percentile(List<Double> values, double p) {
+  public static double percentile(List<Double> values, double p) {
     List<Double> sorted = new ArrayList<>(values);
     Collections.sort(sorted);
     return sorted.get((int) Math.min(sorted.size() - 1, Math.floor(p * sorted.size())));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,7 +31,8 @@ public final class FakeSlackSocket implements AutoCloseable {
   private final Server server;
   private final List<WebSocket> opened = new CopyOnWriteArrayList<>();
   private final Map<String, JsonNode> acks = new ConcurrentHashMap<>();
-  private final Map<String, Long> ackNanos = new ConcurrentHashMap<>();
+  private final Map<String, Long> ackNanos = new java.util.HashMap<>(); // guarded by itself
+  private final CountDownLatch connected = new CountDownLatch(1);
 
   public FakeSlackSocket() throws InterruptedException {
     server = new Server(new InetSocketAddress("127.0.0.1", 0));
@@ -53,6 +55,13 @@ public final class FakeSlackSocket implements AutoCloseable {
 
   public long openConnections() {
     return opened.stream().filter(WebSocket::isOpen).count();
+  }
+
+  /** Waits until a client has connected (a benchmark's wait: tests use Awaitility). */
+  public void awaitConnection(Duration timeout) throws InterruptedException {
+    if (!connected.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+      throw new IllegalStateException("no Socket Mode client connected in " + timeout);
+    }
   }
 
   /** The newest open connection. */
@@ -80,9 +89,25 @@ public final class FakeSlackSocket implements AutoCloseable {
     return acks.get(envelopeId);
   }
 
-  /** When the acknowledgement arrived, in {@link System#nanoTime()}. */
-  public Long ackNanos(String envelopeId) {
-    return ackNanos.get(envelopeId);
+  /**
+   * When the acknowledgement of an envelope arrived, in {@link System#nanoTime()}, waiting for it
+   * up to {@code timeout} (a benchmark's wait: tests use Awaitility on {@link #ack}).
+   *
+   * @throws IllegalStateException if it does not arrive in time
+   */
+  public long awaitAckNanos(String envelopeId, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (ackNanos) {
+      Long at;
+      while ((at = ackNanos.get(envelopeId)) == null) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new IllegalStateException("no ack for envelope " + envelopeId + " in " + timeout);
+        }
+        TimeUnit.NANOSECONDS.timedWait(ackNanos, left);
+      }
+      return at;
+    }
   }
 
   /** Asks the client to reconnect, as Slack does before it refreshes a connection. */
@@ -106,6 +131,7 @@ public final class FakeSlackSocket implements AutoCloseable {
     @Override
     public void onOpen(WebSocket conn, ClientHandshake handshake) {
       opened.add(conn);
+      connected.countDown();
       ObjectNode hello = JSON.createObjectNode().put("type", "hello").put("num_connections", 1);
       hello.putObject("connection_info").put("app_id", "A1");
       conn.send(hello.toString());
@@ -117,8 +143,11 @@ public final class FakeSlackSocket implements AutoCloseable {
       try {
         JsonNode ack = JSON.readTree(message);
         String id = ack.path("envelope_id").asText();
-        ackNanos.putIfAbsent(id, now);
         acks.putIfAbsent(id, ack);
+        synchronized (ackNanos) {
+          ackNanos.putIfAbsent(id, now);
+          ackNanos.notifyAll();
+        }
       } catch (IOException e) {
         throw new AssertionError("an acknowledgement that is not JSON: " + message, e);
       }

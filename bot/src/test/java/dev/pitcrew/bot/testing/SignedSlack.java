@@ -45,6 +45,11 @@ public final class SignedSlack {
     };
   }
 
+  /** Where signed requests go: Pitcrew's {@code /slack/events}. */
+  public URI endpoint() {
+    return endpoint;
+  }
+
   public static String slashCommandBody(String user, String channel, String text) {
     return form(slashCommandFields(user, channel, text));
   }
