@@ -216,6 +216,18 @@ class SocketModeEndToEndTest {
   }
 
   @Test
+  void aFirstHandshakeThatFailsIsRetried() throws Exception {
+    slack.socketUrl("ws://127.0.0.1:9/nothing-listens-here");
+    Pitcrew pitcrew = startReplica();
+    assertThat(pitcrew.notReady()).containsKey("slack");
+
+    slack.socketUrl(socket.url()); // the next apps.connections.open hands out a live socket
+    await().atMost(PATIENCE).until(() -> socket.openConnections() == 1);
+    await().atMost(PATIENCE).until(() -> pitcrew.notReady().isEmpty());
+    assertThat(slack.calls("apps.connections.open")).hasSizeGreaterThanOrEqualTo(2);
+  }
+
+  @Test
   void twoReplicasEachHoldAConnectionAndAClickOnBothRunsTheChangeOnce() throws Exception {
     Pitcrew one = startReplica();
     Pitcrew two = startReplica();

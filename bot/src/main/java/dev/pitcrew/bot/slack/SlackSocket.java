@@ -45,6 +45,7 @@ final class SlackSocket implements AutoCloseable {
   private static final Duration LONGEST_RETRY = Duration.ofSeconds(60);
   private static final Duration MONITOR_TICK = Duration.ofMillis(250);
   private static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
+  private static final Duration FIRST_HANDSHAKE = Duration.ofSeconds(5);
 
   /** Threads that parse envelopes, run Bolt's handlers (which only hand work off) and ack. */
   private static final int PROCESSORS = 4;
@@ -112,6 +113,10 @@ final class SlackSocket implements AutoCloseable {
     }
     try {
       SlackSocket socket = new SlackSocket(slack, appToken, app, url, System::nanoTime);
+      // Until Slack says hello the socket is suspect: a handshake that fails never reports a
+      // close, so the monitor checks it once the first handshake has had time to finish.
+      socket.suspect.set(true);
+      socket.nextAttemptNanos.set(System.nanoTime() + FIRST_HANDSHAKE.toNanos());
       socket.client.connect();
       socket.monitor.scheduleWithFixedDelay(
           socket::maintain, 0, MONITOR_TICK.toMillis(), TimeUnit.MILLISECONDS);
