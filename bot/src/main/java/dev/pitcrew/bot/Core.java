@@ -7,6 +7,7 @@ import dev.pitcrew.approvals.Approvals;
 import dev.pitcrew.bot.agent.Agent;
 import dev.pitcrew.bot.audit.Audit;
 import dev.pitcrew.bot.audit.AuditSink;
+import dev.pitcrew.bot.concurrent.Threads;
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.core.ApprovalFlow;
 import dev.pitcrew.bot.core.Assistant;
@@ -32,7 +33,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -110,7 +110,12 @@ final class Core implements AutoCloseable {
     List<AuditSink> allSinks = new ArrayList<>(sinks);
     allSinks.add(metrics.auditSink());
     Audit audit = new Audit(clock, allSinks);
-    RolloutWatch rollouts = RolloutWatch.create(kubernetes, clock, settings.rolloutPoll());
+    RolloutWatch rollouts =
+        RolloutWatch.create(
+            kubernetes,
+            clock,
+            settings.rolloutPoll(),
+            Executors.newSingleThreadScheduledExecutor(Threads.daemon("pitcrew-rollout-watch")));
     ApprovalFlow flow = new ApprovalFlow(approvals, catalog, surface, audit, rollouts);
     ToolRunner tools = new ToolRunner(catalog, flow, audit, metrics);
     ExecutorService toolPool = toolPool();
@@ -133,12 +138,7 @@ final class Core implements AutoCloseable {
     flow.onFinished(conversations::afterChange);
     flow.recoverInterrupted();
     ScheduledExecutorService sweeper =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "pitcrew-approval-sweeper");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(Threads.daemon("pitcrew-approval-sweeper"));
     long every = settings.sweepEvery().toMillis();
     sweeper.scheduleWithFixedDelay(
         () -> {
@@ -157,18 +157,13 @@ final class Core implements AutoCloseable {
 
   /** Read-only tool calls of one turn run here, at most four at once; a full queue runs inline. */
   private static ExecutorService toolPool() {
-    AtomicInteger n = new AtomicInteger();
     return new ThreadPoolExecutor(
         4,
         4,
         60,
         TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(64),
-        r -> {
-          Thread t = new Thread(r, "pitcrew-tool-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        },
+        Threads.daemon("pitcrew-tool"),
         new ThreadPoolExecutor.CallerRunsPolicy());
   }
 

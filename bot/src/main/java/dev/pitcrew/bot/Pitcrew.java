@@ -5,6 +5,7 @@ import dev.pitcrew.approvals.ApprovalStore;
 import dev.pitcrew.approvals.GroupDirectory;
 import dev.pitcrew.bot.audit.AuditEvent;
 import dev.pitcrew.bot.audit.AuditSink;
+import dev.pitcrew.bot.concurrent.Threads;
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.core.ApprovalFlow;
 import dev.pitcrew.bot.core.Ask;
@@ -28,7 +29,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** The composition root: wires configuration, cluster, Slack and the LLM into a running bot. */
 public final class Pitcrew implements AutoCloseable {
@@ -248,18 +248,13 @@ public final class Pitcrew implements AutoCloseable {
 
     /** Bounded: a flood of requests is refused with a message, not queued forever. */
     private static ExecutorService workers() {
-      AtomicInteger n = new AtomicInteger();
       return new ThreadPoolExecutor(
           8,
           8,
           60,
           TimeUnit.SECONDS,
           new LinkedBlockingQueue<>(200),
-          r -> {
-            Thread t = new Thread(r, "pitcrew-worker-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-          },
+          Threads.daemon("pitcrew-worker"),
           new ThreadPoolExecutor.AbortPolicy());
     }
   }

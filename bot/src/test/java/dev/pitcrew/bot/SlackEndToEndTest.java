@@ -521,6 +521,53 @@ class SlackEndToEndTest {
         .allSatisfy(c -> assertThat(c.param("text")).contains(correlationId).contains("503"));
   }
 
+  @Test
+  void everyLogLineOfARequestCarriesItsCorrelationId() throws Exception {
+    ListAppender<ILoggingEvent> all = new ListAppender<>();
+    all.start();
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.addAppender(all);
+    try {
+      llm.thenToolCalls(
+              "deployment_status", "{\"namespace\":\"shop\",\"name\":\"checkout\"}",
+              "scale_deployment", "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":4}")
+          .thenAnswer("Asked for approval to scale checkout to 4.")
+          .thenFail(503, 3); // the follow-up after the change finds the model down
+      String id = correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "scale to 4").body());
+      FakeSlack.Call card = awaitCard();
+      signed.click(
+          APPROVER_1,
+          CHANNEL,
+          "approval_approve",
+          FakeSlack.button(card, "approval_approve"),
+          card.ts());
+      await().atMost(PATIENCE).until(() -> replicas() == 4);
+      await()
+          .atMost(PATIENCE)
+          .until(
+              () ->
+                  all.list.stream()
+                      .anyMatch(e -> e.getFormattedMessage().contains("assistant unavailable")));
+
+      List<ILoggingEvent> requestLines =
+          all.list.stream()
+              .filter(
+                  e ->
+                      e.getThreadName().startsWith("pitcrew-worker")
+                          || e.getThreadName().startsWith("pitcrew-tool"))
+              .toList();
+      assertThat(requestLines).hasSizeGreaterThan(3);
+      assertThat(requestLines)
+          .allSatisfy(
+              e ->
+                  assertThat(e.getMDCPropertyMap())
+                      .as("MDC of \"%s\"", e.getFormattedMessage())
+                      .containsEntry("correlation_id", id));
+    } finally {
+      root.detachAppender(all);
+    }
+  }
+
   // --- helpers ---
 
   private int replicas() {

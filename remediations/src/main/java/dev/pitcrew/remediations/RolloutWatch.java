@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -41,19 +40,15 @@ public final class RolloutWatch implements AutoCloseable {
     this.pollEvery = pollEvery;
   }
 
-  /** Polls every two seconds on one daemon thread. */
-  public static RolloutWatch create(KubernetesClient client, Clock clock) {
-    return create(client, clock, Duration.ofSeconds(2));
-  }
-
-  public static RolloutWatch create(KubernetesClient client, Clock clock, Duration pollEvery) {
-    ScheduledExecutorService scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "pitcrew-rollout-watch");
-              t.setDaemon(true);
-              return t;
-            });
+  /**
+   * Polls every {@code pollEvery} on {@code scheduler}, which the watch owns from now on and shuts
+   * down when closed. The caller makes the threads (named, daemon), as for every pool in Pitcrew.
+   */
+  public static RolloutWatch create(
+      KubernetesClient client,
+      Clock clock,
+      Duration pollEvery,
+      ScheduledExecutorService scheduler) {
     return new RolloutWatch(client, clock, scheduler, pollEvery);
   }
 

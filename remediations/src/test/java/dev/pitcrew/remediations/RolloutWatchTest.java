@@ -29,7 +29,12 @@ class RolloutWatchTest {
   void seed() {
     cluster.reset("shop");
     cluster.checkoutAfterBadRollout("shop");
-    watch = RolloutWatch.create(client, Clock.systemUTC(), Duration.ofMillis(20));
+    watch =
+        RolloutWatch.create(
+            client,
+            Clock.systemUTC(),
+            Duration.ofMillis(20),
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor());
   }
 
   @AfterEach

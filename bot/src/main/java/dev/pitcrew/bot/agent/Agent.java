@@ -22,6 +22,7 @@ import com.openai.models.chat.completions.ChatCompletionTool;
 import com.openai.models.chat.completions.ChatCompletionToolChoiceOption;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import com.openai.models.chat.completions.ChatCompletionUserMessageParam;
+import dev.pitcrew.bot.concurrent.Threads;
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.core.Ask;
 import dev.pitcrew.bot.core.Assistant;
@@ -47,7 +48,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * The tool-calling loop over any OpenAI-compatible chat-completions endpoint. The model proposes;
@@ -307,7 +307,8 @@ public final class Agent implements Assistant {
               && catalog.find(call.name()).map(Runbook::risk).orElse(null) == Risk.READ;
       reads.add(
           readOnly
-              ? toolPool.submit(withMdc(() -> runner.run(ask, call.name(), call.arguments())))
+              ? toolPool.submit(
+                  Threads.withMdc(() -> runner.run(ask, call.name(), call.arguments())))
               : null);
     }
     List<ChatCompletionToolMessageParam> results = new ArrayList<>();
@@ -364,21 +365,6 @@ public final class Agent implements Assistant {
     return result.kind() == ToolResult.Kind.CLUSTER_OUTPUT
         ? ToolRunner.untrusted(tool, result.text())
         : result.text();
-  }
-
-  private static <T> java.util.concurrent.Callable<T> withMdc(
-      java.util.concurrent.Callable<T> task) {
-    var context = MDC.getCopyOfContextMap();
-    return () -> {
-      if (context != null) {
-        MDC.setContextMap(context);
-      }
-      try {
-        return task.call();
-      } finally {
-        MDC.clear();
-      }
-    };
   }
 
   private ChatCompletionCreateParams params(

@@ -1,10 +1,10 @@
 package dev.pitcrew.bot.audit;
 
+import dev.pitcrew.bot.concurrent.LogContext;
 import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * The one audit stream. Every event goes to the structured log and to each sink; a failing sink
@@ -30,9 +30,9 @@ public final class Audit {
       String thread) {
     AuditEvent event =
         new AuditEvent(clock.instant(), type, correlationId, actor, summary, channel, thread);
-    try (var ignored = MDC.putCloseable("correlation_id", correlationId);
-        var eventType = MDC.putCloseable("audit_event", type.name());
-        var who = MDC.putCloseable("actor", actor)) {
+    try (var ignored = LogContext.correlation(correlationId);
+        var eventType = LogContext.with("audit_event", type.name());
+        var who = LogContext.with("actor", actor)) {
       log.info("{}: {}", type.label(), summary);
     }
     for (AuditSink sink : sinks) {

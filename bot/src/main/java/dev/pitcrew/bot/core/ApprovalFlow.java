@@ -13,6 +13,7 @@ import dev.pitcrew.approvals.Execution;
 import dev.pitcrew.approvals.Proposal;
 import dev.pitcrew.bot.audit.Audit;
 import dev.pitcrew.bot.audit.AuditEvent.Type;
+import dev.pitcrew.bot.concurrent.LogContext;
 import dev.pitcrew.remediations.Applied;
 import dev.pitcrew.remediations.Change;
 import dev.pitcrew.remediations.ChangeContext;
@@ -37,7 +38,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
-import org.slf4j.MDC;
 
 /**
  * From a proposed change to its execution: opens the approval, shows the card, takes the clicks,
@@ -170,7 +170,7 @@ public final class ApprovalFlow {
       return;
     }
     ApprovalRequest original = found.get();
-    try (var ignored = MDC.putCloseable("correlation_id", original.correlationId())) {
+    try (var ignored = LogContext.correlation(original.correlationId())) {
       Optional<String> problem = undoProblem(original);
       if (problem.isPresent()) {
         surface.tell(channel, user, "Cannot undo: " + problem.get() + ".");
@@ -221,7 +221,7 @@ public final class ApprovalFlow {
    */
   public void recoverInterrupted() {
     for (ApprovalRequest request : approvals.recoverInterrupted()) {
-      try (var ignored = MDC.putCloseable("correlation_id", request.correlationId())) {
+      try (var ignored = LogContext.correlation(request.correlationId())) {
         surface.updateApprovalCard(request, ruleFor(request));
         record(request, Type.UNKNOWN, "pitcrew", request.result());
         surface.say(
@@ -237,7 +237,7 @@ public final class ApprovalFlow {
   /** Expires what is due and redraws those cards without anyone clicking. */
   public void sweepExpired() {
     for (ApprovalRequest request : approvals.expireDue()) {
-      try (var ignored = MDC.putCloseable("correlation_id", request.correlationId())) {
+      try (var ignored = LogContext.correlation(request.correlationId())) {
         surface.updateApprovalCard(request, ruleFor(request));
         record(request, Type.EXPIRED, "pitcrew", request.previewSummary() + " expired");
       }
@@ -370,7 +370,7 @@ public final class ApprovalFlow {
         .await(rollout, timeout)
         .thenAccept(
             v -> {
-              try (var ignored = MDC.putCloseable("correlation_id", request.correlationId())) {
+              try (var ignored = LogContext.correlation(request.correlationId())) {
                 record(
                     request,
                     v.complete() ? Type.VERIFIED : Type.NOT_VERIFIED,
@@ -489,7 +489,7 @@ public final class ApprovalFlow {
       action.run();
       return;
     }
-    try (var ignored = MDC.putCloseable("correlation_id", request.get().correlationId())) {
+    try (var ignored = LogContext.correlation(request.get().correlationId())) {
       action.run();
     }
   }

@@ -2,6 +2,7 @@ package dev.pitcrew.bot.core;
 
 import dev.pitcrew.bot.audit.Audit;
 import dev.pitcrew.bot.audit.AuditEvent.Type;
+import dev.pitcrew.bot.concurrent.LogContext;
 import dev.pitcrew.bot.metrics.Metrics;
 import dev.pitcrew.remediations.Risk;
 import dev.pitcrew.runbooks.Runbook;
@@ -10,7 +11,6 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Handles one request in its conversation: {@code help}, {@code runbooks}, {@code run <runbook>
@@ -47,7 +47,7 @@ public final class Conversations {
   }
 
   public void handle(Ask ask, String text) {
-    try (var ignored = MDC.putCloseable("correlation_id", ask.correlationId())) {
+    try (var ignored = LogContext.correlation(ask.correlationId())) {
       audit.record(
           Type.ASKED, ask.correlationId(), ask.requester(), text, ask.channel(), ask.thread());
       String command = text.strip();
@@ -75,10 +75,14 @@ public final class Conversations {
     if (assistant.isEmpty()) {
       return;
     }
-    try (var ignored = MDC.putCloseable("correlation_id", ask.correlationId())) {
-      assistant.get().afterChange(ask, summary).ifPresent(text -> surface.say(ask, text));
-    } catch (AssistantUnavailableException e) {
-      log.warn("assistant unavailable for a follow-up: {}", e.getMessage());
+    try (var ignored = LogContext.correlation(ask.correlationId())) {
+      // The catch is inside the scope: a catch of the try-with-resources itself would log after
+      // the correlation ID is gone.
+      try {
+        assistant.get().afterChange(ask, summary).ifPresent(text -> surface.say(ask, text));
+      } catch (AssistantUnavailableException e) {
+        log.warn("assistant unavailable for a follow-up: {}", e.getMessage());
+      }
     }
   }
 

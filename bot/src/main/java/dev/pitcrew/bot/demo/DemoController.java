@@ -1,6 +1,7 @@
 package dev.pitcrew.bot.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pitcrew.bot.concurrent.Threads;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
@@ -57,12 +58,7 @@ final class DemoController implements AutoCloseable {
     this.client = client;
     this.clock = clock;
     this.loop =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "pitcrew-demo-controller");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(Threads.daemon("pitcrew-demo-controller"));
   }
 
   static boolean crashes(String image) {

@@ -2,6 +2,7 @@ package dev.pitcrew.bot.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.pitcrew.bot.concurrent.Threads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -54,11 +55,7 @@ public final class HttpFrontend implements AutoCloseable {
             0,
             TimeUnit.MILLISECONDS,
             new LinkedBlockingQueue<>(256),
-            r -> {
-              Thread t = new Thread(r, "pitcrew-http");
-              t.setDaemon(true);
-              return t;
-            },
+            Threads.daemon("pitcrew-http"),
             new ThreadPoolExecutor.AbortPolicy());
     routes.forEach((path, route) -> server.createContext(path, exchange -> serve(exchange, route)));
     server.setExecutor(pool);

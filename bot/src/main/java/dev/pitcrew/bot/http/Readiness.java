@@ -1,5 +1,6 @@
 package dev.pitcrew.bot.http;
 
+import dev.pitcrew.bot.concurrent.Threads;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,13 +37,7 @@ public final class Readiness implements HttpRoute, AutoCloseable {
   private Readiness(List<Check> checks) {
     this.checks = List.copyOf(checks);
     this.scheduler =
-        Executors.newScheduledThreadPool(
-            checks.size(),
-            r -> {
-              Thread t = new Thread(r, "pitcrew-readiness");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newScheduledThreadPool(checks.size(), Threads.daemon("pitcrew-readiness"));
   }
 
   /** Starts probing at once, then on each check's schedule. */

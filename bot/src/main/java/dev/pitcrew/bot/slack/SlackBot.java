@@ -14,6 +14,8 @@ import com.slack.api.methods.MethodsClient;
 import com.slack.api.model.event.AppMentionEvent;
 import dev.pitcrew.approvals.GroupDirectory;
 import dev.pitcrew.bot.audit.AuditSink;
+import dev.pitcrew.bot.concurrent.LogContext;
+import dev.pitcrew.bot.concurrent.Threads;
 import dev.pitcrew.bot.core.Ask;
 import dev.pitcrew.bot.core.Surface;
 import dev.pitcrew.bot.http.HttpReply;
@@ -88,11 +90,7 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
           0,
           TimeUnit.MILLISECONDS,
           new ArrayBlockingQueue<>(100),
-          r -> {
-            Thread t = new Thread(r, "pitcrew-slack-busy-notices");
-            t.setDaemon(true);
-            return t;
-          },
+          Threads.daemon("pitcrew-slack-busy-notices"),
           (r, pool) -> log.warn("busy: could not tell a user that their click was not taken"));
 
   private final Slack slack;
@@ -211,22 +209,24 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
           try {
             executor.execute(
                 () -> {
-                  Optional<String> refusal = handlers.mayNotAsk(channel, user, correlationId);
-                  if (refusal.isPresent()) {
-                    if (channelRefusal.isEmpty()) { // else the acknowledgement said so
-                      surface.tell(channel, user, refusal(refusal.get(), correlationId));
+                  try (var ignored = LogContext.correlation(correlationId)) {
+                    Optional<String> refusal = handlers.mayNotAsk(channel, user, correlationId);
+                    if (refusal.isPresent()) {
+                      if (channelRefusal.isEmpty()) { // else the acknowledgement said so
+                        surface.tell(channel, user, refusal(refusal.get(), correlationId));
+                      }
+                      return;
                     }
-                    return;
+                    String root;
+                    try {
+                      root = surface.postRoot(channel, user, text, correlationId);
+                    } catch (SlackCallException e) {
+                      log.error("cannot open a thread: {}", e.getMessage());
+                      return;
+                    }
+                    threadCorrelation.put(channel + "/" + root, correlationId);
+                    handlers.ask(new Ask(correlationId, user, channel, root), text);
                   }
-                  String root;
-                  try {
-                    root = surface.postRoot(channel, user, text, correlationId);
-                  } catch (SlackCallException e) {
-                    log.error("[{}] cannot open a thread: {}", correlationId, e.getMessage());
-                    return;
-                  }
-                  threadCorrelation.put(channel + "/" + root, correlationId);
-                  handlers.ask(new Ask(correlationId, user, channel, root), text);
                 });
           } catch (RejectedExecutionException e) {
             return ctx.ack("Pitcrew is busy right now; try again in a minute.");
@@ -260,11 +260,13 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
           try {
             executor.execute(
                 () -> {
-                  Optional<String> refusal = handlers.mayNotAsk(channel, user, correlationId);
-                  if (refusal.isPresent()) {
-                    surface.tell(channel, user, refusal(refusal.get(), correlationId));
-                  } else if (!text.isEmpty()) {
-                    handlers.ask(new Ask(correlationId, user, channel, thread), text);
+                  try (var ignored = LogContext.correlation(correlationId)) {
+                    Optional<String> refusal = handlers.mayNotAsk(channel, user, correlationId);
+                    if (refusal.isPresent()) {
+                      surface.tell(channel, user, refusal(refusal.get(), correlationId));
+                    } else if (!text.isEmpty()) {
+                      handlers.ask(new Ask(correlationId, user, channel, thread), text);
+                    }
                   }
                 });
           } catch (RejectedExecutionException e) {

@@ -13,6 +13,7 @@ import com.slack.api.socket_mode.impl.SocketModeClientJavaWSImpl;
 import com.slack.api.socket_mode.queue.impl.ConcurrentLinkedMessageQueue;
 import com.slack.api.socket_mode.response.AckResponse;
 import com.slack.api.util.json.GsonFactory;
+import dev.pitcrew.bot.concurrent.Threads;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -78,11 +79,7 @@ final class SlackSocket implements AutoCloseable {
             0,
             TimeUnit.MILLISECONDS,
             new ArrayBlockingQueue<>(1_000),
-            r -> {
-              Thread t = new Thread(r, "pitcrew-slack-socket");
-              t.setDaemon(true);
-              return t;
-            },
+            Threads.daemon("pitcrew-slack-socket"),
             // Unacknowledged envelopes are re-sent by Slack; nothing is lost by refusing one.
             (r, pool) -> log.warn("busy: left a Socket Mode envelope for Slack to re-send"));
     this.client = new Client(slack, appToken, url, processors);
@@ -90,12 +87,7 @@ final class SlackSocket implements AutoCloseable {
     client.addWebSocketCloseListener(this::onClose);
     client.addWebSocketErrorListener(e -> log.warn("Slack socket error: {}", e.toString()));
     this.monitor =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "pitcrew-slack-socket-monitor");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(Threads.daemon("pitcrew-slack-socket-monitor"));
   }
 
   /**

@@ -193,7 +193,10 @@ final class AgentHarness implements AutoCloseable {
             new KubernetesClientBuilder()
                 .withConfig(new ConfigBuilder().withMasterUrl("http://127.0.0.1:9").build())
                 .build(),
-            clock);
+            clock,
+            Duration.ofSeconds(2),
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                dev.pitcrew.bot.concurrent.Threads.daemon("test-rollout-watch")));
     flow = new ApprovalFlow(approvals, catalog, surface, audited, rollouts);
     ToolRunner runner = new ToolRunner(catalog, flow, audited, metrics);
     agent =
