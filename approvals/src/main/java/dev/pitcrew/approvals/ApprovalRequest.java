@@ -16,6 +16,7 @@ import java.util.List;
  * @param card where the approval card was posted (a Slack message timestamp), null until then
  * @param result the outcome's summary once executed, or why it ended otherwise
  * @param inverse what would undo the executed change (see {@link Execution#inverse()}), or null
+ * @param lease who runs the change and until when, while EXECUTING; kept afterwards as a record
  */
 public record ApprovalRequest(
     String id,
@@ -30,7 +31,14 @@ public record ApprovalRequest(
     String card,
     String result,
     String inverse,
+    Lease lease,
     long version) {
+
+  /**
+   * A replica's claim on an execution: its {@code owner} renews {@code until} while the change
+   * runs, and no other replica takes the request over before {@code until} has passed.
+   */
+  public record Lease(String owner, Instant until) {}
 
   public ApprovalRequest {
     approvals = List.copyOf(approvals);
@@ -78,7 +86,11 @@ public record ApprovalRequest(
   }
 
   ApprovalRequest withState(ApprovalState next, String by) {
-    return copy(next, approvals, by, result, inverse, card, version);
+    return copy(next, approvals, by, result, inverse, card, lease, version);
+  }
+
+  ApprovalRequest withLease(ApprovalState next, Lease nextLease) {
+    return copy(next, approvals, decidedBy, result, inverse, card, nextLease, version);
   }
 
   ApprovalRequest withApproval(String user, ApprovalState next) {
@@ -91,24 +103,25 @@ public record ApprovalRequest(
         result,
         inverse,
         card,
+        lease,
         version);
   }
 
   ApprovalRequest withResult(ApprovalState next, Execution execution) {
     return copy(
-        next, approvals, decidedBy, execution.summary(), execution.inverse(), card, version);
+        next, approvals, decidedBy, execution.summary(), execution.inverse(), card, lease, version);
   }
 
   ApprovalRequest withOutcome(ApprovalState next, String why) {
-    return copy(next, approvals, decidedBy, why, inverse, card, version);
+    return copy(next, approvals, decidedBy, why, inverse, card, lease, version);
   }
 
   ApprovalRequest withCard(String cardRef) {
-    return copy(state, approvals, decidedBy, result, inverse, cardRef, version);
+    return copy(state, approvals, decidedBy, result, inverse, cardRef, lease, version);
   }
 
   ApprovalRequest withVersion(long next) {
-    return copy(state, approvals, decidedBy, result, inverse, card, next);
+    return copy(state, approvals, decidedBy, result, inverse, card, lease, next);
   }
 
   private ApprovalRequest copy(
@@ -118,6 +131,7 @@ public record ApprovalRequest(
       String nextResult,
       String nextInverse,
       String nextCard,
+      Lease nextLease,
       long nextVersion) {
     return new ApprovalRequest(
         id,
@@ -132,6 +146,7 @@ public record ApprovalRequest(
         nextCard,
         nextResult,
         nextInverse,
+        nextLease,
         nextVersion);
   }
 }

@@ -5,11 +5,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -19,14 +22,47 @@ import java.util.function.Function;
 public final class Approvals {
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** How long an execution stays owned without renewal; the owner renews it every third. */
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+
   private final ApprovalStore store;
   private final ApprovalPolicy policy;
   private final Clock clock;
+  private final String replica;
+  private final Duration lease;
 
+  /** Executions this replica runs now, whose leases {@link #renewLeases()} keeps alive. */
+  private final Set<String> running = ConcurrentHashMap.newKeySet();
+
+  /** A single replica with a random identity and the default lease. */
   public Approvals(ApprovalStore store, ApprovalPolicy policy, Clock clock) {
+    this(store, policy, clock, "replica-" + randomHex(4), DEFAULT_LEASE);
+  }
+
+  /**
+   * One replica's view of a shared store.
+   *
+   * @param replica this replica's identity, unique among live replicas (the pod name and a random
+   *     suffix): the owner recorded on executions it runs
+   * @param lease how long an execution stays this replica's without renewal
+   */
+  public Approvals(
+      ApprovalStore store, ApprovalPolicy policy, Clock clock, String replica, Duration lease) {
     this.store = store;
     this.policy = policy;
     this.clock = clock;
+    this.replica = replica;
+    this.lease = lease;
+  }
+
+  /** This replica's identity, as recorded on the executions it owns. */
+  public String replica() {
+    return replica;
+  }
+
+  /** How often {@link #renewLeases()} must run so that no live execution loses its lease. */
+  public Duration renewEvery() {
+    return lease.dividedBy(3);
   }
 
   public ApprovalPolicy policy() {
@@ -35,13 +71,11 @@ public final class Approvals {
 
   /** Opens a pending request for a proposal; the ID is opaque and unguessable. */
   public ApprovalRequest open(Proposal proposal) {
-    byte[] id = new byte[16];
-    RANDOM.nextBytes(id);
     Instant now = clock.instant();
     ApprovalRule rule = policy.ruleFor(proposal.runbook(), proposal.namespace());
     ApprovalRequest request =
         new ApprovalRequest(
-            "apr-" + HexFormat.of().formatHex(id),
+            "apr-" + randomHex(16),
             proposal,
             hash(proposal.runbook(), proposal.argumentsJson()),
             now,
@@ -49,6 +83,7 @@ public final class Approvals {
             rule.minApprovals(),
             ApprovalState.PENDING,
             List.of(),
+            null,
             null,
             null,
             null,
@@ -129,11 +164,17 @@ public final class Approvals {
   }
 
   /**
-   * Runs an approved request once: moves it to EXECUTING, runs {@code change}, records the result.
-   * Refuses to run if the stored arguments no longer match the hash taken when the card was shown.
+   * Runs an approved request once: moves it to EXECUTING under this replica's lease, runs {@code
+   * change}, records the result. Refuses to run if the stored arguments no longer match the hash
+   * taken when the card was shown.
    *
-   * @return the final request, or empty if it was not in APPROVED state at {@code approved}'s
-   *     version (someone else is running it)
+   * <p>While {@code change} runs, {@link #renewLeases()} keeps the lease; another replica takes the
+   * request over (as UNKNOWN) only once the lease has run out. If that happened, the result here
+   * does not overwrite UNKNOWN: a final state is never left.
+   *
+   * @return the request as it ends: SUCCEEDED, FAILED or UNKNOWN as this run recorded it, or
+   *     UNKNOWN as another replica recorded it after this one lost its lease; empty if it was not
+   *     in APPROVED state at {@code approved}'s version (someone else is running it)
    */
   public Optional<ApprovalRequest> execute(
       ApprovalRequest approved, Function<ApprovalRequest, Execution> change) {
@@ -142,27 +183,43 @@ public final class Approvals {
     }
     Optional<ApprovalRequest> claimed =
         store.compareAndSet(
-            approved, approved.withState(ApprovalState.EXECUTING, approved.decidedBy()));
+            approved,
+            approved.withLease(
+                ApprovalState.EXECUTING,
+                new ApprovalRequest.Lease(replica, clock.instant().plus(lease))));
     if (claimed.isEmpty()) {
       return Optional.empty();
     }
     ApprovalRequest executing = claimed.get();
+    running.add(executing.id());
     Execution execution;
-    if (!hash(executing.runbook(), executing.argumentsJson()).equals(executing.argumentsHash())) {
-      execution =
-          new Execution(false, "the stored arguments differ from the approved ones; not run");
-    } else {
-      try {
-        execution = change.apply(executing);
-      } catch (RuntimeException e) {
-        execution = new Execution(false, "the change failed unexpectedly: " + e);
+    try {
+      if (!hash(executing.runbook(), executing.argumentsJson()).equals(executing.argumentsHash())) {
+        execution =
+            new Execution(false, "the stored arguments differ from the approved ones; not run");
+      } else {
+        try {
+          execution = change.apply(executing);
+        } catch (RuntimeException e) {
+          execution = new Execution(false, "the change failed unexpectedly: " + e);
+        }
       }
+    } finally {
+      running.remove(executing.id());
     }
-    ApprovalState end = execution.succeeded() ? ApprovalState.SUCCEEDED : ApprovalState.FAILED;
-    // Only this caller moves the request out of EXECUTING; other writers (attaching the card)
-    // keep the state, so retrying on a lost compare-and-set is safe.
+    ApprovalState end =
+        switch (execution.outcome()) {
+          case SUCCEEDED -> ApprovalState.SUCCEEDED;
+          case FAILED -> ApprovalState.FAILED;
+          case UNKNOWN -> ApprovalState.UNKNOWN;
+        };
+    // Other writers (attaching the card, renewing the lease) keep the state, so retrying on a lost
+    // compare-and-set is safe while the request is still EXECUTING under this replica.
     ApprovalRequest current = executing;
     while (true) {
+      if (!ownedHere(current)) {
+        return Optional.of(current); // taken over after the lease ran out: UNKNOWN stays
+      }
       Optional<ApprovalRequest> done =
           store.compareAndSet(current, current.withResult(end, execution));
       if (done.isPresent()) {
@@ -170,6 +227,43 @@ public final class Approvals {
       }
       current = store.find(executing.id()).orElseThrow();
     }
+  }
+
+  /**
+   * Extends the lease of every execution this replica runs. Call it every {@link #renewEvery()}
+   * from a thread of its own: a slow sweep must not let a live execution's lease run out.
+   *
+   * @return the IDs of executions whose lease could not be renewed because another replica took
+   *     them over (the lease had run out)
+   */
+  public List<String> renewLeases() {
+    List<String> lost = new ArrayList<>();
+    for (String id : running) {
+      while (true) {
+        Optional<ApprovalRequest> found = store.find(id);
+        if (found.isEmpty() || !ownedHere(found.get())) {
+          if (running.contains(id)) {
+            lost.add(id);
+          }
+          break;
+        }
+        ApprovalRequest current = found.get();
+        ApprovalRequest.Lease renewed =
+            new ApprovalRequest.Lease(replica, clock.instant().plus(lease));
+        if (store
+            .compareAndSet(current, current.withLease(ApprovalState.EXECUTING, renewed))
+            .isPresent()) {
+          break;
+        }
+      }
+    }
+    return lost;
+  }
+
+  private boolean ownedHere(ApprovalRequest request) {
+    return request.state() == ApprovalState.EXECUTING
+        && request.lease() != null
+        && replica.equals(request.lease().owner());
   }
 
   /**
@@ -185,18 +279,29 @@ public final class Approvals {
   }
 
   /**
-   * After a restart: requests that were executing when the process stopped become UNKNOWN. They are
-   * never re-run; people look at the object and decide.
+   * Executions whose owner stopped renewing its lease (it crashed, or lost the store for longer
+   * than the lease) become UNKNOWN. They are never re-run; people look at the object and decide.
+   * Safe on every replica at once: each takeover is a compare-and-set, and a live lease, this
+   * replica's own included, is never taken over.
+   *
+   * @return the requests this call moved to UNKNOWN
    */
   public List<ApprovalRequest> recoverInterrupted() {
+    Instant now = clock.instant();
     List<ApprovalRequest> recovered = new ArrayList<>();
     for (ApprovalRequest executing : store.inState(ApprovalState.EXECUTING)) {
+      ApprovalRequest.Lease held = executing.lease();
+      if (held != null && now.isBefore(held.until())) {
+        continue; // its owner is alive and renewing
+      }
       store
           .compareAndSet(
               executing,
               executing.withOutcome(
                   ApprovalState.UNKNOWN,
-                  "Pitcrew stopped while this change was running; it was not run again. Check"
+                  "The replica running this change ("
+                      + (held == null ? "unknown" : held.owner())
+                      + ") stopped before it recorded the outcome; it was not run again. Check"
                       + " the object's state before deciding anything else."))
           .ifPresent(recovered::add);
     }
@@ -215,6 +320,12 @@ public final class Approvals {
       }
     }
     return expired;
+  }
+
+  private static String randomHex(int bytes) {
+    byte[] random = new byte[bytes];
+    RANDOM.nextBytes(random);
+    return HexFormat.of().formatHex(random);
   }
 
   static String hash(String runbook, String argumentsJson) {

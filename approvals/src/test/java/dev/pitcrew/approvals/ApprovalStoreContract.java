@@ -3,19 +3,154 @@ package dev.pitcrew.approvals;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link ApprovalStore} must do. Each implementation's test extends this. */
 abstract class ApprovalStoreContract {
 
   abstract ApprovalStore store();
+
+  /**
+   * How a second replica sees {@code store}: the same object for a store that lives in one process,
+   * a second client of the same backing data for a durable one.
+   */
+  ApprovalStore asSeenByAnotherReplica(ApprovalStore store) {
+    return store;
+  }
+
+  private static final Duration LEASE = Duration.ofSeconds(30);
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-21T10:00:00Z"));
+
+  private record Replicas(ApprovalStore store, Approvals one, Approvals two) {}
+
+  /** Two replicas over one store, each with its own identity, and an approved request. */
+  private Replicas twoReplicas(String id) {
+    ApprovalStore first = store();
+    ApprovalStore second = asSeenByAnotherReplica(first);
+    ApprovalPolicy policy = ApprovalPolicy.of(Set.of("UAPP"));
+    Replicas replicas =
+        new Replicas(
+            first,
+            new Approvals(first, policy, clock, "replica-one", LEASE),
+            new Approvals(second, policy, clock, "replica-two", LEASE));
+    first.create(request(id));
+    assertThat(replicas.one().approve(id, "UAPP")).isInstanceOf(Decision.Approved.class);
+    return replicas;
+  }
+
+  @Test
+  void aLiveExecutionIsNeverTakenOverByAnotherReplica() {
+    Replicas r = twoReplicas("apr-live");
+    ApprovalRequest approved = r.store().find("apr-live").orElseThrow();
+
+    Optional<ApprovalRequest> done =
+        r.one()
+            .execute(
+                approved,
+                executing -> {
+                  assertThat(executing.lease().owner()).isEqualTo("replica-one");
+                  // replica two starts and sweeps while replica one is mid-change
+                  assertThat(r.two().recoverInterrupted()).isEmpty();
+                  return new Execution(true, "scaled");
+                });
+
+    assertThat(done.orElseThrow().state()).isEqualTo(ApprovalState.SUCCEEDED);
+    assertThat(r.store().find("apr-live").orElseThrow().result()).isEqualTo("scaled");
+  }
+
+  @Test
+  void aRenewedLeaseKeepsALongChangeOwned() {
+    Replicas r = twoReplicas("apr-long");
+    ApprovalRequest approved = r.store().find("apr-long").orElseThrow();
+
+    Optional<ApprovalRequest> done =
+        r.one()
+            .execute(
+                approved,
+                executing -> {
+                  for (int i = 0; i < 5; i++) { // 5 x 20 s: far past one lease, renewed each time
+                    clock.advance(Duration.ofSeconds(20));
+                    assertThat(r.one().renewLeases()).isEmpty();
+                    assertThat(r.two().recoverInterrupted()).isEmpty();
+                  }
+                  return new Execution(true, "restarted");
+                });
+
+    assertThat(done.orElseThrow().state()).isEqualTo(ApprovalState.SUCCEEDED);
+  }
+
+  @Test
+  void anExpiredLeaseIsTakenOverAndTheLateFinishDoesNotOverwriteUnknown() {
+    Replicas r = twoReplicas("apr-lost");
+    ApprovalRequest approved = r.store().find("apr-lost").orElseThrow();
+    List<ApprovalRequest> takenOver = new ArrayList<>();
+
+    Optional<ApprovalRequest> done =
+        r.one()
+            .execute(
+                approved,
+                executing -> {
+                  // replica one stops renewing (paused, or cut off from the store) past its lease
+                  clock.advance(LEASE.plusSeconds(1));
+                  takenOver.addAll(r.two().recoverInterrupted());
+                  assertThat(r.one().renewLeases()).containsExactly("apr-lost");
+                  return new Execution(true, "scaled");
+                });
+
+    assertThat(takenOver)
+        .singleElement()
+        .satisfies(t -> assertThat(t.result()).contains("replica-one"));
+    assertThat(done.orElseThrow().state()).isEqualTo(ApprovalState.UNKNOWN);
+    ApprovalRequest stored = r.store().find("apr-lost").orElseThrow();
+    assertThat(stored.state()).isEqualTo(ApprovalState.UNKNOWN);
+    assertThat(stored.result()).doesNotContain("scaled");
+    assertThat(r.two().recoverInterrupted()).isEmpty();
+  }
+
+  @Test
+  void exactlyOneReplicaRunsAnApprovedChange() throws Exception {
+    Replicas r = twoReplicas("apr-race");
+    ApprovalRequest approved = r.store().find("apr-race").orElseThrow();
+    AtomicInteger runs = new AtomicInteger();
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<Optional<ApprovalRequest>>> results = new ArrayList<>();
+      for (Approvals replica : List.of(r.one(), r.two())) {
+        results.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return replica.execute(
+                      approved,
+                      e -> {
+                        runs.incrementAndGet();
+                        return new Execution(true, "ran");
+                      });
+                }));
+      }
+      go.countDown();
+      int finished = 0;
+      for (Future<Optional<ApprovalRequest>> f : results) {
+        finished += f.get().isPresent() ? 1 : 0;
+      }
+      assertThat(finished).isEqualTo(1);
+      assertThat(runs).hasValue(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 
   static ApprovalRequest request(String id) {
     Instant now = Instant.parse("2026-11-21T10:00:00Z");
@@ -38,6 +173,7 @@ abstract class ApprovalStoreContract {
         1,
         ApprovalState.PENDING,
         List.of(),
+        null,
         null,
         null,
         null,

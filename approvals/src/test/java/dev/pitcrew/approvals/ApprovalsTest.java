@@ -226,6 +226,7 @@ class ApprovalsTest {
             current.card(),
             current.result(),
             current.inverse(),
+            current.lease(),
             current.version());
     store.compareAndSet(current, tampered);
     AtomicInteger executions = new AtomicInteger();

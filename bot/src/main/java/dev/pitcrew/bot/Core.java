@@ -105,7 +105,9 @@ final class Core implements AutoCloseable {
             .enabledRunbooks()
             .map(names -> loaded.only(names, "PITCREW_RUNBOOKS"))
             .orElse(loaded);
-    Approvals approvals = new Approvals(settings.store(), settings.policy(), clock);
+    Approvals approvals =
+        new Approvals(
+            settings.store(), settings.policy(), clock, replicaName(), Approvals.DEFAULT_LEASE);
     Metrics metrics = Metrics.prometheus();
     List<AuditSink> allSinks = new ArrayList<>(sinks);
     allSinks.add(metrics.auditSink());
@@ -136,20 +138,39 @@ final class Core implements AutoCloseable {
     Conversations conversations =
         new Conversations(assistant, catalog, tools, surface, audit, metrics);
     flow.onFinished(conversations::afterChange);
-    flow.recoverInterrupted();
+    // Every replica sweeps: each takeover and expiry is a compare-and-set, and only its winner
+    // redraws the card and tells the thread. Executions whose owner stopped renewing its lease
+    // become UNKNOWN here, at start-up and after.
     ScheduledExecutorService sweeper =
-        Executors.newSingleThreadScheduledExecutor(Threads.daemon("pitcrew-approval-sweeper"));
+        Executors.newScheduledThreadPool(2, Threads.daemon("pitcrew-approval-sweeper"));
     long every = settings.sweepEvery().toMillis();
     sweeper.scheduleWithFixedDelay(
         () -> {
           try {
+            flow.recoverInterrupted();
             flow.sweepExpired();
           } catch (RuntimeException e) {
-            LoggerFactory.getLogger(Core.class).warn("expiring approvals failed: {}", e.toString());
+            LoggerFactory.getLogger(Core.class).warn("sweeping approvals failed: {}", e.toString());
           }
         },
+        0,
         every,
-        every,
+        TimeUnit.MILLISECONDS);
+    // Renewal has its own thread: a sweep slowed by Slack must not let a live lease run out.
+    long renew = approvals.renewEvery().toMillis();
+    sweeper.scheduleWithFixedDelay(
+        () -> {
+          try {
+            for (String lost : approvals.renewLeases()) {
+              LoggerFactory.getLogger(Core.class)
+                  .error("lost the lease of running approval {} to another replica", lost);
+            }
+          } catch (RuntimeException e) {
+            LoggerFactory.getLogger(Core.class).warn("renewing leases failed: {}", e.toString());
+          }
+        },
+        renew,
+        renew,
         TimeUnit.MILLISECONDS);
     return new Core(
         catalog, approvals, audit, flow, conversations, metrics, rollouts, toolPool, sweeper);
@@ -165,6 +186,16 @@ final class Core implements AutoCloseable {
         new LinkedBlockingQueue<>(64),
         Threads.daemon("pitcrew-tool"),
         new ThreadPoolExecutor.CallerRunsPolicy());
+  }
+
+  /** This replica's name on the executions it owns: the pod's name, and a random suffix. */
+  private static String replicaName() {
+    String host = System.getenv("HOSTNAME");
+    byte[] random = new byte[3];
+    new java.security.SecureRandom().nextBytes(random);
+    return (host == null || host.isBlank() ? "pitcrew" : host)
+        + "-"
+        + java.util.HexFormat.of().formatHex(random);
   }
 
   /** An in-process approval store that keeps requests two days. */

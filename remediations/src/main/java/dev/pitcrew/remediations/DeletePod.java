@@ -99,10 +99,61 @@ final class DeletePod extends Action {
             Optional.empty(),
             Optional.empty());
       }
-      return KubeFailures.describe(e, "delete", describe(arguments));
+      if (!KubeFailures.ambiguous(e)) {
+        return KubeFailures.describe(e, "delete", describe(arguments));
+      }
+      Optional<Outcome> after = afterLostAnswer(arguments, pod, plan, context, e);
+      if (after.isPresent()) {
+        return after.get();
+      }
     }
+    return deleted(pod, plan, context);
+  }
+
+  private Applied deleted(Pod pod, Plan plan, ChangeContext context) {
     String summary = plan.summary().replaceFirst("^Delete ", "Deleted ");
     recorder.event(pod, "PitcrewDeleted", summary, context);
     return new Applied(summary, Map.of(), Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * The delete's answer was lost: the pod decides. Gone, replaced (another UID) or terminating
+   * means the delete landed; the same pod still running means nobody can say yet.
+   *
+   * @return the outcome, or empty if the pod shows the delete landed
+   */
+  private Optional<Outcome> afterLostAnswer(
+      JsonNode arguments,
+      Pod before,
+      Plan plan,
+      ChangeContext context,
+      KubernetesClientException e) {
+    String reason = KubeFailures.describe(e, "delete", describe(arguments)).reason();
+    Pod now;
+    try {
+      now = pod(arguments).get();
+    } catch (KubernetesClientException readFailed) {
+      return Optional.of(
+          new OutcomeUnknown(
+              reason,
+              "could not read "
+                  + describe(arguments)
+                  + " back: "
+                  + KubeFailures.describe(readFailed, "read", describe(arguments)).reason()));
+    }
+    boolean landed =
+        now == null
+            || !java.util.Objects.equals(now.getMetadata().getUid(), before.getMetadata().getUid())
+            || now.getMetadata().getDeletionTimestamp() != null;
+    if (landed) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new OutcomeUnknown(
+            reason,
+            describe(arguments)
+                + " still exists, "
+                + Pods.phase(now)
+                + ", not marked for deletion"));
   }
 }

@@ -66,6 +66,21 @@ abstract class DeploymentMutation extends Mutation<Deployment> {
     return Map.of("namespace", namespace(arguments), "name", objectName(arguments));
   }
 
+  @Override
+  String state(Deployment d) {
+    var status = d.getStatus();
+    int ready = status == null || status.getReadyReplicas() == null ? 0 : status.getReadyReplicas();
+    return "deployment %s/%s: spec.replicas %d, %d ready, revision %d, paused %s, images %s"
+        .formatted(
+            d.getMetadata().getNamespace(),
+            d.getMetadata().getName(),
+            replicas(d),
+            ready,
+            ReplicaSets.revision(d),
+            paused(d),
+            ReplicaSets.images(d.getSpec().getTemplate()));
+  }
+
   static int replicas(Deployment d) {
     return d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
   }

@@ -6,6 +6,15 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 final class KubeFailures {
   private KubeFailures() {}
 
+  /**
+   * Whether a write that failed with {@code e} may still have been applied: no answer (a timeout or
+   * reset), or a 5xx, which a proxy or an overloaded API server returns after passing the write on.
+   * A 4xx is the server's own refusal: nothing changed.
+   */
+  static boolean ambiguous(KubernetesClientException e) {
+    return e.getCode() <= 0 || e.getCode() >= 500;
+  }
+
   static Failed describe(KubernetesClientException e, String verb, String target) {
     int code = e.getCode();
     String what = verb + " " + target;

@@ -109,10 +109,28 @@ abstract class Mutation<T extends HasMetadata> extends Action {
     try {
       after = resource(arguments).patch(PatchContext.of(patch.type()), patch.body());
     } catch (KubernetesClientException e) {
-      after = readBackIfLanded(arguments, context);
-      if (after == null) {
+      if (!KubeFailures.ambiguous(e)) {
         return KubeFailures.describe(e, "change", describe(arguments));
       }
+      // The answer was lost, not the write: the object decides, and if it does not show the
+      // change yet, it may still land. Say so, with what the object looks like now.
+      T now;
+      try {
+        now = resource(arguments).get();
+      } catch (KubernetesClientException readFailed) {
+        return new OutcomeUnknown(
+            KubeFailures.describe(e, "change", describe(arguments)).reason(),
+            "could not read "
+                + describe(arguments)
+                + " back: "
+                + KubeFailures.describe(readFailed, "read", describe(arguments)).reason());
+      }
+      if (!ChangeRecorder.carries(now, context)) {
+        return new OutcomeUnknown(
+            KubeFailures.describe(e, "change", describe(arguments)).reason(),
+            now == null ? describe(arguments) + " is gone" : state(now));
+      }
+      after = now;
     }
     String summary = done(plan);
     recorder.event(after, eventReason(), summary, context);
@@ -134,15 +152,8 @@ abstract class Mutation<T extends HasMetadata> extends Action {
     return plan(current, arguments);
   }
 
-  /** After an error the write may still have landed (a lost response); the object decides. */
-  private T readBackIfLanded(JsonNode arguments, ChangeContext context) {
-    try {
-      T now = resource(arguments).get();
-      return ChangeRecorder.carries(now, context) ? now : null;
-    } catch (KubernetesClientException ignored) {
-      return null; // the original error is the one worth reporting
-    }
-  }
+  /** What the object looks like, in a line, for an outcome nobody can confirm. */
+  abstract String state(T object);
 
   /**
    * A JSON merge patch that sets the provenance annotations and whatever {@code change} adds. Merge

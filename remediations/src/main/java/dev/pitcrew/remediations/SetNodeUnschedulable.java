@@ -75,4 +75,12 @@ final class SetNodeUnschedulable extends Mutation<Node> {
   String eventReason() {
     return cordon ? "PitcrewCordoned" : "PitcrewUncordoned";
   }
+
+  @Override
+  String state(Node node) {
+    return "node "
+        + node.getMetadata().getName()
+        + ": spec.unschedulable "
+        + Boolean.TRUE.equals(node.getSpec().getUnschedulable());
+  }
 }

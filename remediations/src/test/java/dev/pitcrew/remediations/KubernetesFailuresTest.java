@@ -59,18 +59,36 @@ class KubernetesFailuresTest {
                 "Pitcrew's service account is not allowed to read deployment shop/checkout (RBAC)"));
   }
 
-  // Fabric8's patch() reads the object first, so each scale does GET, GET, PATCH.
+  // Fabric8's patch() reads the object first, so each scale does GET, GET, PATCH (then a
+  // read-back).
   @Test
-  void serverErrorOnWriteIsAFailureWhenTheClusterShowsNoChange() {
+  void aWriteWhoseAnswerWasLostIsUnknownWithTheObjectsStateNeverFailed() {
     server.expect().get().withPath(PATH).andReturn(200, deployment(3, null)).times(3);
-    server.expect().patch().withPath(PATH).andReturn(503, status(503, "unavailable")).once();
+    server.expect().patch().withPath(PATH).andReturn(504, status(504, "timeout")).once();
+
+    Outcome outcome = scale(noRetries).execute(SCALE, CONTEXT);
+
+    assertThat(outcome)
+        .isEqualTo(
+            new OutcomeUnknown(
+                "the API server failed (HTTP 504) while trying to change deployment shop/checkout",
+                "deployment shop/checkout: spec.replicas 3, 3 ready, revision 4, paused false,"
+                    + " images {checkout=registry.example/checkout:v4}"));
+    assertThat(outcome.summary()).contains("may or may not have been applied");
+  }
+
+  @Test
+  void aWriteTheServerRefusedIsAFailure() {
+    server.expect().get().withPath(PATH).andReturn(200, deployment(3, null)).times(2);
+    server.expect().patch().withPath(PATH).andReturn(403, status(403, "forbidden")).once();
 
     Outcome outcome = scale(noRetries).execute(SCALE, CONTEXT);
 
     assertThat(outcome)
         .isEqualTo(
             new Failed(
-                "the API server failed (HTTP 503) while trying to change deployment shop/checkout"));
+                "Pitcrew's service account is not allowed to change deployment shop/checkout"
+                    + " (RBAC)"));
   }
 
   @Test

@@ -21,6 +21,7 @@ import dev.pitcrew.remediations.Failed;
 import dev.pitcrew.remediations.Inverse;
 import dev.pitcrew.remediations.Observed;
 import dev.pitcrew.remediations.Outcome;
+import dev.pitcrew.remediations.OutcomeUnknown;
 import dev.pitcrew.remediations.Plan;
 import dev.pitcrew.remediations.Preview;
 import dev.pitcrew.remediations.Refused;
@@ -216,8 +217,9 @@ public final class ApprovalFlow {
   }
 
   /**
-   * After a restart: changes that were running when the process stopped become UNKNOWN, never run
-   * again; their cards and threads say so, with the object's state now.
+   * Changes whose replica stopped while running them (its lease ran out) become UNKNOWN, never run
+   * again; their cards and threads say so, with the object's state now. A change another replica is
+   * still running is left alone.
    */
   public void recoverInterrupted() {
     for (ApprovalRequest request : approvals.recoverInterrupted()) {
@@ -226,9 +228,10 @@ public final class ApprovalFlow {
         record(request, Type.UNKNOWN, "pitcrew", request.result());
         surface.say(
             askOf(request),
-            "Pitcrew restarted while running \""
+            "The Pitcrew replica running \""
                 + request.previewSummary()
-                + "\". It was not run again; check before deciding anything."
+                + "\" stopped before it recorded the outcome. It was not run again; check before"
+                + " deciding anything."
                 + currentState(request).map(s -> "\nNow: " + s).orElse(""));
       }
     }
@@ -319,15 +322,25 @@ public final class ApprovalFlow {
     }
     ApprovalRequest result = done.get();
     surface.updateApprovalCard(result, ruleFor(result));
-    boolean ok = result.state() == ApprovalState.SUCCEEDED;
-    record(result, ok ? Type.EXECUTED : Type.FAILED, approver, result.result());
-    surface.say(askOf(result), (ok ? "Done: " : "Not done: ") + result.result() + undoHint(result));
+    ApprovalState end = result.state();
+    Type type =
+        end == ApprovalState.SUCCEEDED
+            ? Type.EXECUTED
+            : end == ApprovalState.UNKNOWN ? Type.UNKNOWN : Type.FAILED;
+    record(result, type, approver, result.result());
+    String lead =
+        end == ApprovalState.SUCCEEDED
+            ? "Done: "
+            : end == ApprovalState.UNKNOWN ? "Outcome unknown: " : "Not done: ";
+    surface.say(askOf(result), lead + result.result() + undoHint(result));
     finished.accept(
         askOf(result),
         "The approved change \""
             + result.previewSummary()
             + "\" "
-            + (ok ? "was made: " : "failed: ")
+            + (end == ApprovalState.SUCCEEDED
+                ? "was made: "
+                : end == ApprovalState.UNKNOWN ? "may or may not have been made: " : "failed: ")
             + result.result()
             + ".");
     if (outcome.get() instanceof Applied applied && applied.rollout().isPresent()) {
@@ -433,6 +446,9 @@ public final class ApprovalFlow {
     if (outcome instanceof Applied applied) {
       return new Execution(
           true, applied.summary(), applied.inverse().map(ApprovalFlow::json).orElse(null));
+    }
+    if (outcome instanceof OutcomeUnknown unknown) {
+      return new Execution(Execution.Result.UNKNOWN, unknown.summary(), null);
     }
     return new Execution(outcome instanceof Observed, outcome.summary());
   }
