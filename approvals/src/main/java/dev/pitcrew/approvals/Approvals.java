@@ -267,6 +267,25 @@ public final class Approvals {
   }
 
   /**
+   * Withdraws a pending request that nobody can see (its card could not be posted).
+   *
+   * @return the request as CANCELLED, or empty if it was no longer pending (decided meanwhile)
+   */
+  public Optional<ApprovalRequest> cancel(String id, String why) {
+    while (true) {
+      Optional<ApprovalRequest> found = store.find(id);
+      if (found.isEmpty() || found.get().state() != ApprovalState.PENDING) {
+        return Optional.empty();
+      }
+      Optional<ApprovalRequest> cancelled =
+          store.compareAndSet(found.get(), found.get().withOutcome(ApprovalState.CANCELLED, why));
+      if (cancelled.isPresent()) {
+        return cancelled;
+      }
+    }
+  }
+
+  /**
    * Refuses to run an approved request because its preview no longer holds.
    *
    * @return the request as STALE, or empty if it was no longer APPROVED at that version

@@ -61,8 +61,7 @@ final class Core implements AutoCloseable {
   final Conversations conversations;
   final Metrics metrics;
   private final RolloutWatch rollouts;
-  private final ExecutorService toolPool;
-  private final ScheduledExecutorService sweeper;
+  private final List<ExecutorService> pools;
 
   private Core(
       RunbookCatalog catalog,
@@ -72,17 +71,15 @@ final class Core implements AutoCloseable {
       Conversations conversations,
       Metrics metrics,
       RolloutWatch rollouts,
-      ExecutorService toolPool,
-      ScheduledExecutorService sweeper) {
+      List<ExecutorService> pools) {
     this.metrics = metrics;
-    this.toolPool = toolPool;
+    this.pools = pools;
     this.catalog = catalog;
     this.approvals = approvals;
     this.audit = audit;
     this.flow = flow;
     this.conversations = conversations;
     this.rollouts = rollouts;
-    this.sweeper = sweeper;
   }
 
   /**
@@ -118,7 +115,17 @@ final class Core implements AutoCloseable {
             clock,
             settings.rolloutPoll(),
             Executors.newSingleThreadScheduledExecutor(Threads.daemon("pitcrew-rollout-watch")));
-    ApprovalFlow flow = new ApprovalFlow(approvals, catalog, surface, audit, rollouts);
+    // The model's summary after a change: off the approval path, a few at a time.
+    ExecutorService followUps =
+        new ThreadPoolExecutor(
+            2,
+            2,
+            60,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(100),
+            Threads.daemon("pitcrew-follow-up"),
+            (r, pool) -> LoggerFactory.getLogger(Core.class).warn("busy: a follow-up was skipped"));
+    ApprovalFlow flow = new ApprovalFlow(approvals, catalog, surface, audit, rollouts, followUps);
     ToolRunner tools = new ToolRunner(catalog, flow, audit, metrics);
     ExecutorService toolPool = toolPool();
     Optional<Assistant> assistant =
@@ -173,7 +180,14 @@ final class Core implements AutoCloseable {
         renew,
         TimeUnit.MILLISECONDS);
     return new Core(
-        catalog, approvals, audit, flow, conversations, metrics, rollouts, toolPool, sweeper);
+        catalog,
+        approvals,
+        audit,
+        flow,
+        conversations,
+        metrics,
+        rollouts,
+        List.of(toolPool, followUps, sweeper));
   }
 
   /** Read-only tool calls of one turn run here, at most four at once; a full queue runs inline. */
@@ -206,8 +220,7 @@ final class Core implements AutoCloseable {
 
   @Override
   public void close() {
-    sweeper.shutdownNow();
-    toolPool.shutdownNow();
+    pools.forEach(ExecutorService::shutdownNow);
     rollouts.close();
   }
 }

@@ -3,6 +3,7 @@ package dev.pitcrew.bot;
 import dev.pitcrew.approvals.AccessPolicy;
 import dev.pitcrew.approvals.ApprovalStore;
 import dev.pitcrew.approvals.GroupDirectory;
+import dev.pitcrew.bot.audit.AsyncAuditSink;
 import dev.pitcrew.bot.audit.AuditEvent;
 import dev.pitcrew.bot.audit.AuditSink;
 import dev.pitcrew.bot.concurrent.Threads;
@@ -37,14 +38,21 @@ public final class Pitcrew implements AutoCloseable {
   private final Core core;
   private final SlackBot slack;
   private final Readiness readiness;
+  private final Optional<AsyncAuditSink> auditFeed;
 
   private Pitcrew(
-      HttpFrontend http, ExecutorService workers, Core core, SlackBot slack, Readiness readiness) {
+      HttpFrontend http,
+      ExecutorService workers,
+      Core core,
+      SlackBot slack,
+      Readiness readiness,
+      Optional<AsyncAuditSink> auditFeed) {
     this.http = http;
     this.workers = workers;
     this.core = core;
     this.slack = slack;
     this.readiness = readiness;
+    this.auditFeed = auditFeed;
   }
 
   public static Builder builder(Config config, KubernetesClient kubernetes) {
@@ -80,6 +88,7 @@ public final class Pitcrew implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     core.close();
+    auditFeed.ifPresent(AsyncAuditSink::close); // what is queued still goes out, briefly
   }
 
   /** Builds and starts Pitcrew; tests replace the clock. */
@@ -138,7 +147,15 @@ public final class Pitcrew implements AutoCloseable {
               config.slackApiUrl(),
               clock);
       List<AuditSink> sinks = new ArrayList<>();
-      config.auditChannel().ifPresent(channel -> sinks.add(slack.auditSink(channel)));
+      // The audit channel is fed from a queue: recording an event never waits on Slack.
+      Optional<AsyncAuditSink> auditFeed =
+          config
+              .auditChannel()
+              .map(
+                  channel ->
+                      new AsyncAuditSink(
+                          slack.auditSink(channel), 10_000, Threads.daemon("pitcrew-audit-feed")));
+      auditFeed.ifPresent(sinks::add);
       GroupDirectory groups = slack.groups(clock);
       ApprovalStore store =
           config.approvalStore() == Config.ApprovalStoreKind.KUBERNETES
@@ -160,6 +177,7 @@ public final class Pitcrew implements AutoCloseable {
               kubernetes,
               slack.surface(),
               sinks);
+      auditFeed.ifPresent(feed -> core.metrics.auditFeed(feed));
       AccessPolicy access = config.policies().access();
       Conversations conversations = core.conversations;
       ApprovalFlow flow = core.flow;
@@ -229,7 +247,7 @@ public final class Pitcrew implements AutoCloseable {
                   Map.of()));
       HttpFrontend http =
           HttpFrontend.start(new InetSocketAddress(bindAddress, config.port()), routes);
-      return new Pitcrew(http, workers, core, slack, readiness);
+      return new Pitcrew(http, workers, core, slack, readiness, auditFeed);
     }
 
     private static Optional<String> kubernetesProblem(KubernetesClient kubernetes) {

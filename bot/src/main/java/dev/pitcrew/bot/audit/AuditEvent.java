@@ -29,6 +29,7 @@ public record AuditEvent(
     DENIED,
     EXPIRED,
     STALE,
+    CANCELLED,
     UNKNOWN,
     EXECUTED,
     FAILED,

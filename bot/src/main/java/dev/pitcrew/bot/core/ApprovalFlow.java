@@ -14,6 +14,7 @@ import dev.pitcrew.approvals.Proposal;
 import dev.pitcrew.bot.audit.Audit;
 import dev.pitcrew.bot.audit.AuditEvent.Type;
 import dev.pitcrew.bot.concurrent.LogContext;
+import dev.pitcrew.bot.concurrent.Threads;
 import dev.pitcrew.remediations.Applied;
 import dev.pitcrew.remediations.Change;
 import dev.pitcrew.remediations.ChangeContext;
@@ -37,6 +38,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 
@@ -53,6 +55,7 @@ public final class ApprovalFlow {
   private final Surface surface;
   private final Audit audit;
   private final RolloutWatch rollouts;
+  private final Executor followUps;
   private volatile BiConsumer<Ask, String> finished = (ask, summary) -> {};
 
   public ApprovalFlow(
@@ -60,12 +63,14 @@ public final class ApprovalFlow {
       RunbookCatalog catalog,
       Surface surface,
       Audit audit,
-      RolloutWatch rollouts) {
+      RolloutWatch rollouts,
+      Executor followUps) {
     this.approvals = approvals;
     this.catalog = catalog;
     this.surface = surface;
     this.audit = audit;
     this.rollouts = rollouts;
+    this.followUps = followUps;
   }
 
   /** Told when an approved change ran or failed, with the conversation it belongs to. */
@@ -119,7 +124,12 @@ public final class ApprovalFlow {
                 ask.thread(),
                 undoOf));
     ApprovalRule rule = ruleFor(request);
-    String card = surface.showApprovalCard(request, rule);
+    String card;
+    try {
+      card = surface.showApprovalCard(request, rule);
+    } catch (SurfaceException e) {
+      return cardNotShown(ask, request, e);
+    }
     ApprovalRequest attached = approvals.attachCard(request.id(), card);
     if (attached.state() != ApprovalState.PENDING) {
       // Decided between posting the card and recording where it is: redraw it now.
@@ -143,6 +153,32 @@ public final class ApprovalFlow {
             + " before "
             + request.expiresAt().truncatedTo(ChronoUnit.SECONDS)
             + ". Tell the user it is waiting for approval; do not say it is done.");
+  }
+
+  /**
+   * A card nobody can see must not wait for a click: the request is cancelled, recorded, and the
+   * requester told (in the thread if Slack lets us; the audit log has it either way).
+   */
+  private ToolResult cardNotShown(Ask ask, ApprovalRequest request, SurfaceException e) {
+    String why = "the approval card could not be posted (" + e.getMessage() + ")";
+    approvals
+        .cancel(request.id(), why)
+        .ifPresent(
+            cancelled ->
+                record(
+                    cancelled,
+                    Type.CANCELLED,
+                    "pitcrew",
+                    request.previewSummary() + ": cancelled, " + why));
+    surface.say(
+        ask,
+        "Could not show the approval card for \""
+            + request.previewSummary()
+            + "\", so the request is cancelled and nothing will run. Ask again in a minute.");
+    return ToolResult.notProposed(
+        "Not proposed: "
+            + why
+            + ". The request was cancelled and nothing will run; tell the user to ask again.");
   }
 
   /**
@@ -321,6 +357,11 @@ public final class ApprovalFlow {
       return;
     }
     ApprovalRequest result = done.get();
+    // Verification starts the moment the change is applied; the card, the thread and the model's
+    // summary follow.
+    if (outcome.get() instanceof Applied applied && applied.rollout().isPresent()) {
+      verify(result, applied.rollout().get());
+    }
     surface.updateApprovalCard(result, ruleFor(result));
     ApprovalState end = result.state();
     Type type =
@@ -333,8 +374,7 @@ public final class ApprovalFlow {
             ? "Done: "
             : end == ApprovalState.UNKNOWN ? "Outcome unknown: " : "Not done: ";
     surface.say(askOf(result), lead + result.result() + undoHint(result));
-    finished.accept(
-        askOf(result),
+    String summary =
         "The approved change \""
             + result.previewSummary()
             + "\" "
@@ -342,10 +382,9 @@ public final class ApprovalFlow {
                 ? "was made: "
                 : end == ApprovalState.UNKNOWN ? "may or may not have been made: " : "failed: ")
             + result.result()
-            + ".");
-    if (outcome.get() instanceof Applied applied && applied.rollout().isPresent()) {
-      verify(result, applied.rollout().get());
-    }
+            + ".";
+    // The model's summary is a network round trip: it runs off the approval path.
+    followUps.execute(Threads.withMdc(() -> finished.accept(askOf(result), summary)));
   }
 
   /**

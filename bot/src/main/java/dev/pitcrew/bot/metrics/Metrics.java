@@ -120,4 +120,20 @@ public final class Metrics {
       }
     };
   }
+
+  /** The audit channel's queue: what waits, and what was lost (logged, never silent). */
+  public void auditFeed(dev.pitcrew.bot.audit.AsyncAuditSink feed) {
+    io.micrometer.core.instrument.Gauge.builder(
+            "pitcrew.audit.feed.backlog", feed, dev.pitcrew.bot.audit.AsyncAuditSink::backlog)
+        .description("Audit events waiting to be posted to the audit channel")
+        .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "pitcrew.audit.feed.dropped", feed, dev.pitcrew.bot.audit.AsyncAuditSink::dropped)
+        .description("Audit events not queued for the audit channel (queue full); logged")
+        .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "pitcrew.audit.feed.failed", feed, dev.pitcrew.bot.audit.AsyncAuditSink::failed)
+        .description("Audit events the audit channel did not take after retries; logged")
+        .register(registry);
+  }
 }

@@ -82,10 +82,11 @@ public final class ShellSurface implements Surface {
                   + request.result()
                   + (request.inverse() == null ? "" : " (undo " + request.id() + " to revert)");
           case FAILED -> "approved" + by + ", failed: " + request.result();
-          case UNKNOWN -> "approved" + by + ", outcome unknown: check the object";
+          case UNKNOWN -> "approved" + by + ", outcome unknown: " + request.result();
           case DENIED -> "denied" + by + "; nothing was changed";
           case EXPIRED -> "expired; nothing was changed";
           case STALE -> "approved" + by + " but not run: " + request.result();
+          case CANCELLED -> "cancelled: " + request.result() + "; nothing was changed";
           case PENDING -> "pending";
         };
     print("[" + request.correlationId() + "] ", request.id() + ": " + line);

@@ -2,21 +2,21 @@ package dev.pitcrew.bot.slack;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.slack.api.methods.MethodsClient;
 import dev.pitcrew.bot.audit.AuditEvent;
 import dev.pitcrew.bot.audit.AuditSink;
 import java.time.Duration;
+import java.util.UUID;
 
 /** Posts every audit event to the audit channel, with a link to the request's thread. */
 final class SlackAuditSink implements AuditSink {
-  private final MethodsClient methods;
+  private final SlackCalls calls;
   private final SlackSurface surface;
   private final String channel;
   private final Cache<String, String> links =
       Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofDays(1)).build();
 
-  SlackAuditSink(MethodsClient methods, SlackSurface surface, String channel) {
-    this.methods = methods;
+  SlackAuditSink(SlackCalls calls, SlackSurface surface, String channel) {
+    this.calls = calls;
     this.surface = surface;
     this.channel = channel;
   }
@@ -24,11 +24,9 @@ final class SlackAuditSink implements AuditSink {
   @Override
   public void record(AuditEvent event) {
     String text = text(event, link(event));
-    SlackSurface.call(
-        "chat.postMessage",
-        () ->
-            methods.chatPostMessage(
-                r -> r.channel(channel).text(text).unfurlLinks(false).unfurlMedia(false)));
+    calls.post(
+        "audit:" + UUID.randomUUID(),
+        r -> r.channel(channel).text(text).unfurlLinks(false).unfurlMedia(false));
   }
 
   static String text(AuditEvent event, String link) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -22,19 +23,23 @@ public final class SlackManifest {
   public static final String COMMAND = "/ask";
 
   /**
-   * Every Web API method Pitcrew calls with the bot token, and the bot scope it needs (empty:
-   * none). {@code apps.connections.open} is called with the app-level token, whose {@code
-   * connections:write} scope is chosen when the token is made, not in the manifest.
+   * Every Web API method Pitcrew calls with the bot token, and the bot scopes it needs (none for
+   * some). {@code apps.connections.open} is called with the app-level token, whose {@code
+   * connections:write} scope is chosen when the token is made, not in the manifest. Reading a
+   * thread's or channel's history is only for checking, after a lost answer, whether a message
+   * already landed (its metadata carries Pitcrew's key), in public and private channels.
    */
-  public static final Map<String, String> SCOPES =
+  public static final Map<String, List<String>> SCOPES =
       Map.of(
-          "auth.test", "",
-          "chat.postMessage", "chat:write",
-          "chat.postEphemeral", "chat:write",
-          "chat.update", "chat:write",
-          "chat.getPermalink", "",
-          "usergroups.users.list", "usergroups:read",
-          "apps.connections.open", "");
+          "auth.test", List.of(),
+          "chat.postMessage", List.of("chat:write"),
+          "chat.postEphemeral", List.of("chat:write"),
+          "chat.update", List.of("chat:write"),
+          "chat.getPermalink", List.of(),
+          "usergroups.users.list", List.of("usergroups:read"),
+          "conversations.replies", List.of("channels:history", "groups:history"),
+          "conversations.history", List.of("channels:history", "groups:history"),
+          "apps.connections.open", List.of());
 
   /** Scopes for what Slack sends rather than what Pitcrew calls. */
   private static final Map<String, String> INBOUND_SCOPES =
@@ -52,7 +57,7 @@ public final class SlackManifest {
   /** Bot scopes the manifest requests, sorted. */
   public static TreeSet<String> botScopes() {
     TreeSet<String> scopes = new TreeSet<>();
-    SCOPES.values().stream().filter(s -> !s.isEmpty()).forEach(scopes::add);
+    SCOPES.values().forEach(scopes::addAll);
     scopes.addAll(INBOUND_SCOPES.values());
     return scopes;
   }

@@ -142,6 +142,7 @@ public final class SlackRenderer {
           case DENIED -> "Denied";
           case EXPIRED -> "Expired";
           case STALE -> "Not run, plan changed";
+          case CANCELLED -> "Cancelled";
         };
     return SlackText.limit(prefix + ": " + request.runbook(), 150);
   }
@@ -157,8 +158,9 @@ public final class SlackRenderer {
       case UNKNOWN ->
           ":grey_question: Approved"
               + by
-              + ", but Pitcrew stopped while running it; it was not run again. Check the object's"
-              + " state.";
+              + ". Outcome unknown: "
+              + SlackText.escape(request.result())
+              + " Check the object's state.";
       case DENIED -> ":no_entry: Denied" + by + ". Nothing was changed.";
       case EXPIRED -> ":alarm_clock: Expired before anyone approved it. Nothing was changed.";
       case STALE ->
@@ -167,6 +169,10 @@ public final class SlackRenderer {
               + ", but not run: "
               + SlackText.escape(request.result())
               + ". Ask again for a fresh proposal.";
+      case CANCELLED ->
+          ":no_entry_sign: Cancelled: "
+              + SlackText.escape(request.result())
+              + ". Nothing was changed.";
     };
   }
 

@@ -197,7 +197,7 @@ final class AgentHarness implements AutoCloseable {
             Duration.ofSeconds(2),
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 dev.pitcrew.bot.concurrent.Threads.daemon("test-rollout-watch")));
-    flow = new ApprovalFlow(approvals, catalog, surface, audited, rollouts);
+    flow = new ApprovalFlow(approvals, catalog, surface, audited, rollouts, Runnable::run);
     ToolRunner runner = new ToolRunner(catalog, flow, audited, metrics);
     agent =
         new Agent(

@@ -39,6 +39,41 @@ public final class FakeSlack implements AutoCloseable {
   private final Map<String, List<String>> groups = new java.util.concurrent.ConcurrentHashMap<>();
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final RecordingHttpServer server;
+  private final List<Scripted> faults = new CopyOnWriteArrayList<>();
+
+  /** Faults waiting for the calls they match. */
+  private record Scripted(
+      String method, java.util.function.Predicate<Call> which, java.util.Deque<Fault> next) {}
+
+  /** How a Web API call can go wrong, the ways Slack's really do. */
+  public enum Fault {
+    /** HTTP 429 with {@code Retry-After: 1}; nothing done. */
+    RATE_LIMITED,
+    /** HTTP 500; nothing done. */
+    SERVER_ERROR,
+    /** The connection drops before the call is carried out. */
+    RESET_BEFORE,
+    /** The call is carried out (a message is stored), then the connection drops: no answer. */
+    RESET_AFTER
+  }
+
+  /** The next calls of {@code method} meet these faults, one each, in order. */
+  public void fail(String method, Fault... next) {
+    fail(method, c -> true, next);
+  }
+
+  /** The next calls of {@code method} that {@code which} matches meet these faults, in order. */
+  public void fail(String method, java.util.function.Predicate<Call> which, Fault... next) {
+    faults.add(
+        new Scripted(
+            method, which, new java.util.concurrent.ConcurrentLinkedDeque<>(List.of(next))));
+  }
+
+  /** Every request that reached the fake, faults included, by method name. */
+  public long attempts(String method) {
+    return server.received().stream().filter(r -> r.path().endsWith("/" + method)).count();
+  }
+
   private volatile String socketUrl = "ws://127.0.0.1:9/unset";
   private volatile CountDownLatch held = new CountDownLatch(0);
 
@@ -145,7 +180,31 @@ public final class FakeSlack implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    return answerNow(r);
+    Call call = parse(r);
+    Fault fault = null;
+    for (Scripted s : faults) {
+      if (s.method().equals(call.method()) && s.which().test(call)) {
+        fault = s.next().poll();
+        if (fault != null) {
+          break;
+        }
+      }
+    }
+    if (fault == null) {
+      return answerNow(r);
+    }
+    return switch (fault) {
+      case RATE_LIMITED ->
+          new RecordingHttpServer.Answer(
+              429, "{\"ok\":false,\"error\":\"ratelimited\"}", Map.of("Retry-After", "1"));
+      case SERVER_ERROR ->
+          new RecordingHttpServer.Answer(500, "{\"ok\":false,\"error\":\"internal_error\"}");
+      case RESET_BEFORE -> RecordingHttpServer.Answer.drop();
+      case RESET_AFTER -> {
+        answerNow(r); // carried out and recorded; the answer is lost on the way back
+        yield RecordingHttpServer.Answer.drop();
+      }
+    };
   }
 
   private synchronized RecordingHttpServer.Answer answerNow(RecordingHttpServer.Received r) {
@@ -167,6 +226,28 @@ public final class FakeSlack implements AutoCloseable {
         body.putObject("message").put("ts", next).put("text", call.param("text"));
       }
       case "apps.connections.open" -> body.put("url", socketUrl);
+      case "conversations.replies" -> {
+        var messages = body.putArray("messages");
+        for (Call c : calls("chat.postMessage")) {
+          boolean inThread =
+              c.param("channel").equals(call.param("channel"))
+                  && (c.ts().equals(call.param("ts"))
+                      || c.param("thread_ts").equals(call.param("ts")));
+          if (inThread) {
+            messages.add(message(c));
+          }
+        }
+      }
+      case "conversations.history" -> {
+        var messages = body.putArray("messages");
+        List<Call> posted = new java.util.ArrayList<>(calls("chat.postMessage"));
+        java.util.Collections.reverse(posted); // newest first, as Slack answers
+        for (Call c : posted) {
+          if (c.param("channel").equals(call.param("channel")) && c.param("thread_ts").isEmpty()) {
+            messages.add(message(c));
+          }
+        }
+      }
       case "chat.update" -> body.put("channel", call.param("channel")).put("ts", call.param("ts"));
       case "chat.postEphemeral" -> body.put("message_ts", nextTs());
       case "chat.getPermalink" ->
@@ -190,6 +271,23 @@ public final class FakeSlack implements AutoCloseable {
     }
     calls.add(new Call(call.method(), call.params(), given));
     return new RecordingHttpServer.Answer(200, body.toString());
+  }
+
+  /** A stored message as conversations.* return it, with its metadata. */
+  private static ObjectNode message(Call c) {
+    ObjectNode m = JSON.createObjectNode().put("type", "message").put("ts", c.ts());
+    m.put("text", c.param("text"));
+    if (!c.param("thread_ts").isEmpty()) {
+      m.put("thread_ts", c.param("thread_ts"));
+    }
+    if (!c.param("metadata").isEmpty()) {
+      try {
+        m.set("metadata", JSON.readTree(c.param("metadata")));
+      } catch (IOException e) {
+        throw new AssertionError("metadata that is not JSON: " + c.param("metadata"), e);
+      }
+    }
+    return m;
   }
 
   private String nextTs() {

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,8 +28,19 @@ public final class RecordingHttpServer implements AutoCloseable {
   /** One request as received. */
   public record Received(String method, String path, String contentType, String body) {}
 
-  /** What to answer. */
-  public record Answer(int status, String json) {}
+  /**
+   * What to answer; a negative status drops the connection without any answer, as a reset or a
+   * proxy timeout does.
+   */
+  public record Answer(int status, String json, Map<String, String> headers) {
+    public Answer(int status, String json) {
+      this(status, json, Map.of());
+    }
+
+    public static Answer drop() {
+      return new Answer(-1, "", Map.of());
+    }
+  }
 
   private final HttpServer server;
   private final ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -69,9 +81,14 @@ public final class RecordingHttpServer implements AutoCloseable {
   }
 
   private static void respond(HttpExchange exchange, Answer answer) {
+    if (answer.status() < 0) {
+      exchange.close(); // no status line, no body: the client sees the connection end
+      return;
+    }
     try (exchange) {
       byte[] out = answer.json().getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "application/json");
+      answer.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
       exchange.sendResponseHeaders(answer.status(), out.length);
       try (OutputStream os = exchange.getResponseBody()) {
         os.write(out);
