@@ -9,16 +9,21 @@ import java.util.Set;
  * @param channels channels where requests are taken
  * @param users users who may ask
  * @param groups user groups whose members may ask
+ * @param teams other Slack workspaces (team IDs) whose people may use Pitcrew at all, as in a Slack
+ *     Connect channel or an org-wide install; Pitcrew's own workspace always may, and no other does
+ *     unless listed here
  */
-public record AccessPolicy(Set<String> channels, Set<String> users, Set<String> groups) {
+public record AccessPolicy(
+    Set<String> channels, Set<String> users, Set<String> groups, Set<String> teams) {
   public AccessPolicy {
     channels = Set.copyOf(channels);
     users = Set.copyOf(users);
     groups = Set.copyOf(groups);
+    teams = Set.copyOf(teams);
   }
 
   public static AccessPolicy open() {
-    return new AccessPolicy(Set.of(), Set.of(), Set.of());
+    return new AccessPolicy(Set.of(), Set.of(), Set.of(), Set.of());
   }
 
   /** Why nobody may ask in {@code channel}, or empty; needs no lookup, so it never blocks. */

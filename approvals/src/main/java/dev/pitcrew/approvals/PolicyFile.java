@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
  *   channels: [C0OPS]
  *   users: [U0ALICE]
  *   groups: [S0ONCALL]
+ *   teams: [T0PARTNER]       # other workspaces whose people may use Pitcrew (Slack Connect)
  * approvals:                 # the default rule
  *   approvers: [U0LEAD]
  *   groups: [S0SRE]
@@ -47,7 +48,8 @@ public final class PolicyFile {
   record AskFile(
       @JsonProperty("channels") List<String> channels,
       @JsonProperty("users") List<String> users,
-      @JsonProperty("groups") List<String> groups) {}
+      @JsonProperty("groups") List<String> groups,
+      @JsonProperty("teams") List<String> teams) {}
 
   record RuleFile(
       @JsonProperty("approvers") List<String> approvers,
@@ -103,9 +105,10 @@ public final class PolicyFile {
     if (root == null) {
       root = new Root(null, null);
     }
-    AskFile ask = root.ask() == null ? new AskFile(null, null, null) : root.ask();
+    AskFile ask = root.ask() == null ? new AskFile(null, null, null, null) : root.ask();
     AccessPolicy access =
-        new AccessPolicy(set(ask.channels()), set(ask.users()), set(ask.groups()));
+        new AccessPolicy(
+            set(ask.channels()), set(ask.users()), set(ask.groups()), set(ask.teams()));
 
     ApprovalsFile a =
         root.approvals() == null

@@ -211,6 +211,16 @@ public final class Pitcrew implements AutoCloseable {
             }
 
             @Override
+            public java.util.Set<String> otherWorkspaces() {
+              return access.teams();
+            }
+
+            @Override
+            public void refusedForeign(String kind, String why) {
+              core.metrics.foreignPayload(kind);
+            }
+
+            @Override
             public Optional<String> mayNotAsk(String channel, String user, String correlationId) {
               Optional<String> refusal = access.refusal(channel, user, groups);
               refusal.ifPresent(

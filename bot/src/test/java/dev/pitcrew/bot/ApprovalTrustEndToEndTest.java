@@ -59,6 +59,7 @@ class ApprovalTrustEndToEndTest {
       """
       ask:
         channels: [COPS]
+        teams: [TPARTNER]
       approvals:
         approvers: [ULEAD, UREQ]
         namespaces:
@@ -307,6 +308,54 @@ class ApprovalTrustEndToEndTest {
   }
 
   @Test
+  void payloadsFromAnotherWorkspaceOrAppAreRefusedUnlessThePolicyListsTheWorkspace()
+      throws Exception {
+    String ownAsk = ask("run scale_deployment namespace=shop name=checkout replicas=5");
+    FakeSlack.Call card = awaitCard(ownAsk);
+    String id = FakeSlack.button(card, "approval_approve");
+    int postsBefore = slack.calls("chat.postMessage").size();
+
+    // A Slack Connect channel shared with another company: its people are not Pitcrew's users.
+    HttpResponse<String> command =
+        signed.send(
+            SignedSlack.slashCommandBody(
+                    "UOTHER", CHANNEL, "run deployment_status namespace=shop name=checkout")
+                .replace("team_id=T1", "team_id=TOTHER"));
+    assertThat(command.body()).contains("only from its own workspace");
+    ObjectNode click =
+        SignedSlack.blockActionPayload("ULEAD", CHANNEL, "approval_approve", id, card.ts());
+    ((ObjectNode) click.get("user")).put("team_id", "TOTHER");
+    signed.send(SignedSlack.interactiveBody(click));
+    ObjectNode otherApp =
+        SignedSlack.blockActionPayload("ULEAD", CHANNEL, "approval_approve", id, card.ts());
+    otherApp.put("api_app_id", "A2");
+    signed.send(SignedSlack.interactiveBody(otherApp));
+    ObjectNode mention =
+        SignedSlack.mentionPayload("Ev9", "UOTHER", CHANNEL, "<@UBOT> help", "1.5", null);
+    ((ObjectNode) mention.get("event")).put("user_team", "TOTHER");
+    signed.sendJson(mention.toString());
+
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                metrics().contains("pitcrew_slack_foreign_payloads_total{kind=\"click\"} 2.0")
+                    && metrics().contains("kind=\"mention\"")
+                    && metrics().contains("kind=\"command\""));
+    assertThat(slack.calls("chat.postMessage")).hasSize(postsBefore);
+    assertThat(slack.calls("chat.postEphemeral")).isEmpty();
+    assertThat(replicas("shop", "checkout")).isEqualTo(3);
+
+    // A partner workspace the policy lists is welcome.
+    HttpResponse<String> partner =
+        signed.send(
+            SignedSlack.slashCommandBody(
+                    "UPARTNER", CHANNEL, "run deployment_status namespace=shop name=checkout")
+                .replace("team_id=T1", "team_id=TPARTNER"));
+    assertThat(partner.body()).contains("Working on it");
+  }
+
+  @Test
   void expiredCardsLoseTheirButtonsWithoutAClick() throws Exception {
     String correlationId = ask("run scale_deployment namespace=shop name=checkout replicas=5");
     awaitCard(correlationId);
@@ -422,6 +471,16 @@ class ApprovalTrustEndToEndTest {
   }
 
   // --- helpers ---
+
+  private String metrics() throws Exception {
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + pitcrew.port() + "/metrics"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
 
   private String ask(String text) throws Exception {
     HttpResponse<String> ack = signed.slashCommand("UREQ", CHANNEL, text);

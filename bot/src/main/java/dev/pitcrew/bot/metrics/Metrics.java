@@ -136,4 +136,13 @@ public final class Metrics {
         .description("Audit events the audit channel did not take after retries; logged")
         .register(registry);
   }
+
+  /** A payload from another workspace or app, refused. */
+  public void foreignPayload(String kind) {
+    Counter.builder("pitcrew.slack.foreign.payloads")
+        .description("Slack payloads refused because they name another workspace or app")
+        .tag("kind", kind)
+        .register(registry)
+        .increment();
+  }
 }

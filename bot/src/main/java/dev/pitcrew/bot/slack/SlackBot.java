@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -79,7 +80,21 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
 
     /** Why nobody may ask in {@code channel}: a local check, answered in the acknowledgement. */
     Optional<String> channelRefusal(String channel);
+
+    /** Other Slack workspaces (team IDs) whose people may use Pitcrew; its own always may. */
+    Set<String> otherWorkspaces();
+
+    /** A payload from another workspace or app was refused ({@code kind}: command, click...). */
+    void refusedForeign(String kind, String why);
   }
+
+  /**
+   * Whose Slack app this is, learned once at start-up: payloads naming another workspace or app are
+   * refused.
+   *
+   * @param appId null if it could not be learned (then only the team is checked)
+   */
+  record Identity(String teamId, String appId) {}
 
   /**
    * "Busy" notes for clicks the full worker pool refused: sent off the acknowledgement path, and
@@ -98,6 +113,7 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
   private final Slack slack;
   private final Optional<String> appToken;
   private volatile SlackSocket socket;
+  private volatile Identity identity;
 
   private SlackBot(
       String botToken,
@@ -213,6 +229,10 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
         "/ask",
         (req, ctx) -> {
           var payload = req.getPayload();
+          if (foreign(handlers, "command", payload.getApiAppId(), payload.getTeamId())
+              .isPresent()) {
+            return ctx.ack("Pitcrew takes requests only from its own workspace.");
+          }
           String text = payload.getText() == null ? "" : payload.getText().strip();
           if (text.isEmpty()) {
             return ctx.ack(
@@ -252,9 +272,9 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
                   .map(r -> refusal(r, correlationId))
                   .orElse("Working on it. Correlation ID `" + correlationId + "`."));
         });
-    registerButton(SlackRenderer.APPROVE, handlers::approve, executor);
-    registerButton(SlackRenderer.DENY, handlers::deny, executor);
-    registerButton(SlackRenderer.UNDO, handlers::undo, executor);
+    registerButton(SlackRenderer.APPROVE, handlers, handlers::approve, executor);
+    registerButton(SlackRenderer.DENY, handlers, handlers::deny, executor);
+    registerButton(SlackRenderer.UNDO, handlers, handlers::undo, executor);
     app.event(
         AppMentionEvent.class,
         (payload, ctx) -> {
@@ -263,6 +283,16 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
             return ctx.ack(); // a re-delivery of an event already taken
           }
           AppMentionEvent event = payload.getEvent();
+          if (foreign(
+                  handlers,
+                  "mention",
+                  payload.getApiAppId(),
+                  payload.getTeamId(),
+                  event.getUserTeam(),
+                  event.getSourceTeam())
+              .isPresent()) {
+            return ctx.ack();
+          }
           String channel = event.getChannel();
           String user = event.getUser();
           String thread = event.getThreadTs() != null ? event.getThreadTs() : event.getTs();
@@ -290,6 +320,7 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
           }
           return ctx.ack();
         });
+    identity = learnIdentity();
     try {
       // Bolt checks the token with auth.test here, so a bad token stops start-up.
       app.start();
@@ -302,6 +333,68 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
       socket = SlackSocket.open(slack, appToken.get(), app);
     }
     return this;
+  }
+
+  /**
+   * The workspace from {@code auth.test} and the app from {@code bots.info}. Without the app ID (an
+   * app installed from an older manifest lacks users:read) only the workspace is checked: the
+   * signing secret and the Socket Mode token are per app anyway.
+   */
+  private Identity learnIdentity() {
+    com.slack.api.methods.response.auth.AuthTestResponse auth;
+    try {
+      auth = methods.authTest(r -> r);
+    } catch (java.io.IOException | com.slack.api.methods.SlackApiException e) {
+      throw new IllegalStateException(
+          "SLACK_BOT_TOKEN could not be verified with Slack at " + apiUrl + ": " + e.getMessage(),
+          e);
+    }
+    if (!auth.isOk()) {
+      throw new IllegalStateException(
+          "SLACK_BOT_TOKEN could not be verified with Slack at " + apiUrl + ": " + auth.getError());
+    }
+    String appId = null;
+    try {
+      var bot = methods.botsInfo(r -> r.bot(auth.getBotId()));
+      if (bot.isOk() && bot.getBot() != null) {
+        appId = bot.getBot().getAppId();
+      } else {
+        log.warn("bots.info answered {}: payloads are checked by workspace only", bot.getError());
+      }
+    } catch (java.io.IOException | com.slack.api.methods.SlackApiException e) {
+      log.warn("bots.info failed ({}): payloads are checked by workspace only", e.getMessage());
+    }
+    return new Identity(auth.getTeamId(), appId);
+  }
+
+  /**
+   * Why a payload is not for this Pitcrew, if it is not: it names another app, or a workspace that
+   * is neither this one nor one the policy lists (a Slack Connect channel, an org-wide install).
+   */
+  private Optional<String> foreign(Handlers handlers, String kind, String appId, String... teams) {
+    Identity own = identity;
+    Optional<String> why = Optional.empty();
+    if (own.appId() != null && appId != null && !own.appId().equals(appId)) {
+      why = Optional.of("app " + appId + " is not Pitcrew's (" + own.appId() + ")");
+    } else {
+      for (String team : teams) {
+        if (team != null
+            && !team.isEmpty()
+            && !team.equals(own.teamId())
+            && !handlers.otherWorkspaces().contains(team)) {
+          why =
+              Optional.of(
+                  "workspace " + team + " is not " + own.teamId() + " nor listed in ask.teams");
+          break;
+        }
+      }
+    }
+    why.ifPresent(
+        w -> {
+          log.warn("refused a {} from outside: {}", kind, w);
+          handlers.refusedForeign(kind, w);
+        });
+    return why;
   }
 
   private static String refusal(String reason, String correlationId) {
@@ -318,11 +411,21 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
     busyNotices.shutdownNow();
   }
 
-  private void registerButton(String actionId, TriConsumer decide, Executor executor) {
+  private void registerButton(
+      String actionId, Handlers handlers, TriConsumer decide, Executor executor) {
     app.blockAction(
         actionId,
         (req, ctx) -> {
           var payload = req.getPayload();
+          if (foreign(
+                  handlers,
+                  "click",
+                  payload.getApiAppId(),
+                  payload.getTeam() == null ? null : payload.getTeam().getId(),
+                  payload.getUser() == null ? null : payload.getUser().getTeamId())
+              .isPresent()) {
+            return ctx.ack();
+          }
           String user = payload.getUser().getId();
           String channel = payload.getChannel() == null ? null : payload.getChannel().getId();
           Optional<String> approvalId =

@@ -37,6 +37,7 @@ public final class SlackManifest {
           "chat.update", List.of("chat:write"),
           "chat.getPermalink", List.of(),
           "usergroups.users.list", List.of("usergroups:read"),
+          "bots.info", List.of("users:read"),
           "conversations.replies", List.of("channels:history", "groups:history"),
           "conversations.history", List.of("channels:history", "groups:history"),
           "apps.connections.open", List.of());

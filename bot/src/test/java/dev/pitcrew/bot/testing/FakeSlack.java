@@ -226,6 +226,11 @@ public final class FakeSlack implements AutoCloseable {
         body.putObject("message").put("ts", next).put("text", call.param("text"));
       }
       case "apps.connections.open" -> body.put("url", socketUrl);
+      case "bots.info" ->
+          body.putObject("bot")
+              .put("id", call.param("bot"))
+              .put("app_id", "A1")
+              .put("name", "pitcrew");
       case "conversations.replies" -> {
         var messages = body.putArray("messages");
         for (Call c : calls("chat.postMessage")) {

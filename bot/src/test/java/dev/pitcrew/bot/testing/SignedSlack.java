@@ -93,6 +93,11 @@ public final class SignedSlack {
     return payload;
   }
 
+  /** A form body carrying an interactive payload, as Slack posts a click. */
+  public static String interactiveBody(ObjectNode payload) {
+    return form("payload", payload.toString());
+  }
+
   /** An Events API {@code app_mention} callback, as JSON. */
   public static String mentionBody(
       String eventId, String user, String channel, String text, String ts, String threadTs) {
