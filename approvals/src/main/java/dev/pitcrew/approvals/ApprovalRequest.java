@@ -17,6 +17,8 @@ import java.util.List;
  * @param result the outcome's summary once executed, or why it ended otherwise
  * @param inverse what would undo the executed change (see {@link Execution#inverse()}), or null
  * @param lease who runs the change and until when, while EXECUTING; kept afterwards as a record
+ * @param undo the approval ID of the request proposed to undo this one, or a claim ({@code
+ *     claim:EPOCH_MILLIS}) while that request is being opened; null if nobody asked to undo it
  */
 public record ApprovalRequest(
     String id,
@@ -32,6 +34,7 @@ public record ApprovalRequest(
     String result,
     String inverse,
     Lease lease,
+    String undo,
     long version) {
 
   /**
@@ -133,6 +136,32 @@ public record ApprovalRequest(
       String nextCard,
       Lease nextLease,
       long nextVersion) {
+    return copy(
+        nextState,
+        nextApprovals,
+        nextDecidedBy,
+        nextResult,
+        nextInverse,
+        nextCard,
+        nextLease,
+        undo,
+        nextVersion);
+  }
+
+  ApprovalRequest withUndo(String nextUndo) {
+    return copy(state, approvals, decidedBy, result, inverse, card, lease, nextUndo, version);
+  }
+
+  private ApprovalRequest copy(
+      ApprovalState nextState,
+      List<String> nextApprovals,
+      String nextDecidedBy,
+      String nextResult,
+      String nextInverse,
+      String nextCard,
+      Lease nextLease,
+      String nextUndo,
+      long nextVersion) {
     return new ApprovalRequest(
         id,
         proposal,
@@ -147,6 +176,7 @@ public record ApprovalRequest(
         nextResult,
         nextInverse,
         nextLease,
+        nextUndo,
         nextVersion);
   }
 }

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -83,6 +84,7 @@ public final class Approvals {
             rule.minApprovals(),
             ApprovalState.PENDING,
             List.of(),
+            null,
             null,
             null,
             null,
@@ -264,6 +266,86 @@ public final class Approvals {
     return request.state() == ApprovalState.EXECUTING
         && request.lease() != null
         && replica.equals(request.lease().owner());
+  }
+
+  /** How long a claim to propose an undo holds if its claimer never says what it opened. */
+  static final Duration UNDO_CLAIM = Duration.ofMinutes(1);
+
+  /**
+   * Claims the right to propose the undo of {@code originalId}, once: a replayed or double-clicked
+   * Undo finds it claimed. An earlier undo that ended without running (denied, expired, cancelled,
+   * stale, failed) does not block a new one; a pending, running or finished one does.
+   *
+   * @return empty if claimed now; else why not (the undo already proposed, and its state)
+   */
+  public Optional<String> claimUndo(String originalId) {
+    while (true) {
+      ApprovalRequest original =
+          store
+              .find(originalId)
+              .orElseThrow(() -> new IllegalStateException("no approval request " + originalId));
+      Optional<String> taken = undoInProgress(original);
+      if (taken.isPresent()) {
+        return taken;
+      }
+      if (store.compareAndSet(original, original.withUndo("claim:" + clock.millis())).isPresent()) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  private Optional<String> undoInProgress(ApprovalRequest original) {
+    String undo = original.undo();
+    if (undo == null) {
+      return Optional.empty();
+    }
+    if (undo.startsWith("claim:")) {
+      long claimedAt = Long.parseLong(undo.substring("claim:".length()));
+      return clock.millis() - claimedAt < UNDO_CLAIM.toMillis()
+          ? Optional.of("an undo of this change is being proposed right now")
+          : Optional.empty();
+    }
+    return store
+        .find(undo)
+        .filter(
+            u ->
+                !EnumSet.of(
+                        ApprovalState.DENIED,
+                        ApprovalState.EXPIRED,
+                        ApprovalState.CANCELLED,
+                        ApprovalState.STALE,
+                        ApprovalState.FAILED)
+                    .contains(u.state()))
+        .map(
+            u ->
+                "an undo of this change was already proposed ("
+                    + u.id()
+                    + ", "
+                    + u.state().name().toLowerCase(java.util.Locale.ROOT)
+                    + ")");
+  }
+
+  /** Links {@code originalId} to the undo request opened under its claim. */
+  public void recordUndo(String originalId, String undoId) {
+    replaceUndo(originalId, undoId, any -> true);
+  }
+
+  /** Releases a claim under which no undo request was opened; a recorded undo stays. */
+  public void releaseUndoClaim(String originalId) {
+    replaceUndo(originalId, null, undo -> undo != null && undo.startsWith("claim:"));
+  }
+
+  private void replaceUndo(
+      String originalId, String next, java.util.function.Predicate<String> when) {
+    while (true) {
+      Optional<ApprovalRequest> found = store.find(originalId);
+      if (found.isEmpty() || !when.test(found.get().undo())) {
+        return;
+      }
+      if (store.compareAndSet(found.get(), found.get().withUndo(next)).isPresent()) {
+        return;
+      }
+    }
   }
 
   /**

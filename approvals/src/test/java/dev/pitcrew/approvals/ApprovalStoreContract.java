@@ -178,6 +178,7 @@ abstract class ApprovalStoreContract {
         null,
         null,
         null,
+        null,
         0);
   }
 

@@ -227,6 +227,7 @@ class ApprovalsTest {
             current.result(),
             current.inverse(),
             current.lease(),
+            current.undo(),
             current.version());
     store.compareAndSet(current, tampered);
     AtomicInteger executions = new AtomicInteger();
@@ -378,5 +379,32 @@ class ApprovalsTest {
     assertThat(stale.state()).isEqualTo(ApprovalState.STALE);
     assertThat(stale.result()).contains("replicas are now 4");
     assertThat(approvals.execute(approved.request(), r -> new Execution(true, "ran"))).isEmpty();
+  }
+
+  @Test
+  void anUndoIsClaimedOnceUntilItEndsWithoutRunning() {
+    ApprovalRequest original = open();
+    assertThat(approvals.claimUndo(original.id())).isEmpty();
+    assertThat(approvals.claimUndo(original.id()))
+        .hasValueSatisfying(why -> assertThat(why).contains("being proposed right now"));
+
+    ApprovalRequest undo = open();
+    approvals.recordUndo(original.id(), undo.id());
+    approvals.releaseUndoClaim(original.id()); // a recorded undo is not a claim: it stays
+    assertThat(approvals.claimUndo(original.id()))
+        .hasValueSatisfying(why -> assertThat(why).contains(undo.id()).contains("pending"));
+
+    approvals.deny(undo.id(), "UAPP1");
+    assertThat(approvals.claimUndo(original.id())).isEmpty(); // the denied undo may be asked again
+  }
+
+  @Test
+  void aClaimWhoseClaimerVanishedLapsesAfterAMinute() {
+    ApprovalRequest original = open();
+    assertThat(approvals.claimUndo(original.id())).isEmpty();
+
+    clock.advance(java.time.Duration.ofSeconds(61));
+
+    assertThat(approvals.claimUndo(original.id())).isEmpty();
   }
 }

@@ -356,6 +356,44 @@ class ApprovalTrustEndToEndTest {
   }
 
   @Test
+  void theSameUndoClickDeliveredTwiceOpensOneUndoRequest() throws Exception {
+    String correlationId = ask("run scale_deployment namespace=shop name=checkout replicas=5");
+    FakeSlack.Call card = awaitCard(correlationId);
+    signed.click(
+        "ULEAD",
+        CHANNEL,
+        "approval_approve",
+        FakeSlack.button(card, "approval_approve"),
+        card.ts());
+    await()
+        .atMost(PATIENCE)
+        .until(() -> last(slack.calls("chat.update")).param("blocks").contains("approval_undo"));
+    String original = FakeSlack.button(last(slack.calls("chat.update")), "approval_undo");
+
+    // Slack re-delivers the click (or two replicas each get it): both arrive at once.
+    ExecutorService twice = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<HttpResponse<String>>> clicks = new java.util.ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        clicks.add(
+            twice.submit(
+                () -> signed.click("UREQ", CHANNEL, "approval_undo", original, card.ts())));
+      }
+      for (Future<HttpResponse<String>> click : clicks) {
+        assertThat(click.get().statusCode()).isEqualTo(200);
+      }
+    } finally {
+      twice.shutdownNow();
+    }
+
+    await().atMost(PATIENCE).until(() -> slack.ephemeralTo("UREQ").contains("Not proposed again"));
+    await()
+        .atMost(PATIENCE)
+        .until(() -> slack.auditLines("CAUDIT", correlationId, "*approval requested*").size() == 2);
+    assertThat(cards(correlationId)).hasSize(2); // the original and one undo
+  }
+
+  @Test
   void expiredCardsLoseTheirButtonsWithoutAClick() throws Exception {
     String correlationId = ask("run scale_deployment namespace=shop name=checkout replicas=5");
     awaitCard(correlationId);

@@ -123,6 +123,9 @@ public final class ApprovalFlow {
                 ask.channel(),
                 ask.thread(),
                 undoOf));
+    if (undoOf != null) {
+      approvals.recordUndo(undoOf, request.id());
+    }
     ApprovalRule rule = ruleFor(request);
     String card;
     try {
@@ -220,9 +223,19 @@ public final class ApprovalFlow {
         surface.tell(channel, user, "Cannot undo: " + rejected.error() + ".");
         return;
       }
+      // A replayed or double-clicked Undo must not open a second request.
+      Optional<String> taken = approvals.claimUndo(original.id());
+      if (taken.isPresent()) {
+        surface.tell(channel, user, "Not proposed again: " + taken.get() + ".");
+        return;
+      }
       Ask ask = new Ask(original.correlationId(), user, original.channel(), original.thread());
-      ToolResult result =
-          propose(ask, runbook, ((ArgumentCheck.Accepted) check).arguments(), original.id());
+      ToolResult result;
+      try {
+        result = propose(ask, runbook, ((ArgumentCheck.Accepted) check).arguments(), original.id());
+      } finally {
+        approvals.releaseUndoClaim(original.id()); // if nothing was opened under it
+      }
       if (result.kind() != ToolResult.Kind.APPROVAL_REQUESTED) {
         surface.tell(channel, user, result.text());
       }
