@@ -32,6 +32,15 @@ public interface ApprovalStore {
   Optional<ApprovalRequest> compareAndSet(ApprovalRequest expected, ApprovalRequest next);
 
   /**
+   * Deletes requests in a final state last written more than {@code olderThan} ago. The audit
+   * channel and the logs keep the history. Safe on every replica at once: a request written in
+   * between is kept, and one another replica deleted first is simply gone.
+   *
+   * @return the IDs this call deleted
+   */
+  List<String> purgeFinished(Duration olderThan);
+
+  /**
    * A single-process store. Requests are kept for {@code retention} after their last change,
    * measured by {@code ticker}.
    */
@@ -45,6 +54,17 @@ public interface ApprovalStore {
    */
   static ApprovalStore kubernetes(
       io.fabric8.kubernetes.client.KubernetesClient client, String namespace) {
-    return new KubernetesApprovalStore(client, namespace);
+    return kubernetes(client, namespace, java.time.Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #kubernetes(io.fabric8.kubernetes.client.KubernetesClient, String)}, timed by {@code
+   * clock}.
+   */
+  static ApprovalStore kubernetes(
+      io.fabric8.kubernetes.client.KubernetesClient client,
+      String namespace,
+      java.time.Clock clock) {
+    return new KubernetesApprovalStore(client, namespace, clock);
   }
 }

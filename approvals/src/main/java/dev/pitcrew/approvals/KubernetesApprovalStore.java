@@ -10,6 +10,9 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,12 +37,24 @@ final class KubernetesApprovalStore implements ApprovalStore {
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .build();
 
+  /** When the request was last written, for retention. */
+  static final String WRITTEN_AT = "pitcrew.dev/written-at";
+
+  /**
+   * A random ID for every write. After an error the stored object is read back to learn whether
+   * this write landed; two writers with byte-identical values (the same user's double click in the
+   * same millisecond) must not both conclude that it was theirs.
+   */
+  static final String WRITE_ID = "pitcrew.dev/write-id";
+
   private final KubernetesClient client;
   private final String namespace;
+  private final Clock clock;
 
-  KubernetesApprovalStore(KubernetesClient client, String namespace) {
+  KubernetesApprovalStore(KubernetesClient client, String namespace, Clock clock) {
     this.client = client;
     this.namespace = namespace;
+    this.clock = clock;
   }
 
   @Override
@@ -94,7 +109,7 @@ final class KubernetesApprovalStore implements ApprovalStore {
       // A 409 is a lost race. Any error may also follow a write that landed (a retried request
       // whose first try succeeded): the stored value decides.
       ConfigMap after = client.configMaps().inNamespace(namespace).withName(expected.id()).get();
-      if (after != null && Objects.equals(after.getData(), replacement.getData())) {
+      if (after != null && Objects.equals(writeId(after), writeId(replacement))) {
         return Optional.of(written);
       }
       if (e.getCode() == 409) {
@@ -102,6 +117,48 @@ final class KubernetesApprovalStore implements ApprovalStore {
       }
       throw e;
     }
+  }
+
+  @Override
+  public List<String> purgeFinished(Duration olderThan) {
+    Instant cutoff = clock.instant().minus(olderThan);
+    List<String> purged = new java.util.ArrayList<>();
+    for (ApprovalState state : ApprovalState.values()) {
+      if (!state.isFinal()) {
+        continue;
+      }
+      for (ConfigMap cm :
+          client
+              .configMaps()
+              .inNamespace(namespace)
+              .withLabel(COMPONENT, "approval-request")
+              .withLabel(STATE, state.name())
+              .list()
+              .getItems()) {
+        String written =
+            cm.getMetadata().getAnnotations() == null
+                ? null
+                : cm.getMetadata().getAnnotations().get(WRITTEN_AT);
+        if (written == null || !Instant.parse(written).isBefore(cutoff)) {
+          continue;
+        }
+        try {
+          // Locked to the version listed: a request written since then is not deleted.
+          client
+              .configMaps()
+              .inNamespace(namespace)
+              .withName(cm.getMetadata().getName())
+              .lockResourceVersion(cm.getMetadata().getResourceVersion())
+              .delete();
+          purged.add(cm.getMetadata().getName());
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != 404 && e.getCode() != 409) {
+            throw e;
+          }
+        }
+      }
+    }
+    return purged;
   }
 
   private ConfigMap configMap(ApprovalRequest request, String resourceVersion) {
@@ -114,9 +171,17 @@ final class KubernetesApprovalStore implements ApprovalStore {
         .addToLabels(COMPONENT, "approval-request")
         .addToLabels(STATE, request.state().name())
         .addToAnnotations("pitcrew.dev/correlation-id", request.correlationId())
+        .addToAnnotations(WRITTEN_AT, clock.instant().toString())
+        .addToAnnotations(WRITE_ID, java.util.UUID.randomUUID().toString())
         .endMetadata()
         .withData(Map.of(KEY, write(request)))
         .build();
+  }
+
+  private static String writeId(ConfigMap cm) {
+    return cm.getMetadata().getAnnotations() == null
+        ? null
+        : cm.getMetadata().getAnnotations().get(WRITE_ID);
   }
 
   private static String write(ApprovalRequest request) {

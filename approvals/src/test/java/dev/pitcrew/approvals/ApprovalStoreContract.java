@@ -30,7 +30,12 @@ abstract class ApprovalStoreContract {
   }
 
   private static final Duration LEASE = Duration.ofSeconds(30);
-  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-21T10:00:00Z"));
+  final ManualClock clock = new ManualClock(Instant.parse("2026-11-21T10:00:00Z"));
+
+  /** Lets time pass for the store (and the clock the replicas use). */
+  void advance(Duration duration) {
+    clock.advance(duration);
+  }
 
   private record Replicas(ApprovalStore store, Approvals one, Approvals two) {}
 
@@ -47,6 +52,27 @@ abstract class ApprovalStoreContract {
     first.create(request(id));
     assertThat(replicas.one().approve(id, "UAPP")).isInstanceOf(Decision.Approved.class);
     return replicas;
+  }
+
+  @Test
+  void finishedRequestsArePurgedAfterTheirRetentionAndNothingElseIs() {
+    ApprovalStore store = store();
+    store.create(request("apr-old-done"));
+    store.create(request("apr-old-pending"));
+    store.create(request("apr-new-done"));
+    ApprovalRequest done = store.find("apr-old-done").orElseThrow();
+    store.compareAndSet(done, done.withState(ApprovalState.DENIED, "U1"));
+    advance(Duration.ofDays(31));
+    ApprovalRequest recent = store.find("apr-new-done").orElseThrow();
+    store.compareAndSet(recent, recent.withState(ApprovalState.EXPIRED, null));
+
+    List<String> purged = asSeenByAnotherReplica(store).purgeFinished(Duration.ofDays(30));
+
+    assertThat(purged).containsExactly("apr-old-done");
+    assertThat(store.find("apr-old-done")).isEmpty();
+    assertThat(store.find("apr-old-pending")).isPresent(); // not finished: never purged
+    assertThat(store.find("apr-new-done")).isPresent(); // finished, but within retention
+    assertThat(store.purgeFinished(Duration.ofDays(30))).isEmpty();
   }
 
   @Test
@@ -251,6 +277,35 @@ abstract class ApprovalStoreContract {
     assertThat(v2.version()).isEqualTo(2);
     assertThat(store.compareAndSet(v1, v1.withState(ApprovalState.DENIED, "U2"))).isEmpty();
     assertThat(store.find("apr-1").orElseThrow().state()).isEqualTo(ApprovalState.APPROVED);
+  }
+
+  /** Regression: two byte-identical writes (a double click in one millisecond) both "won". */
+  @Test
+  void exactlyOneOfManyWritersOfTheSameValueWins() throws Exception {
+    ApprovalStore store = store();
+    store.create(request("apr-same"));
+    ApprovalRequest v1 = store.find("apr-same").orElseThrow();
+    ApprovalRequest next = v1.withApproval("U1", ApprovalState.APPROVED);
+    int writers = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<Boolean>> results = new ArrayList<>();
+    for (int i = 0; i < writers; i++) {
+      ApprovalStore mine = asSeenByAnotherReplica(store);
+      results.add(
+          pool.submit(
+              () -> {
+                go.await();
+                return mine.compareAndSet(v1, next).isPresent();
+              }));
+    }
+    go.countDown();
+    int wins = 0;
+    for (Future<Boolean> result : results) {
+      wins += result.get() ? 1 : 0;
+    }
+    pool.shutdown();
+    assertThat(wins).isEqualTo(1);
   }
 
   @Test

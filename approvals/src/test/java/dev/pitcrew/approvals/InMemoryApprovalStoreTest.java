@@ -11,7 +11,13 @@ class InMemoryApprovalStoreTest extends ApprovalStoreContract {
 
   @Override
   ApprovalStore store() {
-    return ApprovalStore.inMemory(nanos::get, Duration.ofHours(1));
+    return ApprovalStore.inMemory(nanos::get, Duration.ofDays(60));
+  }
+
+  @Override
+  void advance(Duration duration) {
+    super.advance(duration);
+    nanos.addAndGet(duration.toNanos());
   }
 
   @Test
@@ -19,9 +25,9 @@ class InMemoryApprovalStoreTest extends ApprovalStoreContract {
     ApprovalStore store = store();
     store.create(request("apr-1"));
 
-    nanos.addAndGet(Duration.ofMinutes(59).toNanos());
+    nanos.addAndGet(Duration.ofDays(59).toNanos());
     assertThat(store.find("apr-1")).isPresent();
-    nanos.addAndGet(Duration.ofMinutes(2).toNanos());
+    nanos.addAndGet(Duration.ofDays(2).toNanos());
     assertThat(store.find("apr-1")).isEmpty();
   }
 }

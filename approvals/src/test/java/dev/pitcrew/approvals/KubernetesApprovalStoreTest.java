@@ -23,7 +23,7 @@ class KubernetesApprovalStoreTest extends ApprovalStoreContract {
 
   @Override
   ApprovalStore store() {
-    return ApprovalStore.kubernetes(client, "pitcrew");
+    return ApprovalStore.kubernetes(client, "pitcrew", clock);
   }
 
   @Override

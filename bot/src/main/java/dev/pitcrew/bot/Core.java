@@ -52,7 +52,8 @@ final class Core implements AutoCloseable {
       Duration sweepEvery,
       Optional<String> protectedNamespace,
       Optional<Path> runbooksDirectory,
-      Optional<Set<String>> enabledRunbooks) {}
+      Optional<Set<String>> enabledRunbooks,
+      Duration approvalRetention) {}
 
   final RunbookCatalog catalog;
   final Approvals approvals;
@@ -149,7 +150,7 @@ final class Core implements AutoCloseable {
     // redraws the card and tells the thread. Executions whose owner stopped renewing its lease
     // become UNKNOWN here, at start-up and after.
     ScheduledExecutorService sweeper =
-        Executors.newScheduledThreadPool(2, Threads.daemon("pitcrew-approval-sweeper"));
+        Executors.newScheduledThreadPool(3, Threads.daemon("pitcrew-approval-sweeper"));
     long every = settings.sweepEvery().toMillis();
     sweeper.scheduleWithFixedDelay(
         () -> {
@@ -163,6 +164,23 @@ final class Core implements AutoCloseable {
         0,
         every,
         TimeUnit.MILLISECONDS);
+    // Finished requests are deleted after their retention; the audit channel and the log keep the
+    // history. Hourly, on every replica: deletes are locked to the version listed.
+    sweeper.scheduleWithFixedDelay(
+        () -> {
+          try {
+            List<String> purged = settings.store().purgeFinished(settings.approvalRetention());
+            if (!purged.isEmpty()) {
+              LoggerFactory.getLogger(Core.class)
+                  .info("deleted {} finished approval requests past retention", purged.size());
+            }
+          } catch (RuntimeException e) {
+            LoggerFactory.getLogger(Core.class).warn("purging approvals failed: {}", e.toString());
+          }
+        },
+        0,
+        1,
+        TimeUnit.HOURS);
     // Renewal has its own thread: a sweep slowed by Slack must not let a live lease run out.
     long renew = approvals.renewEvery().toMillis();
     sweeper.scheduleWithFixedDelay(

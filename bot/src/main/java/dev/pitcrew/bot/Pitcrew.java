@@ -159,7 +159,7 @@ public final class Pitcrew implements AutoCloseable {
       GroupDirectory groups = slack.groups(clock);
       ApprovalStore store =
           config.approvalStore() == Config.ApprovalStoreKind.KUBERNETES
-              ? ApprovalStore.kubernetes(kubernetes, config.namespace().orElseThrow())
+              ? ApprovalStore.kubernetes(kubernetes, config.namespace().orElseThrow(), clock)
               : Core.memoryStore(clock);
       Core core =
           Core.create(
@@ -173,7 +173,8 @@ public final class Pitcrew implements AutoCloseable {
                   sweepEvery,
                   config.namespace(),
                   config.runbooksDirectory(),
-                  config.enabledRunbooks()),
+                  config.enabledRunbooks(),
+                  config.approvalRetention()),
               kubernetes,
               slack.surface(),
               sinks);

@@ -159,7 +159,8 @@ final class ShellMain {
                 Duration.ofSeconds(10),
                 Optional.empty(),
                 runbooks,
-                enabledRunbooks),
+                enabledRunbooks,
+                Config.DEFAULT_APPROVAL_RETENTION),
             kubernetes,
             surface,
             List.of(new ShellAuditSink(audit)))) {

@@ -189,7 +189,8 @@ class PromptInjectionTest {
                 Duration.ofMinutes(1),
                 Optional.empty(),
                 Optional.empty(),
-                Optional.empty()),
+                Optional.empty(),
+                Config.DEFAULT_APPROVAL_RETENTION),
             client,
             surface,
             List.of(audit::add));

@@ -184,7 +184,7 @@ class ChartTest {
     Role store = named(objects, Role.class, "pitcrew-approvals");
     assertThat(store.getMetadata().getNamespace()).isEqualTo("pitcrew");
     assertThat(grants(store.getRules()))
-        .isEqualTo(Map.of("/configmaps", Set.of("create", "get", "list", "update")));
+        .isEqualTo(Map.of("/configmaps", Set.of("create", "delete", "get", "list", "update")));
   }
 
   @Test

@@ -33,6 +33,7 @@ public record Config(
     Optional<String> namespace,
     Optional<Path> runbooksDirectory,
     Optional<Set<String>> enabledRunbooks,
+    Duration approvalRetention,
     PolicyFile.Policies policies,
     ApprovalStoreKind approvalStore) {
 
@@ -47,6 +48,7 @@ public record Config(
   public static final URI DEFAULT_SLACK_API_URL = URI.create("https://slack.com/api/");
   public static final URI DEFAULT_OPENAI_BASE_URL = URI.create("https://api.openai.com/v1");
   public static final int DEFAULT_PORT = 3000;
+  public static final Duration DEFAULT_APPROVAL_RETENTION = Duration.ofDays(30);
 
   private static final Pattern SLACK_USER_ID = Pattern.compile("^[UW][A-Z0-9_]+$");
   private static final Pattern SLACK_CHANNEL_ID = Pattern.compile("^[CGD][A-Z0-9_]+$");
@@ -127,6 +129,8 @@ public record Config(
     }
     Optional<Path> runbooks = runbooksDirectory(env);
     Optional<Set<String>> enabled = enabledRunbooks(env);
+    Duration retention =
+        positiveDuration(env, "PITCREW_APPROVAL_RETENTION", DEFAULT_APPROVAL_RETENTION, "P30D");
     PolicyFile.Policies policies =
         policies(
             env,
@@ -147,6 +151,7 @@ public record Config(
         namespace,
         runbooks,
         enabled,
+        retention,
         policies,
         store);
   }
@@ -304,19 +309,28 @@ public record Config(
   }
 
   private static Duration expiry(Map<String, String> env) throws ConfigException {
-    Optional<String> raw = optional(env, "PITCREW_APPROVAL_EXPIRY");
+    return positiveDuration(env, "PITCREW_APPROVAL_EXPIRY", Duration.ofMinutes(15), "PT15M");
+  }
+
+  private static Duration positiveDuration(
+      Map<String, String> env, String name, Duration fallback, String example)
+      throws ConfigException {
+    Optional<String> raw = optional(env, name);
     if (raw.isEmpty()) {
-      return Duration.ofMinutes(15);
+      return fallback;
     }
     try {
-      Duration expiry = Duration.parse(raw.get());
-      if (expiry.isNegative() || expiry.isZero()) {
+      Duration value = Duration.parse(raw.get());
+      if (value.isNegative() || value.isZero()) {
         throw new DateTimeParseException("not positive", raw.get(), 0);
       }
-      return expiry;
+      return value;
     } catch (DateTimeParseException e) {
       throw new ConfigException(
-          "PITCREW_APPROVAL_EXPIRY must be a positive ISO-8601 duration such as PT15M, was '"
+          name
+              + " must be a positive ISO-8601 duration such as "
+              + example
+              + ", was '"
               + raw.get()
               + "'");
     }
@@ -371,6 +385,8 @@ public record Config(
         + runbooksDirectory.map(Path::toString).orElse("(shipped only)")
         + ", runbooks="
         + enabledRunbooks.map(Object::toString).orElse("(all)")
+        + ", approvalRetention="
+        + approvalRetention
         + ", approvalStore="
         + approvalStore
         + "]";

@@ -83,6 +83,9 @@ class ConfigTest {
     assertFails(with("PITCREW_AUDIT_CHANNEL", "#audit"), "PITCREW_AUDIT_CHANNEL must be");
     assertFails(with("PITCREW_APPROVAL_EXPIRY", "15m"), "PITCREW_APPROVAL_EXPIRY must be");
     assertFails(with("PITCREW_APPROVAL_EXPIRY", "PT0S"), "PITCREW_APPROVAL_EXPIRY must be");
+    assertFails(
+        with("PITCREW_APPROVAL_RETENTION", "30 days"),
+        "PITCREW_APPROVAL_RETENTION must be a positive ISO-8601 duration such as P30D, was '30 days'");
     assertFails(with("KUBECONFIG", "/no/such/kubeconfig"), "KUBECONFIG names /no/such/kubeconfig");
     assertFails(with("PITCREW_NAMESPACE", "Ops_Team"), "PITCREW_NAMESPACE must be a Kubernetes");
     assertFails(

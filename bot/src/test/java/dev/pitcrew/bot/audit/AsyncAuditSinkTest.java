@@ -1,0 +1,83 @@
+package dev.pitcrew.bot.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pitcrew.bot.concurrent.Threads;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class AsyncAuditSinkTest {
+
+  private static AuditEvent event(String summary) {
+    return new AuditEvent(
+        Instant.EPOCH, AuditEvent.Type.ASKED, "pc-000000000001", "U1", summary, "C1", "1.1");
+  }
+
+  @Test
+  void recordingNeverWaitsForASlowSinkAndEveryEventIsDelivered() throws Exception {
+    CountDownLatch slack = new CountDownLatch(1);
+    List<String> delivered = new CopyOnWriteArrayList<>();
+    AsyncAuditSink feed =
+        new AsyncAuditSink(
+            e -> {
+              try {
+                slack.await(); // Slack hangs
+              } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+              }
+              delivered.add(e.summary());
+            },
+            100,
+            Threads.daemon("test-audit-feed"));
+    try {
+      for (int i = 0; i < 10; i++) {
+        feed.record(event("e" + i)); // returns although the sink is stuck
+      }
+      assertThat(feed.backlog()).isBetween(9, 10);
+
+      slack.countDown();
+      await().atMost(Duration.ofSeconds(10)).until(() -> delivered.size() == 10);
+      assertThat(delivered).startsWith("e0", "e1").endsWith("e9");
+      assertThat(feed.dropped()).isZero();
+    } finally {
+      feed.close();
+    }
+  }
+
+  @Test
+  void aFullQueueAndAFailingSinkAreCountedNotSilent() throws Exception {
+    CountDownLatch hold = new CountDownLatch(1);
+    CountDownLatch started = new CountDownLatch(1);
+    AsyncAuditSink feed =
+        new AsyncAuditSink(
+            e -> {
+              started.countDown();
+              try {
+                hold.await();
+              } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+              }
+              throw new IllegalStateException("chat.postMessage failed after 5 attempts");
+            },
+            1,
+            Threads.daemon("test-audit-feed"));
+    try {
+      feed.record(event("taken by the feeder"));
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      feed.record(event("queued"));
+      feed.record(event("no room"));
+      assertThat(feed.dropped()).isEqualTo(1);
+
+      hold.countDown();
+      await().atMost(Duration.ofSeconds(10)).until(() -> feed.failed() == 2);
+    } finally {
+      feed.close();
+    }
+  }
+}
