@@ -11,11 +11,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A Deployment's revisions, found the way kubectl finds them. */
-final class ReplicaSets {
-  static final String REVISION = "deployment.kubernetes.io/revision";
+/**
+ * A Deployment's revisions, found the way kubectl finds them. Public for the demo cluster's
+ * controller, which must see revisions exactly as the remediations do.
+ */
+public final class ReplicaSets {
+  public static final String REVISION = "deployment.kubernetes.io/revision";
   static final String CHANGE_CAUSE = "kubernetes.io/change-cause";
-  static final String POD_TEMPLATE_HASH = "pod-template-hash";
+  public static final String POD_TEMPLATE_HASH = "pod-template-hash";
 
   private ReplicaSets() {}
 
@@ -23,7 +26,7 @@ final class ReplicaSets {
    * ReplicaSets whose controller owner is this Deployment (by UID, not by labels), oldest revision
    * first.
    */
-  static List<ReplicaSet> owned(KubernetesClient client, Deployment deployment) {
+  public static List<ReplicaSet> owned(KubernetesClient client, Deployment deployment) {
     String uid = deployment.getMetadata().getUid();
     return client
         .apps()
@@ -37,14 +40,14 @@ final class ReplicaSets {
         .toList();
   }
 
-  static boolean controlledBy(List<OwnerReference> owners, String uid) {
+  public static boolean controlledBy(List<OwnerReference> owners, String uid) {
     return uid != null
         && owners != null
         && owners.stream()
             .anyMatch(o -> Boolean.TRUE.equals(o.getController()) && uid.equals(o.getUid()));
   }
 
-  static long revision(io.fabric8.kubernetes.api.model.HasMetadata object) {
+  public static long revision(io.fabric8.kubernetes.api.model.HasMetadata object) {
     Map<String, String> annotations = object.getMetadata().getAnnotations();
     String value = annotations == null ? null : annotations.get(REVISION);
     try {
@@ -55,7 +58,7 @@ final class ReplicaSets {
   }
 
   /** The template as the Deployment would hold it: without the controller's hash label. */
-  static PodTemplateSpec withoutHash(PodTemplateSpec template) {
+  public static PodTemplateSpec withoutHash(PodTemplateSpec template) {
     PodTemplateSpec copy = new PodTemplateSpecBuilder(template).build();
     if (copy.getMetadata() != null && copy.getMetadata().getLabels() != null) {
       Map<String, String> labels = new LinkedHashMap<>(copy.getMetadata().getLabels());

@@ -2,6 +2,7 @@ package dev.pitcrew.bot.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pitcrew.bot.concurrent.Threads;
+import dev.pitcrew.remediations.ReplicaSets;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
@@ -40,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * from the pods, and events are recorded. No surge, no probes, no scheduling logic.
  */
 final class DemoController implements AutoCloseable {
-  static final String REVISION = "deployment.kubernetes.io/revision";
-  static final String HASH = "pod-template-hash";
+  static final String REVISION = ReplicaSets.REVISION;
+  static final String HASH = ReplicaSets.POD_TEMPLATE_HASH;
 
   /** Images that crash on start: the demo's bad rollout. */
   private static final Set<String> CRASHING = Set.of("registry.example/checkout:v3");
@@ -401,21 +402,7 @@ final class DemoController implements AutoCloseable {
   }
 
   private List<ReplicaSet> owned(Deployment d) {
-    String uid = d.getMetadata().getUid();
-    return client
-        .apps()
-        .replicaSets()
-        .inNamespace(d.getMetadata().getNamespace())
-        .list()
-        .getItems()
-        .stream()
-        .filter(
-            rs ->
-                rs.getMetadata().getOwnerReferences() != null
-                    && rs.getMetadata().getOwnerReferences().stream()
-                        .anyMatch(o -> uid.equals(o.getUid())))
-        .sorted(Comparator.comparingLong(DemoController::revision))
-        .toList();
+    return ReplicaSets.owned(client, d); // the remediations' own lookup, by controller UID
   }
 
   private static boolean ownedBy(Pod pod, ReplicaSet rs) {
@@ -432,12 +419,7 @@ final class DemoController implements AutoCloseable {
   }
 
   static long revision(HasMetadata object) {
-    String value = annotation(object, REVISION);
-    try {
-      return value == null ? 0 : Long.parseLong(value);
-    } catch (NumberFormatException e) {
-      return 0;
-    }
+    return ReplicaSets.revision(object);
   }
 
   private static String annotation(HasMetadata object, String key) {
@@ -446,13 +428,7 @@ final class DemoController implements AutoCloseable {
   }
 
   static PodTemplateSpec withoutHash(PodTemplateSpec template) {
-    PodTemplateSpec copy = new PodTemplateSpecBuilder(template).build();
-    if (copy.getMetadata() != null && copy.getMetadata().getLabels() != null) {
-      Map<String, String> labels = new HashMap<>(copy.getMetadata().getLabels());
-      labels.remove(HASH);
-      copy.getMetadata().setLabels(labels);
-    }
-    return copy;
+    return ReplicaSets.withoutHash(template);
   }
 
   @Override
