@@ -9,7 +9,7 @@ import dev.pitcrew.bot.audit.Audit;
 import dev.pitcrew.bot.audit.AuditSink;
 import dev.pitcrew.bot.concurrent.Threads;
 import dev.pitcrew.bot.config.Config;
-import dev.pitcrew.bot.core.ApprovalFlow;
+import dev.pitcrew.bot.core.ApprovalPath;
 import dev.pitcrew.bot.core.Assistant;
 import dev.pitcrew.bot.core.Conversations;
 import dev.pitcrew.bot.core.Surface;
@@ -58,7 +58,7 @@ final class Core implements AutoCloseable {
   final RunbookCatalog catalog;
   final Approvals approvals;
   final Audit audit;
-  final ApprovalFlow flow;
+  final ApprovalPath path;
   final Conversations conversations;
   final Metrics metrics;
   private final RolloutWatch rollouts;
@@ -68,7 +68,7 @@ final class Core implements AutoCloseable {
       RunbookCatalog catalog,
       Approvals approvals,
       Audit audit,
-      ApprovalFlow flow,
+      ApprovalPath path,
       Conversations conversations,
       Metrics metrics,
       RolloutWatch rollouts,
@@ -78,7 +78,7 @@ final class Core implements AutoCloseable {
     this.catalog = catalog;
     this.approvals = approvals;
     this.audit = audit;
-    this.flow = flow;
+    this.path = path;
     this.conversations = conversations;
     this.rollouts = rollouts;
   }
@@ -126,8 +126,8 @@ final class Core implements AutoCloseable {
             new LinkedBlockingQueue<>(100),
             Threads.daemon("pitcrew-follow-up"),
             (r, pool) -> LoggerFactory.getLogger(Core.class).warn("busy: a follow-up was skipped"));
-    ApprovalFlow flow = new ApprovalFlow(approvals, catalog, surface, audit, rollouts, followUps);
-    ToolRunner tools = new ToolRunner(catalog, flow, audit, metrics);
+    ApprovalPath.Proposing proposing = ApprovalPath.begin(approvals, catalog, surface, audit);
+    ToolRunner tools = new ToolRunner(catalog, proposing.proposals(), audit, metrics);
     ExecutorService toolPool = toolPool();
     Optional<Assistant> assistant =
         settings
@@ -145,7 +145,7 @@ final class Core implements AutoCloseable {
                         clock));
     Conversations conversations =
         new Conversations(assistant, catalog, tools, surface, audit, metrics);
-    flow.onFinished(conversations::afterChange);
+    ApprovalPath path = proposing.finish(rollouts, conversations::afterChange, followUps);
     // Every replica sweeps: each takeover and expiry is a compare-and-set, and only its winner
     // redraws the card and tells the thread. Executions whose owner stopped renewing its lease
     // become UNKNOWN here, at start-up and after.
@@ -155,8 +155,8 @@ final class Core implements AutoCloseable {
     sweeper.scheduleWithFixedDelay(
         () -> {
           try {
-            flow.recoverInterrupted();
-            flow.sweepExpired();
+            path.sweeps().recoverInterrupted();
+            path.sweeps().expire();
           } catch (RuntimeException e) {
             LoggerFactory.getLogger(Core.class).warn("sweeping approvals failed: {}", e.toString());
           }
@@ -201,7 +201,7 @@ final class Core implements AutoCloseable {
         catalog,
         approvals,
         audit,
-        flow,
+        path,
         conversations,
         metrics,
         rollouts,

@@ -8,7 +8,7 @@ import dev.pitcrew.bot.audit.AuditEvent;
 import dev.pitcrew.bot.audit.AuditSink;
 import dev.pitcrew.bot.concurrent.Threads;
 import dev.pitcrew.bot.config.Config;
-import dev.pitcrew.bot.core.ApprovalFlow;
+import dev.pitcrew.bot.core.ApprovalPath;
 import dev.pitcrew.bot.core.Ask;
 import dev.pitcrew.bot.core.Conversations;
 import dev.pitcrew.bot.http.HttpFrontend;
@@ -181,7 +181,7 @@ public final class Pitcrew implements AutoCloseable {
       auditFeed.ifPresent(feed -> core.metrics.auditFeed(feed));
       AccessPolicy access = config.policies().access();
       Conversations conversations = core.conversations;
-      ApprovalFlow flow = core.flow;
+      ApprovalPath path = core.path;
 
       ExecutorService workers = workers();
       slack.start(
@@ -193,17 +193,17 @@ public final class Pitcrew implements AutoCloseable {
 
             @Override
             public void approve(String approvalId, String user, String channel) {
-              flow.approve(approvalId, user, channel);
+              path.decisions().approve(approvalId, user, channel);
             }
 
             @Override
             public void deny(String approvalId, String user, String channel) {
-              flow.deny(approvalId, user, channel);
+              path.decisions().deny(approvalId, user, channel);
             }
 
             @Override
             public void undo(String approvalId, String user, String channel) {
-              flow.undo(approvalId, user, channel);
+              path.undo().undo(approvalId, user, channel);
             }
 
             @Override

@@ -184,7 +184,7 @@ final class ShellMain {
       surface.line("Audit feed: " + auditFile.orElse("standard error") + ". Type exit to leave.");
       new Shell(
               core.conversations,
-              core.flow,
+              core.path,
               surface,
               me,
               decider,

@@ -118,7 +118,7 @@ class ShellDemoTest {
     type("run scale_deployment namespace=shop name=cart replicas=5");
     awaitScreen("change: spec.replicas: 2 -> 5");
     type("no");
-    awaitScreen("denied by oncall-lead; nothing was changed");
+    awaitScreen("Denied by oncall-lead. Nothing was changed.");
     type("run deployment_status namespace=shop name=cart");
     awaitScreen("deployment shop/cart: 2 desired, 2 ready");
   }

@@ -1,7 +1,6 @@
 package dev.pitcrew.bot.core;
 
 import dev.pitcrew.approvals.ApprovalRequest;
-import dev.pitcrew.approvals.ApprovalRule;
 
 /**
  * Where a conversation is shown: Slack, or a terminal. Implementations escape every string they are
@@ -13,14 +12,15 @@ public interface Surface {
   void say(Ask ask, String text);
 
   /**
-   * Shows an approval card with Approve and Deny, and who may approve under {@code rule}.
+   * Shows {@code card} in the conversation of {@code request}.
    *
    * @return a reference to the card, used to update it later
+   * @throws SurfaceException if it could not be shown
    */
-  String showApprovalCard(ApprovalRequest request, ApprovalRule rule);
+  String showApprovalCard(ApprovalRequest request, Card card);
 
-  /** Redraws the card for the request's current state (decided cards lose their buttons). */
-  void updateApprovalCard(ApprovalRequest request, ApprovalRule rule);
+  /** Redraws the request's card ({@code request.card()}) as {@code card}. */
+  void updateApprovalCard(ApprovalRequest request, Card card);
 
   /** Tells one user something only they see. */
   void tell(String channel, String user, String text);

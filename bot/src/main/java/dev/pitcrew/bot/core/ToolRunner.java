@@ -21,11 +21,11 @@ public final class ToolRunner {
   static final int MAX_OUTPUT_CHARS = 8_000;
 
   private final RunbookCatalog catalog;
-  private final ApprovalFlow approvals;
+  private final Proposals approvals;
   private final Audit audit;
   private final Metrics metrics;
 
-  public ToolRunner(RunbookCatalog catalog, ApprovalFlow approvals, Audit audit, Metrics metrics) {
+  public ToolRunner(RunbookCatalog catalog, Proposals approvals, Audit audit, Metrics metrics) {
     this.catalog = catalog;
     this.approvals = approvals;
     this.audit = audit;

@@ -1,7 +1,7 @@
 package dev.pitcrew.bot.shell;
 
 import dev.pitcrew.approvals.ApprovalRequest;
-import dev.pitcrew.bot.core.ApprovalFlow;
+import dev.pitcrew.bot.core.ApprovalPath;
 import dev.pitcrew.bot.core.Ask;
 import dev.pitcrew.bot.core.Conversations;
 import java.io.BufferedReader;
@@ -22,7 +22,7 @@ public final class Shell {
       Pattern.compile("^(approve|deny|undo)(?:\\s+(apr-[0-9a-f]+))?(?:\\s+as\\s+(\\S+))?$");
 
   private final Conversations conversations;
-  private final ApprovalFlow approvals;
+  private final ApprovalPath approvals;
   private final ShellSurface surface;
   private final String user;
   private final Optional<String> approver;
@@ -31,7 +31,7 @@ public final class Shell {
 
   public Shell(
       Conversations conversations,
-      ApprovalFlow approvals,
+      ApprovalPath approvals,
       ShellSurface surface,
       String user,
       Optional<String> approver,
@@ -105,11 +105,11 @@ public final class Shell {
   private void decide(String verb, String approvalId, String as) {
     String who = as != null ? as : approver.orElse(user);
     switch (verb) {
-      case "approve" -> approvals.approve(approvalId, who, CHANNEL);
-      case "deny" -> approvals.deny(approvalId, who, CHANNEL);
+      case "approve" -> approvals.decisions().approve(approvalId, who, CHANNEL);
+      case "deny" -> approvals.decisions().deny(approvalId, who, CHANNEL);
       default -> {
         // Undo proposes the inverse as the operator; it then needs an approval like any change.
-        approvals.undo(approvalId, as != null ? as : user, CHANNEL);
+        approvals.undo().undo(approvalId, as != null ? as : user, CHANNEL);
         for (ApprovalRequest card : surface.takeNewCards()) {
           try {
             askForDecision(card);

@@ -1,9 +1,8 @@
 package dev.pitcrew.bot.shell;
 
 import dev.pitcrew.approvals.ApprovalRequest;
-import dev.pitcrew.approvals.ApprovalRule;
-import dev.pitcrew.approvals.ApprovalState;
 import dev.pitcrew.bot.core.Ask;
+import dev.pitcrew.bot.core.Card;
 import dev.pitcrew.bot.core.Surface;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -28,41 +27,36 @@ public final class ShellSurface implements Surface {
   }
 
   @Override
-  public String showApprovalCard(ApprovalRequest request, ApprovalRule rule) {
-    StringBuilder card = new StringBuilder();
-    card.append("+-- Approval needed: ")
-        .append(request.runbook())
-        .append(" (")
-        .append(request.id())
-        .append(")\n");
-    card.append("| ").append(request.previewSummary()).append('\n');
-    for (String change : request.changes()) {
-      card.append("| change: ").append(change).append('\n');
+  public String showApprovalCard(ApprovalRequest request, Card card) {
+    StringBuilder text = new StringBuilder();
+    text.append("+-- ").append(card.title()).append(" (").append(card.approvalId()).append(")\n");
+    text.append("| ").append(card.summary()).append('\n');
+    for (String change : card.changes()) {
+      text.append("| change: ").append(change).append('\n');
     }
-    card.append("| arguments: ").append(request.argumentsJson()).append('\n');
-    card.append("| requested by ")
-        .append(request.requester())
-        .append("; may approve: ")
-        .append(approvers(rule))
-        .append("; expires ")
-        .append(request.expiresAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
-        .append('\n');
-    if (request.requiredApprovals() > 1) {
-      card.append("| ").append(request.requiredApprovals()).append(" distinct approvals needed\n");
+    text.append("| arguments: ").append(card.arguments()).append('\n');
+    for (Card.Field field : card.fields()) {
+      if (!field.label().equals("Runbook")) {
+        text.append("| ")
+            .append(field.label().toLowerCase(java.util.Locale.ROOT))
+            .append(": ")
+            .append(Card.plain(field.value()).replace("\n", "; "))
+            .append('\n');
+      }
     }
-    card.append("+--");
-    print("[" + request.correlationId() + "] ", card.toString());
+    text.append("+--");
+    print("[" + card.correlationId() + "] ", text.toString());
     newCards.add(request);
     return request.id();
   }
 
   @Override
-  public void updateApprovalCard(ApprovalRequest request, ApprovalRule rule) {
-    if (request.state() == ApprovalState.PENDING) {
-      if (!request.approvals().isEmpty()) {
+  public void updateApprovalCard(ApprovalRequest request, Card card) {
+    if (card.status().isEmpty()) {
+      if (!request.approvals().isEmpty()) { // a partial approval: say who, and how many more
         print(
-            "[" + request.correlationId() + "] ",
-            request.id()
+            "[" + card.correlationId() + "] ",
+            card.approvalId()
                 + ": approved by "
                 + String.join(", ", request.approvals())
                 + "; "
@@ -71,36 +65,18 @@ public final class ShellSurface implements Surface {
       }
       return;
     }
-    String by = request.decidedBy() == null ? "" : " by " + request.decidedBy();
-    String line =
-        switch (request.state()) {
-          case APPROVED, EXECUTING -> "approved" + by + ", running";
-          case SUCCEEDED ->
-              "approved"
-                  + by
-                  + ", done: "
-                  + request.result()
-                  + (request.inverse() == null ? "" : " (undo " + request.id() + " to revert)");
-          case FAILED -> "approved" + by + ", failed: " + request.result();
-          case UNKNOWN -> "approved" + by + ", outcome unknown: " + request.result();
-          case DENIED -> "denied" + by + "; nothing was changed";
-          case EXPIRED -> "expired; nothing was changed";
-          case STALE -> "approved" + by + " but not run: " + request.result();
-          case CANCELLED -> "cancelled: " + request.result() + "; nothing was changed";
-          case PENDING -> "pending";
-        };
-    print("[" + request.correlationId() + "] ", request.id() + ": " + line);
+    String undo =
+        card.actions().contains(Card.Action.UNDO)
+            ? " (undo " + card.approvalId() + " to revert)"
+            : "";
+    print(
+        "[" + card.correlationId() + "] ",
+        card.approvalId() + ": " + Card.plain(card.status()) + undo);
   }
 
   @Override
   public void tell(String channel, String user, String text) {
     print("(to " + user + ") ", text);
-  }
-
-  private static String approvers(ApprovalRule rule) {
-    List<String> who = new ArrayList<>(rule.approvers().stream().sorted().toList());
-    rule.groups().stream().sorted().map(g -> "group " + g).forEach(who::add);
-    return who.isEmpty() ? "nobody is configured" : String.join(", ", who);
   }
 
   /** Cards shown since the last call, so the shell can ask for a decision on each. */

@@ -10,12 +10,11 @@ import static com.slack.api.model.block.element.BlockElements.button;
 
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.TextObject;
-import dev.pitcrew.approvals.ApprovalRequest;
-import dev.pitcrew.approvals.ApprovalRule;
+import com.slack.api.model.block.element.BlockElement;
 import dev.pitcrew.approvals.ApprovalState;
+import dev.pitcrew.bot.core.Card;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /** Block Kit for Pitcrew's messages. The only place that knows Slack's layout. */
 public final class SlackRenderer {
@@ -50,161 +49,111 @@ public final class SlackRenderer {
         footer(correlationId));
   }
 
-  static List<LayoutBlock> approvalCard(ApprovalRequest request, ApprovalRule rule) {
+  /** The card laid out in Block Kit; every string in it is escaped here. */
+  static List<LayoutBlock> approvalCard(Card card) {
     List<LayoutBlock> blocks = new ArrayList<>();
-    blocks.add(header(h -> h.text(plainText(title(request)))));
+    blocks.add(header(h -> h.text(plainText(SlackText.limit(card.title(), 150)))));
     blocks.add(
         section(
             s ->
                 s.text(
                     markdownText(
-                        SlackText.section(
-                            "*" + SlackText.escape(request.previewSummary()) + "*")))));
+                        SlackText.section("*" + SlackText.escape(card.summary()) + "*")))));
     List<TextObject> fields = new ArrayList<>();
-    fields.add(markdownText("*Runbook*\n" + SlackText.inlineCode(request.runbook())));
-    fields.add(markdownText("*Requested by*\n" + SlackText.mention(request.requester())));
-    fields.add(markdownText("*Who may approve*\n" + approverList(rule, request)));
-    fields.add(
-        markdownText(
-            "*Expires*\n<!date^"
-                + request.expiresAt().getEpochSecond()
-                + "^{date_short_pretty} {time}|"
-                + request.expiresAt()
-                + ">"));
+    for (Card.Field field : card.fields()) {
+      fields.add(markdownText("*" + field.label() + "*\n" + parts(field.value())));
+    }
     blocks.add(section(s -> s.fields(fields)));
     blocks.add(
         section(
             s ->
                 s.text(
                     markdownText(
-                        "*Exact change*\n"
-                            + SlackText.code(String.join("\n", request.changes()))))));
+                        "*Exact change*\n" + SlackText.code(String.join("\n", card.changes()))))));
     blocks.add(
-        section(
-            s -> s.text(markdownText("*Arguments*\n" + SlackText.code(request.argumentsJson())))));
-    if (request.state() == ApprovalState.PENDING) {
+        section(s -> s.text(markdownText("*Arguments*\n" + SlackText.code(card.arguments())))));
+    if (!card.status().isEmpty()) {
       blocks.add(
-          actions(
-              "approval",
-              List.of(
-                  button(
-                      b ->
-                          b.actionId(APPROVE)
-                              .text(plainText("Approve"))
-                              .style("primary")
-                              .value(request.id())),
-                  button(
-                      b ->
-                          b.actionId(DENY)
-                              .text(plainText("Deny"))
-                              .style("danger")
-                              .value(request.id())))));
-    } else {
-      blocks.add(section(s -> s.text(markdownText(SlackText.section(status(request))))));
+          section(
+              s ->
+                  s.text(
+                      markdownText(
+                          SlackText.section(icon(card.state()) + " " + parts(card.status()))))));
     }
-    if (request.state() == ApprovalState.SUCCEEDED && request.inverse() != null) {
+    List<BlockElement> decisions = new ArrayList<>();
+    for (Card.Action action : card.actions()) {
+      decisions.add(
+          switch (action) {
+            case APPROVE ->
+                button(
+                    b ->
+                        b.actionId(APPROVE)
+                            .text(plainText("Approve"))
+                            .style("primary")
+                            .value(card.approvalId()));
+            case DENY ->
+                button(
+                    b ->
+                        b.actionId(DENY)
+                            .text(plainText("Deny"))
+                            .style("danger")
+                            .value(card.approvalId()));
+            case UNDO ->
+                button(b -> b.actionId(UNDO).text(plainText("Undo")).value(card.approvalId()));
+          });
+    }
+    if (!decisions.isEmpty()) {
       blocks.add(
-          actions(
-              "undo",
-              List.of(button(b -> b.actionId(UNDO).text(plainText("Undo")).value(request.id())))));
+          actions(card.actions().contains(Card.Action.UNDO) ? "undo" : "approval", decisions));
     }
     blocks.add(
         context(
             List.of(
                 markdownText(
                     "Correlation ID "
-                        + SlackText.inlineCode(request.correlationId())
+                        + SlackText.inlineCode(card.correlationId())
                         + " · approval "
-                        + SlackText.inlineCode(request.id())))));
+                        + SlackText.inlineCode(card.approvalId())))));
     return blocks;
   }
 
   /** Plain-text fallback for notifications and screen readers. */
-  static String cardText(ApprovalRequest request) {
-    return title(request) + ": " + request.previewSummary() + " [" + request.correlationId() + "]";
+  static String cardText(Card card) {
+    return card.title() + ": " + card.summary() + " [" + card.correlationId() + "]";
   }
 
-  private static String title(ApprovalRequest request) {
-    String prefix =
-        switch (request.state()) {
-          case PENDING ->
-              request.approvals().isEmpty()
-                  ? "Approval needed"
-                  : "Approval "
-                      + (request.approvals().size() + 1)
-                      + " of "
-                      + request.requiredApprovals()
-                      + " needed";
-          case APPROVED, EXECUTING -> "Approved, running";
-          case SUCCEEDED -> "Done";
-          case FAILED -> "Failed";
-          case UNKNOWN -> "Outcome unknown";
-          case DENIED -> "Denied";
-          case EXPIRED -> "Expired";
-          case STALE -> "Not run, plan changed";
-          case CANCELLED -> "Cancelled";
-        };
-    return SlackText.limit(prefix + ": " + request.runbook(), 150);
-  }
-
-  private static String status(ApprovalRequest request) {
-    String by = request.decidedBy() == null ? "" : " by " + SlackText.mention(request.decidedBy());
-    return switch (request.state()) {
-      case PENDING -> "Waiting for approval.";
-      case APPROVED, EXECUTING -> ":hourglass: Approved" + by + "; running now.";
-      case SUCCEEDED ->
-          ":white_check_mark: Approved" + by + ". " + SlackText.escape(request.result());
-      case FAILED -> ":x: Approved" + by + ". " + SlackText.escape(request.result());
-      case UNKNOWN ->
-          ":grey_question: Approved"
-              + by
-              + ". Outcome unknown: "
-              + SlackText.escape(request.result())
-              + " Check the object's state.";
-      case DENIED -> ":no_entry: Denied" + by + ". Nothing was changed.";
-      case EXPIRED -> ":alarm_clock: Expired before anyone approved it. Nothing was changed.";
-      case STALE ->
-          ":warning: Approved"
-              + by
-              + ", but not run: "
-              + SlackText.escape(request.result())
-              + ". Ask again for a fresh proposal.";
-      case CANCELLED ->
-          ":no_entry_sign: Cancelled: "
-              + SlackText.escape(request.result())
-              + ". Nothing was changed.";
-    };
-  }
-
-  private static String approverList(ApprovalRule rule, ApprovalRequest request) {
-    List<String> who = new ArrayList<>();
-    rule.approvers().stream()
-        .sorted()
-        .map(
-            id ->
-                SlackText.mention(id)
-                    + (id.equals(request.requester()) && !rule.allowSelfApproval()
-                        ? " (not for own request)"
-                        : ""))
-        .forEach(who::add);
-    rule.groups().stream().sorted().map(SlackText::groupMention).forEach(who::add);
-    String list =
-        who.isEmpty()
-            ? "nobody is configured (PITCREW_APPROVERS or PITCREW_CONFIG)"
-            : String.join(", ", who);
-    if (request.requiredApprovals() > 1) {
-      list +=
-          "\n"
-              + request.requiredApprovals()
-              + " distinct approvals needed"
-              + (request.approvals().isEmpty()
-                  ? ""
-                  : "; so far "
-                      + request.approvals().stream()
-                          .map(SlackText::mention)
-                          .collect(Collectors.joining(", ")));
+  private static String parts(List<Card.Part> parts) {
+    StringBuilder out = new StringBuilder();
+    for (Card.Part part : parts) {
+      if (part instanceof Card.Text t) {
+        out.append(SlackText.escape(t.text()));
+      } else if (part instanceof Card.User u) {
+        out.append(SlackText.mention(u.id()));
+      } else if (part instanceof Card.Group g) {
+        out.append(SlackText.groupMention(g.id()));
+      } else if (part instanceof Card.Time time) {
+        out.append("<!date^")
+            .append(time.at().getEpochSecond())
+            .append("^{date_short_pretty} {time}|")
+            .append(time.at())
+            .append(">");
+      }
     }
-    return list;
+    return out.toString();
+  }
+
+  private static String icon(ApprovalState state) {
+    return switch (state) {
+      case PENDING -> "";
+      case APPROVED, EXECUTING -> ":hourglass:";
+      case SUCCEEDED -> ":white_check_mark:";
+      case FAILED -> ":x:";
+      case UNKNOWN -> ":grey_question:";
+      case DENIED -> ":no_entry:";
+      case EXPIRED -> ":alarm_clock:";
+      case STALE -> ":warning:";
+      case CANCELLED -> ":no_entry_sign:";
+    };
   }
 
   private static LayoutBlock footer(String correlationId) {

@@ -1,8 +1,8 @@
 package dev.pitcrew.bot.slack;
 
 import dev.pitcrew.approvals.ApprovalRequest;
-import dev.pitcrew.approvals.ApprovalRule;
 import dev.pitcrew.bot.core.Ask;
+import dev.pitcrew.bot.core.Card;
 import dev.pitcrew.bot.core.Surface;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -58,20 +58,20 @@ final class SlackSurface implements Surface {
   }
 
   @Override
-  public String showApprovalCard(ApprovalRequest request, ApprovalRule rule) {
+  public String showApprovalCard(ApprovalRequest request, Card card) {
     return calls.post(
         "card:" + request.id(),
         r ->
             r.channel(request.channel())
                 .threadTs(request.thread())
-                .text(SlackText.escape(SlackRenderer.cardText(request)))
-                .blocks(SlackRenderer.approvalCard(request, rule))
+                .text(SlackText.escape(SlackRenderer.cardText(card)))
+                .blocks(SlackRenderer.approvalCard(card))
                 .unfurlLinks(false)
                 .unfurlMedia(false));
   }
 
   @Override
-  public void updateApprovalCard(ApprovalRequest request, ApprovalRule rule) {
+  public void updateApprovalCard(ApprovalRequest request, Card card) {
     if (request.card() == null) {
       return;
     }
@@ -85,8 +85,8 @@ final class SlackSurface implements Surface {
                       r ->
                           r.channel(request.channel())
                               .ts(request.card())
-                              .text(SlackText.escape(SlackRenderer.cardText(request)))
-                              .blocks(SlackRenderer.approvalCard(request, rule))));
+                              .text(SlackText.escape(SlackRenderer.cardText(card)))
+                              .blocks(SlackRenderer.approvalCard(card))));
     } catch (SlackCallException e) {
       log.error("the card of {} still shows an old state: {}", request.id(), e.getMessage());
     }

@@ -8,7 +8,7 @@ import dev.pitcrew.approvals.Approvals;
 import dev.pitcrew.bot.audit.Audit;
 import dev.pitcrew.bot.audit.AuditEvent;
 import dev.pitcrew.bot.config.Config;
-import dev.pitcrew.bot.core.ApprovalFlow;
+import dev.pitcrew.bot.core.ApprovalPath;
 import dev.pitcrew.bot.core.ToolRunner;
 import dev.pitcrew.bot.metrics.Metrics;
 import dev.pitcrew.bot.testing.RecordingSurface;
@@ -146,7 +146,6 @@ final class AgentHarness implements AutoCloseable {
   final Metrics metrics = Metrics.prometheus();
   final ExecutorService pool = Executors.newFixedThreadPool(4);
   final RolloutWatch rollouts;
-  final ApprovalFlow flow;
   final Agent agent;
   final Approvals approvals;
 
@@ -197,8 +196,8 @@ final class AgentHarness implements AutoCloseable {
             Duration.ofSeconds(2),
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 dev.pitcrew.bot.concurrent.Threads.daemon("test-rollout-watch")));
-    flow = new ApprovalFlow(approvals, catalog, surface, audited, rollouts, Runnable::run);
-    ToolRunner runner = new ToolRunner(catalog, flow, audited, metrics);
+    ApprovalPath.Proposing proposing = ApprovalPath.begin(approvals, catalog, surface, audited);
+    ToolRunner runner = new ToolRunner(catalog, proposing.proposals(), audited, metrics);
     agent =
         new Agent(
             Agent.client(new Config.Llm("sk-test", URI.create(llm.baseUrl()), "test-model")),

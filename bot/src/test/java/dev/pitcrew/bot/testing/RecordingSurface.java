@@ -1,8 +1,8 @@
 package dev.pitcrew.bot.testing;
 
 import dev.pitcrew.approvals.ApprovalRequest;
-import dev.pitcrew.approvals.ApprovalRule;
 import dev.pitcrew.bot.core.Ask;
+import dev.pitcrew.bot.core.Card;
 import dev.pitcrew.bot.core.Surface;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,13 +18,13 @@ public final class RecordingSurface implements Surface {
   }
 
   @Override
-  public String showApprovalCard(ApprovalRequest request, ApprovalRule rule) {
+  public String showApprovalCard(ApprovalRequest request, Card card) {
     cards.add(request);
     return "card-" + cards.size();
   }
 
   @Override
-  public void updateApprovalCard(ApprovalRequest request, ApprovalRule rule) {}
+  public void updateApprovalCard(ApprovalRequest request, Card card) {}
 
   @Override
   public void tell(String channel, String user, String text) {

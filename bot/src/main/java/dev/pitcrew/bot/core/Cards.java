@@ -1,0 +1,146 @@
+package dev.pitcrew.bot.core;
+
+import dev.pitcrew.approvals.ApprovalRequest;
+import dev.pitcrew.approvals.ApprovalRule;
+import dev.pitcrew.bot.core.Card.Action;
+import dev.pitcrew.bot.core.Card.Field;
+import dev.pitcrew.bot.core.Card.Group;
+import dev.pitcrew.bot.core.Card.Part;
+import dev.pitcrew.bot.core.Card.Text;
+import dev.pitcrew.bot.core.Card.Time;
+import dev.pitcrew.bot.core.Card.User;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The wording of approval cards, written once for every surface. */
+public final class Cards {
+  private Cards() {}
+
+  /** The card for a request as it stands, under the rule that decides who may approve it. */
+  public static Card of(ApprovalRequest request, ApprovalRule rule) {
+    List<Action> actions =
+        switch (request.state()) {
+          case PENDING -> List.of(Action.APPROVE, Action.DENY);
+          case SUCCEEDED -> request.inverse() == null ? List.of() : List.of(Action.UNDO);
+          default -> List.of();
+        };
+    return new Card(
+        request.id(),
+        request.correlationId(),
+        request.state(),
+        title(request),
+        request.previewSummary(),
+        List.of(
+            new Field("Runbook", List.of(new Text(request.runbook()))),
+            new Field("Requested by", List.of(new User(request.requester()))),
+            new Field("Who may approve", approvers(rule, request)),
+            new Field("Expires", List.of(new Time(request.expiresAt())))),
+        request.changes(),
+        request.argumentsJson(),
+        status(request),
+        actions);
+  }
+
+  static String title(ApprovalRequest request) {
+    String prefix =
+        switch (request.state()) {
+          case PENDING ->
+              request.approvals().isEmpty()
+                  ? "Approval needed"
+                  : "Approval "
+                      + (request.approvals().size() + 1)
+                      + " of "
+                      + request.requiredApprovals()
+                      + " needed";
+          case APPROVED, EXECUTING -> "Approved, running";
+          case SUCCEEDED -> "Done";
+          case FAILED -> "Failed";
+          case UNKNOWN -> "Outcome unknown";
+          case DENIED -> "Denied";
+          case EXPIRED -> "Expired";
+          case STALE -> "Not run, plan changed";
+          case CANCELLED -> "Cancelled";
+        };
+    return prefix + ": " + request.runbook();
+  }
+
+  private static List<Part> status(ApprovalRequest request) {
+    List<Part> by =
+        request.decidedBy() == null
+            ? List.of()
+            : List.of(new Text(" by "), new User(request.decidedBy()));
+    List<Part> line = new ArrayList<>();
+    switch (request.state()) {
+      case PENDING -> {
+        return List.of();
+      }
+      case APPROVED, EXECUTING -> {
+        line.add(new Text("Approved"));
+        line.addAll(by);
+        line.add(new Text("; running now."));
+      }
+      case SUCCEEDED, FAILED -> {
+        line.add(new Text("Approved"));
+        line.addAll(by);
+        line.add(new Text(". " + request.result()));
+      }
+      case UNKNOWN -> {
+        line.add(new Text("Approved"));
+        line.addAll(by);
+        line.add(new Text(". Outcome unknown: " + request.result() + " Check the object's state."));
+      }
+      case DENIED -> {
+        line.add(new Text("Denied"));
+        line.addAll(by);
+        line.add(new Text(". Nothing was changed."));
+      }
+      case EXPIRED -> line.add(new Text("Expired before anyone approved it. Nothing was changed."));
+      case STALE -> {
+        line.add(new Text("Approved"));
+        line.addAll(by);
+        line.add(
+            new Text(", but not run: " + request.result() + ". Ask again for a fresh proposal."));
+      }
+      case CANCELLED ->
+          line.add(new Text("Cancelled: " + request.result() + ". Nothing was changed."));
+    }
+    return line;
+  }
+
+  private static List<Part> approvers(ApprovalRule rule, ApprovalRequest request) {
+    List<Part> who = new ArrayList<>();
+    for (String id : rule.approvers().stream().sorted().toList()) {
+      separate(who);
+      who.add(new User(id));
+      if (id.equals(request.requester()) && !rule.allowSelfApproval()) {
+        who.add(new Text(" (not for own request)"));
+      }
+    }
+    for (String group : rule.groups().stream().sorted().toList()) {
+      separate(who);
+      who.add(new Group(group));
+    }
+    if (who.isEmpty()) {
+      who.add(new Text("nobody is configured (PITCREW_APPROVERS or PITCREW_CONFIG)"));
+    }
+    if (request.requiredApprovals() > 1) {
+      who.add(new Text("\n" + request.requiredApprovals() + " distinct approvals needed"));
+      if (!request.approvals().isEmpty()) {
+        who.add(new Text("; so far "));
+        for (int i = 0; i < request.approvals().size(); i++) {
+          if (i > 0) {
+            who.add(new Text(", "));
+          }
+          who.add(new User(request.approvals().get(i)));
+        }
+      }
+    }
+    return who;
+  }
+
+  private static void separate(List<Part> parts) {
+    if (!parts.isEmpty()) {
+      parts.add(new Text(", "));
+    }
+  }
+}

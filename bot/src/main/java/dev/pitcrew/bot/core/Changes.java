@@ -1,0 +1,212 @@
+package dev.pitcrew.bot.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pitcrew.approvals.ApprovalRequest;
+import dev.pitcrew.approvals.ApprovalState;
+import dev.pitcrew.approvals.Execution;
+import dev.pitcrew.bot.audit.AuditEvent.Type;
+import dev.pitcrew.bot.concurrent.LogContext;
+import dev.pitcrew.bot.concurrent.Threads;
+import dev.pitcrew.remediations.Applied;
+import dev.pitcrew.remediations.ChangeContext;
+import dev.pitcrew.remediations.Failed;
+import dev.pitcrew.remediations.Inverse;
+import dev.pitcrew.remediations.Observed;
+import dev.pitcrew.remediations.Outcome;
+import dev.pitcrew.remediations.OutcomeUnknown;
+import dev.pitcrew.remediations.Plan;
+import dev.pitcrew.remediations.Preview;
+import dev.pitcrew.remediations.Rollout;
+import dev.pitcrew.remediations.RolloutWatch;
+import dev.pitcrew.runbooks.Limits;
+import dev.pitcrew.runbooks.Runbook;
+import dev.pitcrew.runbooks.RunbookCatalog;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs an approved change once: checks the plan still holds, executes it under this replica's
+ * lease, starts verifying its rollout at once, then redraws the card, tells the thread and hands
+ * the outcome to {@link Listener} (the model's summary) off the approval path.
+ */
+public final class Changes {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Told when an approved change ran, failed or ended unknown, with its conversation. */
+  @FunctionalInterface
+  public interface Listener {
+    void finished(Ask ask, String summary);
+  }
+
+  private final ApprovalView view;
+  private final RunbookCatalog catalog;
+  private final RolloutWatch rollouts;
+  private final Undo undo;
+  private final Listener listener;
+  private final Executor followUps;
+
+  Changes(
+      ApprovalView view,
+      RunbookCatalog catalog,
+      RolloutWatch rollouts,
+      Undo undo,
+      Listener listener,
+      Executor followUps) {
+    this.view = view;
+    this.catalog = catalog;
+    this.rollouts = rollouts;
+    this.undo = undo;
+    this.listener = listener;
+    this.followUps = followUps;
+  }
+
+  /** The final approval of {@code approved} came from {@code approver}: run it, once. */
+  void run(ApprovalRequest approved, String approver, String channel) {
+    view.record(approved, Type.APPROVED, approver, approved.previewSummary() + " approved");
+    Optional<String> stale = staleness(approved);
+    if (stale.isPresent()) {
+      view.approvals
+          .markStale(approved, stale.get())
+          .ifPresent(
+              s -> {
+                view.redraw(s);
+                view.surface.tell(channel, approver, "Not run: " + stale.get() + ".");
+                view.record(s, Type.STALE, approver, stale.get());
+                view.say(s, "Not run: " + stale.get() + ". Ask again for a fresh proposal.");
+              });
+      return;
+    }
+    view.redraw(approved);
+    AtomicReference<Outcome> outcome = new AtomicReference<>();
+    Optional<ApprovalRequest> done =
+        view.approvals.execute(
+            approved,
+            request -> {
+              Outcome o = execute(request);
+              outcome.set(o);
+              return execution(o);
+            });
+    if (done.isEmpty()) {
+      return; // another click or replica runs it
+    }
+    ApprovalRequest result = done.get();
+    // Verification starts the moment the change is applied; the card, the thread and the model's
+    // summary follow.
+    if (outcome.get() instanceof Applied applied && applied.rollout().isPresent()) {
+      verify(result, applied.rollout().get());
+    }
+    view.redraw(result);
+    ApprovalState end = result.state();
+    view.record(
+        result,
+        end == ApprovalState.SUCCEEDED
+            ? Type.EXECUTED
+            : end == ApprovalState.UNKNOWN ? Type.UNKNOWN : Type.FAILED,
+        approver,
+        result.result());
+    String lead =
+        end == ApprovalState.SUCCEEDED
+            ? "Done: "
+            : end == ApprovalState.UNKNOWN ? "Outcome unknown: " : "Not done: ";
+    view.say(result, lead + result.result() + undo.hint(result));
+    String summary =
+        "The approved change \""
+            + result.previewSummary()
+            + "\" "
+            + (end == ApprovalState.SUCCEEDED
+                ? "was made: "
+                : end == ApprovalState.UNKNOWN ? "may or may not have been made: " : "failed: ")
+            + result.result()
+            + ".";
+    // The model's summary is a network round trip: it runs off the approval path.
+    followUps.execute(
+        Threads.withMdc(() -> listener.finished(ApprovalView.askOf(result), summary)));
+  }
+
+  /**
+   * Why the approved card no longer describes what would happen, if it does not: the plan is
+   * computed again and must show the same changes.
+   */
+  private Optional<String> staleness(ApprovalRequest approved) {
+    Optional<Runbook> runbook = catalog.find(approved.runbook());
+    JsonNode arguments = ApprovalView.readJson(approved.argumentsJson());
+    if (runbook.isEmpty() || arguments == null) {
+      return Optional.empty(); // execute() reports these
+    }
+    Preview now = runbook.get().preview(arguments);
+    if (now instanceof Plan plan) {
+      List<String> current = ApprovalView.lines(plan);
+      return current.equals(approved.changes())
+          ? Optional.empty()
+          : Optional.of(
+              "the target changed since the card was posted: it showed "
+                  + approved.changes()
+                  + ", now it would be "
+                  + current);
+    }
+    return Optional.of("the target changed since the card was posted: " + now.summary());
+  }
+
+  /** Watches the rollout off the request thread and reports how it ended. */
+  private void verify(ApprovalRequest request, Rollout rollout) {
+    Duration timeout =
+        catalog
+            .find(request.runbook())
+            .map(r -> r.limits().verifyTimeout())
+            .orElse(Limits.DEFAULT_VERIFY_TIMEOUT);
+    rollouts
+        .await(rollout, timeout)
+        .thenAccept(
+            v -> {
+              try (var ignored = LogContext.correlation(request.correlationId())) {
+                view.record(
+                    request,
+                    v.complete() ? Type.VERIFIED : Type.NOT_VERIFIED,
+                    "pitcrew",
+                    v.summary());
+                view.say(
+                    request,
+                    (v.complete() ? "Verified: " : "Rollout not complete: ") + v.summary());
+              }
+            });
+  }
+
+  private Outcome execute(ApprovalRequest request) {
+    Optional<Runbook> runbook = catalog.find(request.runbook());
+    if (runbook.isEmpty()) {
+      return new Failed("runbook " + request.runbook() + " is no longer loaded");
+    }
+    JsonNode arguments = ApprovalView.readJson(request.argumentsJson());
+    if (arguments == null) {
+      return new Failed("stored arguments are unreadable");
+    }
+    return runbook
+        .get()
+        .execute(
+            arguments,
+            new ChangeContext(
+                request.correlationId(), request.requester(), request.decidedBy(), request.id()));
+  }
+
+  private static Execution execution(Outcome outcome) {
+    if (outcome instanceof Applied applied) {
+      return new Execution(
+          true, applied.summary(), applied.inverse().map(Changes::json).orElse(null));
+    }
+    if (outcome instanceof OutcomeUnknown unknown) {
+      return new Execution(Execution.Result.UNKNOWN, unknown.summary(), null);
+    }
+    return new Execution(outcome instanceof Observed, outcome.summary());
+  }
+
+  private static String json(Inverse inverse) {
+    var node = JSON.createObjectNode().put("action", inverse.action());
+    node.set("arguments", JSON.valueToTree(new TreeMap<>(inverse.arguments())));
+    return node.toString();
+  }
+}
