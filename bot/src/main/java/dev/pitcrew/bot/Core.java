@@ -47,7 +47,6 @@ final class Core implements AutoCloseable {
       ApprovalPolicy policy,
       ApprovalStore store,
       Clock clock,
-      boolean serverSideDryRun,
       Duration rolloutPoll,
       Duration sweepEvery,
       Optional<String> protectedNamespace,
@@ -90,9 +89,6 @@ final class Core implements AutoCloseable {
       Settings settings, KubernetesClient kubernetes, Surface surface, List<AuditSink> sinks) {
     Clock clock = settings.clock();
     Remediations.Options options = Remediations.Options.defaults().withClock(clock);
-    if (!settings.serverSideDryRun()) {
-      options = options.withoutDryRun();
-    }
     List<RunbookSource> sources = new ArrayList<>(RunbookSource.shipped());
     settings.runbooksDirectory().ifPresent(dir -> sources.addAll(RunbookSource.directory(dir)));
     RunbookCatalog loaded =

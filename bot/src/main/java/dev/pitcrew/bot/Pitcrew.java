@@ -97,7 +97,6 @@ public final class Pitcrew implements AutoCloseable {
     private final KubernetesClient kubernetes;
     private Clock clock = Clock.systemUTC();
     private String bindAddress = "0.0.0.0";
-    private boolean serverSideDryRun = true;
     private Duration rolloutPoll = Duration.ofSeconds(2);
     private Duration sweepEvery = Duration.ofSeconds(30);
 
@@ -108,12 +107,6 @@ public final class Pitcrew implements AutoCloseable {
 
     Builder clock(Clock clock) {
       this.clock = clock;
-      return this;
-    }
-
-    /** For API servers that ignore dry run (Fabric8's mock applies dry-run writes). */
-    Builder withoutServerSideDryRun() {
-      this.serverSideDryRun = false;
       return this;
     }
 
@@ -168,7 +161,6 @@ public final class Pitcrew implements AutoCloseable {
                   config.policies().approvals().withGroups(groups),
                   store,
                   clock,
-                  serverSideDryRun,
                   rolloutPoll,
                   sweepEvery,
                   config.namespace(),

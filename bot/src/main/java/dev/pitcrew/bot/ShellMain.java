@@ -154,7 +154,6 @@ final class ShellMain {
                 ApprovalPolicy.of(decider.map(Set::of).orElse(Set.of())),
                 Core.memoryStore(clock),
                 clock,
-                true,
                 Duration.ofSeconds(1),
                 Duration.ofSeconds(10),
                 Optional.empty(),

@@ -18,9 +18,9 @@ import dev.pitcrew.bot.testing.FakeSlack;
 import dev.pitcrew.bot.testing.ScriptedOpenAi;
 import dev.pitcrew.bot.testing.SignedSlack;
 import dev.pitcrew.remediations.Deployments;
+import dev.pitcrew.remediations.EnableDryRunMockClient;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (which checks resourceVersion like an API server, and enforces no RBAC), a policy file, and Slack
  * user groups answered by the fake Slack Web API.
  */
-@EnableKubernetesMockClient(crud = true, https = false)
+@EnableDryRunMockClient
 class ApprovalTrustEndToEndTest {
   private static final String SECRET = "test-signing-secret";
   private static final String CHANNEL = "COPS";
@@ -101,7 +101,6 @@ class ApprovalTrustEndToEndTest {
     pitcrew =
         Pitcrew.builder(Config.fromEnv(env), client)
             .clock(clock)
-            .withoutServerSideDryRun() // the mock would apply a dry-run write for real
             .rolloutPoll(Duration.ofMillis(50))
             .sweepEvery(Duration.ofMillis(50))
             .bindAddress("127.0.0.1")

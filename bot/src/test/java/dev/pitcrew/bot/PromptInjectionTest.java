@@ -10,10 +10,10 @@ import dev.pitcrew.bot.core.Ask;
 import dev.pitcrew.bot.testing.RecordingSurface;
 import dev.pitcrew.bot.testing.ScriptedOpenAi;
 import dev.pitcrew.remediations.Cluster;
+import dev.pitcrew.remediations.EnableDryRunMockClient;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.net.URI;
 import java.time.Clock;
@@ -36,10 +36,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * events, annotations, container logs, pod status. The scripted model then "obeys" each one, the
  * worst a compromised model could do. In every case nothing changes in the cluster, nothing runs
  * without an approval, and nothing outside the runbooks' limits is even proposed. Uses Fabric8's
- * CRUD mock (no RBAC, no dry run: dry run is off here) with scripted log answers, and the real
- * OpenAI SDK.
+ * CRUD mock (no RBAC; dry run honoured by the test dispatcher) with scripted log answers, and the
+ * real OpenAI SDK.
  */
-@EnableKubernetesMockClient(crud = true, https = false)
+@EnableDryRunMockClient
 class PromptInjectionTest {
   static KubernetesClient client;
   static KubernetesMockServer server;
@@ -184,7 +184,6 @@ class PromptInjectionTest {
                 ApprovalPolicy.of(Set.of("UAPPROVER")),
                 Core.memoryStore(clock),
                 clock,
-                false, // the mock would apply a dry-run write for real
                 Duration.ofSeconds(1),
                 Duration.ofMinutes(1),
                 Optional.empty(),

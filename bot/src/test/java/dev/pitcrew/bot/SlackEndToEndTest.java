@@ -15,10 +15,10 @@ import dev.pitcrew.bot.testing.ScriptedOpenAi;
 import dev.pitcrew.bot.testing.SignedSlack;
 import dev.pitcrew.remediations.Cluster;
 import dev.pitcrew.remediations.Deployments;
+import dev.pitcrew.remediations.EnableDryRunMockClient;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,10 +40,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The walking skeleton end to end, over real HTTP: signed Slack requests to the running app, a fake
  * Slack Web API that records calls, a scripted OpenAI-compatible server driven by the real OpenAI
- * SDK, and Fabric8's mock API server in CRUD mode. The mock ignores RBAC and dry run and runs no
- * controllers (status is what the test seeds); the fake Slack does not validate Block Kit.
+ * SDK, and Fabric8's mock API server in CRUD mode. The mock honours dry run
+ * (EnableDryRunMockClient) but ignores RBAC and runs no controllers (status is what the test
+ * seeds); the fake Slack does not validate Block Kit.
  */
-@EnableKubernetesMockClient(crud = true, https = false)
+@EnableDryRunMockClient
 class SlackEndToEndTest {
   private static final String SECRET = "test-signing-secret";
   private static final String REQUESTER = "UREQUESTER";
@@ -94,7 +95,6 @@ class SlackEndToEndTest {
     pitcrew =
         Pitcrew.builder(Config.fromEnv(env), client)
             .clock(clock)
-            .withoutServerSideDryRun() // the mock would apply a dry-run write for real
             .rolloutPoll(Duration.ofMillis(50))
             .bindAddress("127.0.0.1")
             .start();

@@ -9,8 +9,8 @@ import dev.pitcrew.bot.testing.FakeSlack;
 import dev.pitcrew.bot.testing.FakeSlack.Fault;
 import dev.pitcrew.bot.testing.SignedSlack;
 import dev.pitcrew.remediations.Deployments;
+import dev.pitcrew.remediations.EnableDryRunMockClient;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,10 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Slack misbehaving the way it does, through real HTTP: a fake Web API that answers 429 with
  * Retry-After, 500, or drops the connection before or after carrying a call out; signed requests to
- * the running app; Fabric8's CRUD mock (no RBAC, no dry run) holding the durable store. The fake
- * enforces no real rate limits and keeps every message in memory.
+ * the running app; Fabric8's CRUD mock (dry run honoured, no RBAC) holding the durable store. The
+ * fake enforces no real rate limits and keeps every message in memory.
  */
-@EnableKubernetesMockClient(crud = true, https = false)
+@EnableDryRunMockClient
 class SlackFaultsEndToEndTest {
   private static final String SECRET = "test-signing-secret";
   private static final String CHANNEL = "COPS";
@@ -70,7 +70,6 @@ class SlackFaultsEndToEndTest {
     pitcrew =
         Pitcrew.builder(Config.fromEnv(env), client)
             .clock(clock)
-            .withoutServerSideDryRun() // the mock would apply a dry-run write for real
             .rolloutPoll(Duration.ofMillis(50))
             .sweepEvery(Duration.ofMillis(100))
             .bindAddress("127.0.0.1")

@@ -11,8 +11,8 @@ import dev.pitcrew.bot.testing.FakeSlack;
 import dev.pitcrew.bot.testing.FakeSlackSocket;
 import dev.pitcrew.bot.testing.SignedSlack;
 import dev.pitcrew.remediations.Deployments;
+import dev.pitcrew.remediations.EnableDryRunMockClient;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,9 +35,9 @@ import org.junit.jupiter.api.Test;
  * acknowledgements, disconnect), the fake Web API (whose apps.connections.open hands out that
  * server's ws:// URL), and Fabric8's mock API server in CRUD mode. The fake socket does not retry
  * unacknowledged envelopes nor choose connections by itself: each test picks the connection. The
- * mock ignores dry run and RBAC.
+ * mock honours dry run but enforces no RBAC.
  */
-@EnableKubernetesMockClient(crud = true, https = false)
+@EnableDryRunMockClient
 class SocketModeEndToEndTest {
   private static final String REQUESTER = "UREQ";
   private static final String APPROVER = "ULEAD";
@@ -75,7 +75,6 @@ class SocketModeEndToEndTest {
     Pitcrew pitcrew =
         Pitcrew.builder(Config.fromEnv(env), client)
             .clock(clock)
-            .withoutServerSideDryRun() // the mock would apply a dry-run write for real
             .rolloutPoll(Duration.ofMillis(50))
             .bindAddress("127.0.0.1")
             .start();

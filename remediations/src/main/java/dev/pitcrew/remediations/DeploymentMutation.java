@@ -15,11 +15,10 @@ abstract class DeploymentMutation extends Mutation<Deployment> {
   DeploymentMutation(
       KubernetesClient client,
       ChangeRecorder recorder,
-      boolean dryRun,
       String name,
       String description,
       JsonNode schema) {
-    super(client, recorder, dryRun, name, description, schema);
+    super(client, recorder, name, description, schema);
   }
 
   @Override

@@ -39,19 +39,16 @@ abstract class Mutation<T extends HasMetadata> extends Action {
 
   final KubernetesClient client;
   final ChangeRecorder recorder;
-  private final boolean dryRun;
 
   Mutation(
       KubernetesClient client,
       ChangeRecorder recorder,
-      boolean dryRun,
       String name,
       String description,
       JsonNode schema) {
     super(name, description, schema);
     this.client = client;
     this.recorder = recorder;
-    this.dryRun = dryRun;
   }
 
   @Override
@@ -84,14 +81,13 @@ abstract class Mutation<T extends HasMetadata> extends Action {
       return not.why();
     }
     Intent intent = (Intent) planned;
-    if (dryRun) {
-      Patch patch = intent.write().apply(new ChangeContext("dry-run", "dry-run", null, null));
-      try {
-        resource(arguments).dryRun().patch(PatchContext.of(patch.type()), patch.body());
-      } catch (KubernetesClientException e) {
-        Failed failure = KubeFailures.describe(e, "change", describe(arguments));
-        return new Refused("a server-side dry run says this would fail: " + failure.reason());
-      }
+    // The API server's own answer, before anyone approves: RBAC and admission webhooks refuse here.
+    Patch patch = intent.write().apply(new ChangeContext("dry-run", "dry-run", null, null));
+    try {
+      resource(arguments).dryRun().patch(PatchContext.of(patch.type()), patch.body());
+    } catch (KubernetesClientException e) {
+      Failed failure = KubeFailures.describe(e, "change", describe(arguments));
+      return new Refused("a server-side dry run says this would fail: " + failure.reason());
     }
     return intent.plan();
   }

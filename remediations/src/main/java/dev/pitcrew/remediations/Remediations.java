@@ -9,23 +9,16 @@ public final class Remediations {
   private Remediations() {}
 
   /**
-   * How actions behave.
-   *
-   * @param serverSideDryRun whether previews ask the API server to dry-run the change, so admission
-   *     webhooks and RBAC refuse it before anyone approves it. Off only against servers that ignore
-   *     dry run (Fabric8's mock server applies a dry-run write for real).
+   * How actions behave. Previews always ask the API server for a server-side dry run, so admission
+   * webhooks and RBAC refuse a change before anyone approves it.
    */
-  public record Options(boolean serverSideDryRun, Clock clock) {
+  public record Options(Clock clock) {
     public static Options defaults() {
-      return new Options(true, Clock.systemUTC());
-    }
-
-    public Options withoutDryRun() {
-      return new Options(false, clock);
+      return new Options(Clock.systemUTC());
     }
 
     public Options withClock(Clock other) {
-      return new Options(serverSideDryRun, other);
+      return new Options(other);
     }
   }
 
@@ -36,7 +29,6 @@ public final class Remediations {
 
   public static List<Remediation> all(KubernetesClient client, Options options) {
     ChangeRecorder recorder = new ChangeRecorder(client, options.clock());
-    boolean dryRun = options.serverSideDryRun();
     Clock clock = options.clock();
     return List.of(
         new DeploymentStatus(client, clock),
@@ -45,14 +37,14 @@ public final class Remediations {
         new RecentEvents(client, clock),
         new RolloutHistory(client, clock),
         new ListNodes(client, clock),
-        new RollbackDeployment(client, recorder, dryRun),
-        new ScaleDeployment(client, recorder, dryRun),
-        new RestartDeployment(client, recorder, dryRun, clock),
+        new RollbackDeployment(client, recorder),
+        new ScaleDeployment(client, recorder),
+        new RestartDeployment(client, recorder, clock),
         new DeletePod(client, recorder),
-        new SetRolloutPaused(client, recorder, dryRun, true),
-        new SetRolloutPaused(client, recorder, dryRun, false),
-        new SetNodeUnschedulable(client, recorder, dryRun, true),
-        new SetNodeUnschedulable(client, recorder, dryRun, false));
+        new SetRolloutPaused(client, recorder, true),
+        new SetRolloutPaused(client, recorder, false),
+        new SetNodeUnschedulable(client, recorder, true),
+        new SetNodeUnschedulable(client, recorder, false));
   }
 
   /** One action by name, for tests and tools that need just one. */

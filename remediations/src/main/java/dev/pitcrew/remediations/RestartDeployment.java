@@ -17,11 +17,10 @@ final class RestartDeployment extends DeploymentMutation {
 
   private final Clock clock;
 
-  RestartDeployment(KubernetesClient client, ChangeRecorder recorder, boolean dryRun, Clock clock) {
+  RestartDeployment(KubernetesClient client, ChangeRecorder recorder, Clock clock) {
     super(
         client,
         recorder,
-        dryRun,
         "deployment.restart",
         "Rolling restart of one Deployment's pods (kubectl rollout restart).",
         SCHEMA);

@@ -29,11 +29,10 @@ final class RollbackDeployment extends DeploymentMutation {
           "\"revision\": {\"type\": \"integer\", \"minimum\": 0, \"description\":"
               + " \"Revision to roll back to; 0 or absent means the previous one\"}");
 
-  RollbackDeployment(KubernetesClient client, ChangeRecorder recorder, boolean dryRun) {
+  RollbackDeployment(KubernetesClient client, ChangeRecorder recorder) {
     super(
         client,
         recorder,
-        dryRun,
         "deployment.rollback",
         "Roll a Deployment back to its previous revision, or to a named one.",
         SCHEMA);

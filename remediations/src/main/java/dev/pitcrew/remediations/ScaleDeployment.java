@@ -15,11 +15,10 @@ final class ScaleDeployment extends DeploymentMutation {
           "\"replicas\": {\"type\": \"integer\", \"minimum\": 0, \"maximum\": 1000,"
               + " \"description\": \"Wanted number of replicas\"}");
 
-  ScaleDeployment(KubernetesClient client, ChangeRecorder recorder, boolean dryRun) {
+  ScaleDeployment(KubernetesClient client, ChangeRecorder recorder) {
     super(
         client,
         recorder,
-        dryRun,
         "deployment.scale",
         "Set the number of replicas of one Deployment.",
         SCHEMA);

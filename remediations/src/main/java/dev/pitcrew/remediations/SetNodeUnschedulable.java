@@ -14,12 +14,10 @@ final class SetNodeUnschedulable extends Mutation<Node> {
 
   private final boolean cordon;
 
-  SetNodeUnschedulable(
-      KubernetesClient client, ChangeRecorder recorder, boolean dryRun, boolean cordon) {
+  SetNodeUnschedulable(KubernetesClient client, ChangeRecorder recorder, boolean cordon) {
     super(
         client,
         recorder,
-        dryRun,
         cordon ? "node.cordon" : "node.uncordon",
         cordon
             ? "Mark a node unschedulable: running pods stay, no new pods land on it."

@@ -12,12 +12,10 @@ final class SetRolloutPaused extends DeploymentMutation {
 
   private final boolean pause;
 
-  SetRolloutPaused(
-      KubernetesClient client, ChangeRecorder recorder, boolean dryRun, boolean pause) {
+  SetRolloutPaused(KubernetesClient client, ChangeRecorder recorder, boolean pause) {
     super(
         client,
         recorder,
-        dryRun,
         pause ? "deployment.pause" : "deployment.resume",
         pause
             ? "Pause the rollout of one Deployment: template changes stop rolling out."

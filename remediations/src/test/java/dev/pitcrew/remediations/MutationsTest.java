@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -18,18 +17,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Each mutation on Fabric8's CRUD mock server. The mock keeps objects but runs no controllers,
- * enforces no RBAC and ignores dry run, so these tests turn dry run off; KubernetesFailuresTest
- * covers dry run against scripted answers.
+ * enforces no RBAC; dry run is honoured by the test dispatcher (EnableDryRunMockClient), and
+ * KubernetesFailuresTest covers a dry run the server refuses.
  */
-@EnableKubernetesMockClient(crud = true, https = false)
+@EnableDryRunMockClient
 class MutationsTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final ChangeContext CONTEXT =
       new ChangeContext("pc-0123456789ab", "UREQ", "UAPP", "apr-1");
   static final Remediations.Options OPTIONS =
-      Remediations.Options.defaults()
-          .withoutDryRun()
-          .withClock(Clock.fixed(Cluster.NOW, ZoneOffset.UTC));
+      Remediations.Options.defaults().withClock(Clock.fixed(Cluster.NOW, ZoneOffset.UTC));
 
   static KubernetesClient client;
 

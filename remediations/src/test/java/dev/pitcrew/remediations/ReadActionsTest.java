@@ -5,12 +5,11 @@ import static dev.pitcrew.remediations.MutationsTest.args;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Read-only runbooks' actions on the CRUD mock, seeded with a crash-looping rollout. */
-@EnableKubernetesMockClient(crud = true, https = false)
+@EnableDryRunMockClient
 class ReadActionsTest {
   static KubernetesClient client;
 

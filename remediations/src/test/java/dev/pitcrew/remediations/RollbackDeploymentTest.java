@@ -8,14 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * kubectl rollout undo semantics on the CRUD mock, seeded with the ReplicaSets a controller makes.
  */
-@EnableKubernetesMockClient(crud = true, https = false)
+@EnableDryRunMockClient
 class RollbackDeploymentTest {
   static KubernetesClient client;
 

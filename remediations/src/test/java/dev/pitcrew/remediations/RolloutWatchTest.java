@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * The mock runs no Deployment controller, so the test plays it: it writes the status a controller
  * would write. Polls every 20 ms; a real watch polls every 2 s.
  */
-@EnableKubernetesMockClient(crud = true, https = false)
+@EnableDryRunMockClient
 class RolloutWatchTest {
   static KubernetesClient client;
 
