@@ -32,7 +32,7 @@ public record ApprovalRequest(
     String decidedBy,
     String card,
     String result,
-    String inverse,
+    Reversal inverse,
     Lease lease,
     String undo,
     long version) {
@@ -55,15 +55,15 @@ public record ApprovalRequest(
     return proposal.namespace();
   }
 
-  public String argumentsJson() {
-    return proposal.argumentsJson();
+  public com.fasterxml.jackson.databind.node.ObjectNode arguments() {
+    return proposal.arguments();
   }
 
   public String previewSummary() {
     return proposal.previewSummary();
   }
 
-  public List<String> changes() {
+  public List<PlannedChange> changes() {
     return proposal.changes();
   }
 
@@ -132,7 +132,7 @@ public record ApprovalRequest(
       List<String> nextApprovals,
       String nextDecidedBy,
       String nextResult,
-      String nextInverse,
+      Reversal nextInverse,
       String nextCard,
       Lease nextLease,
       long nextVersion) {
@@ -157,7 +157,7 @@ public record ApprovalRequest(
       List<String> nextApprovals,
       String nextDecidedBy,
       String nextResult,
-      String nextInverse,
+      Reversal nextInverse,
       String nextCard,
       Lease nextLease,
       String nextUndo,

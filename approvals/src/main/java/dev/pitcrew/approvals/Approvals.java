@@ -78,7 +78,7 @@ public final class Approvals {
         new ApprovalRequest(
             "apr-" + randomHex(16),
             proposal,
-            hash(proposal.runbook(), proposal.argumentsJson()),
+            hash(proposal.runbook(), proposal.arguments()),
             now,
             now.plus(rule.expiry()),
             rule.minApprovals(),
@@ -196,7 +196,7 @@ public final class Approvals {
     running.add(executing.id());
     Execution execution;
     try {
-      if (!hash(executing.runbook(), executing.argumentsJson()).equals(executing.argumentsHash())) {
+      if (!hash(executing.runbook(), executing.arguments()).equals(executing.argumentsHash())) {
         execution =
             new Execution(false, "the stored arguments differ from the approved ones; not run");
       } else {
@@ -429,12 +429,12 @@ public final class Approvals {
     return HexFormat.of().formatHex(random);
   }
 
-  static String hash(String runbook, String argumentsJson) {
+  static String hash(String runbook, com.fasterxml.jackson.databind.JsonNode arguments) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       digest.update(runbook.getBytes(StandardCharsets.UTF_8));
       digest.update((byte) 0);
-      digest.update(argumentsJson.getBytes(StandardCharsets.UTF_8));
+      digest.update(arguments.toString().getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required by every Java platform", e);

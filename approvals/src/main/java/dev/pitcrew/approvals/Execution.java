@@ -6,9 +6,9 @@ package dev.pitcrew.approvals;
  * @param outcome whether it happened; {@link Result#UNKNOWN} when the API server may or may not
  *     have applied it (a write that timed out), which is never reported as done or failed by guess
  * @param summary what happened, for people
- * @param inverse what would undo the change, as the caller encodes it (JSON, say), or null
+ * @param inverse what would undo the change, or null
  */
-public record Execution(Result outcome, String summary, String inverse) {
+public record Execution(Result outcome, String summary, Reversal inverse) {
 
   /** Whether the change happened. */
   public enum Result {
@@ -17,7 +17,7 @@ public record Execution(Result outcome, String summary, String inverse) {
     UNKNOWN
   }
 
-  public Execution(boolean succeeded, String summary, String inverse) {
+  public Execution(boolean succeeded, String summary, Reversal inverse) {
     this(succeeded ? Result.SUCCEEDED : Result.FAILED, summary, inverse);
   }
 

@@ -1,5 +1,6 @@
 package dev.pitcrew.approvals;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Objects;
 
@@ -8,7 +9,8 @@ import java.util.Objects;
  * where the conversation happens.
  *
  * @param namespace the namespace the change touches, for per-namespace policy; null if none
- * @param changes one line per changed field, e.g. {@code spec.replicas: 3 -> 5}
+ * @param arguments the exact arguments that will run, as validated against the runbook's schema
+ * @param changes each changed field, e.g. {@code spec.replicas: 3 -> 5}
  * @param channel where the card is posted (a Slack channel ID, or a terminal session)
  * @param thread the conversation the card belongs to (a Slack thread timestamp), may be null
  * @param undoOf the approval whose change this one undoes, or null
@@ -16,9 +18,9 @@ import java.util.Objects;
 public record Proposal(
     String runbook,
     String namespace,
-    String argumentsJson,
+    ObjectNode arguments,
     String previewSummary,
-    List<String> changes,
+    List<PlannedChange> changes,
     String requester,
     String correlationId,
     String channel,
@@ -26,10 +28,16 @@ public record Proposal(
     String undoOf) {
   public Proposal {
     Objects.requireNonNull(runbook, "runbook");
-    Objects.requireNonNull(argumentsJson, "argumentsJson");
+    arguments = Objects.requireNonNull(arguments, "arguments").deepCopy();
     Objects.requireNonNull(previewSummary, "previewSummary");
     Objects.requireNonNull(requester, "requester");
     Objects.requireNonNull(correlationId, "correlationId");
     changes = List.copyOf(changes);
+  }
+
+  /** A copy: the stored arguments never change after the card showed them. */
+  @Override
+  public ObjectNode arguments() {
+    return arguments.deepCopy();
   }
 }

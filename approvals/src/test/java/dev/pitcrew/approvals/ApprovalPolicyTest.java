@@ -51,7 +51,16 @@ class ApprovalPolicyTest {
   private ApprovalRequest open(String runbook, String namespace) {
     return approvals.open(
         new Proposal(
-            runbook, namespace, "{}", "change", List.of(), "UREQ", "pc-1", "COPS", "1.1", null));
+            runbook,
+            namespace,
+            Json.object("{}"),
+            "change",
+            List.of(),
+            "UREQ",
+            "pc-1",
+            "COPS",
+            "1.1",
+            null));
   }
 
   @Test

@@ -185,15 +185,15 @@ abstract class ApprovalStoreContract {
         new Proposal(
             "scale_deployment",
             "shop",
-            "{\"replicas\":5}",
+            Json.object("{\"replicas\":5}"),
             "Scale",
-            List.of("spec.replicas: 3 -> 5"),
+            Json.change("spec.replicas", 3, 5),
             "UREQ",
             "pc-1",
             "C1",
             "1.1",
             null),
-        Approvals.hash("scale_deployment", "{\"replicas\":5}"),
+        Approvals.hash("scale_deployment", Json.object("{\"replicas\":5}")),
         now,
         now.plusSeconds(900),
         1,
@@ -220,13 +220,20 @@ abstract class ApprovalStoreContract {
                 v1,
                 v1.withApproval("U1", ApprovalState.APPROVED)
                     .withCard("1.2")
-                    .withResult(ApprovalState.SUCCEEDED, new Execution(true, "ok", "{\"r\":3}")))
+                    .withResult(
+                        ApprovalState.SUCCEEDED,
+                        new Execution(
+                            true,
+                            "ok",
+                            new Reversal("deployment.scale", Json.object("{\"r\":3}")))))
             .orElseThrow();
 
     assertThat(store.find("apr-9")).contains(done);
     assertThat(done.proposal()).isEqualTo(request.proposal());
     assertThat(done.approvals()).containsExactly("U1");
-    assertThat(done.inverse()).isEqualTo("{\"r\":3}");
+    assertThat(done.inverse())
+        .isEqualTo(new Reversal("deployment.scale", Json.object("{\"r\":3}")));
+    assertThat(done.changes()).isEqualTo(Json.change("spec.replicas", 3, 5));
   }
 
   @Test

@@ -29,9 +29,9 @@ class ApprovalsTest {
         new Proposal(
             "scale_deployment",
             "shop",
-            "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":5}",
+            Json.object("{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":5}"),
             "Scale deployment shop/checkout from 3 to 5 replicas",
-            List.of("spec.replicas: 3 -> 5"),
+            Json.change("spec.replicas", 3, 5),
             REQUESTER,
             "pc-0123456789ab",
             "C1",
@@ -73,7 +73,17 @@ class ApprovalsTest {
             clock);
     ApprovalRequest request =
         lenient.open(
-            new Proposal("r", null, "{}", "s", List.of(), REQUESTER, "pc-1", "C1", "1.1", null));
+            new Proposal(
+                "r",
+                null,
+                Json.object("{}"),
+                "s",
+                List.of(),
+                REQUESTER,
+                "pc-1",
+                "C1",
+                "1.1",
+                null));
     assertThat(lenient.approve(request.id(), REQUESTER)).isInstanceOf(Decision.Approved.class);
   }
 
@@ -208,7 +218,7 @@ class ApprovalsTest {
             new Proposal(
                 p.runbook(),
                 p.namespace(),
-                "{\"replicas\":500}",
+                Json.object("{\"replicas\":500}"),
                 p.previewSummary(),
                 p.changes(),
                 p.requester(),
@@ -240,7 +250,7 @@ class ApprovalsTest {
               return new Execution(true, "ran");
             });
 
-    assertThat(approved.request().argumentsJson()).contains("\"replicas\":5");
+    assertThat(approved.request().arguments().path("replicas").asInt()).isEqualTo(5);
     assertThat(executions).hasValue(0);
     assertThat(done.orElseThrow().state()).isEqualTo(ApprovalState.FAILED);
     assertThat(done.orElseThrow().result()).contains("differ from the approved ones");
@@ -253,9 +263,14 @@ class ApprovalsTest {
 
     var done =
         approvals.execute(
-            approved.request(), r -> new Execution(true, "scaled", "{\"replicas\":3}"));
+            approved.request(),
+            r ->
+                new Execution(
+                    true,
+                    "scaled",
+                    new Reversal("deployment.scale", Json.object("{\"replicas\":3}"))));
 
-    assertThat(done.orElseThrow().inverse()).isEqualTo("{\"replicas\":3}");
+    assertThat(done.orElseThrow().inverse().arguments().path("replicas").asInt()).isEqualTo(3);
   }
 
   @Test

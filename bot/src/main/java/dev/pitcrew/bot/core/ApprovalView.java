@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pitcrew.approvals.ApprovalRequest;
 import dev.pitcrew.approvals.ApprovalRule;
 import dev.pitcrew.approvals.Approvals;
+import dev.pitcrew.approvals.PlannedChange;
 import dev.pitcrew.bot.audit.Audit;
 import dev.pitcrew.bot.audit.AuditEvent.Type;
-import dev.pitcrew.remediations.Change;
 import dev.pitcrew.remediations.Plan;
 import java.util.List;
 
@@ -57,18 +57,21 @@ final class ApprovalView {
         request.correlationId(), request.requester(), request.channel(), request.thread());
   }
 
-  static List<String> lines(Plan plan) {
-    return plan.changes().stream().map(Change::toString).toList();
+  /**
+   * The plan's changes as stored values. Values go through JSON text once, so that a value read
+   * back from the store (3 as an int) equals the one planned now (3 as a long).
+   */
+  static List<PlannedChange> changes(Plan plan) {
+    return plan.changes().stream()
+        .map(c -> new PlannedChange(c.field(), value(c.from()), value(c.to())))
+        .toList();
   }
 
-  static JsonNode readJson(String json) {
-    if (json == null) {
-      return null;
-    }
+  private static JsonNode value(Object value) {
     try {
-      return JSON.readTree(json);
+      return JSON.readTree(JSON.writeValueAsString(value));
     } catch (JsonProcessingException e) {
-      return null;
+      throw new IllegalArgumentException("a planned value is not JSON: " + value, e);
     }
   }
 }

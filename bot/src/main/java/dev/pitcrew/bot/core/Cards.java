@@ -35,8 +35,8 @@ public final class Cards {
             new Field("Requested by", List.of(new User(request.requester()))),
             new Field("Who may approve", approvers(rule, request)),
             new Field("Expires", List.of(new Time(request.expiresAt())))),
-        request.changes(),
-        request.argumentsJson(),
+        request.changes().stream().map(Object::toString).toList(),
+        request.arguments().toString(),
         status(request),
         actions);
   }

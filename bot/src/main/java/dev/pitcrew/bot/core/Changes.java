@@ -1,10 +1,11 @@
 package dev.pitcrew.bot.core;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pitcrew.approvals.ApprovalRequest;
 import dev.pitcrew.approvals.ApprovalState;
 import dev.pitcrew.approvals.Execution;
+import dev.pitcrew.approvals.PlannedChange;
+import dev.pitcrew.approvals.Reversal;
 import dev.pitcrew.bot.audit.AuditEvent.Type;
 import dev.pitcrew.bot.concurrent.LogContext;
 import dev.pitcrew.bot.concurrent.Threads;
@@ -134,13 +135,12 @@ public final class Changes {
    */
   private Optional<String> staleness(ApprovalRequest approved) {
     Optional<Runbook> runbook = catalog.find(approved.runbook());
-    JsonNode arguments = ApprovalView.readJson(approved.argumentsJson());
-    if (runbook.isEmpty() || arguments == null) {
-      return Optional.empty(); // execute() reports these
+    if (runbook.isEmpty()) {
+      return Optional.empty(); // execute() reports it
     }
-    Preview now = runbook.get().preview(arguments);
+    Preview now = runbook.get().preview(approved.arguments());
     if (now instanceof Plan plan) {
-      List<String> current = ApprovalView.lines(plan);
+      List<PlannedChange> current = ApprovalView.changes(plan);
       return current.equals(approved.changes())
           ? Optional.empty()
           : Optional.of(
@@ -181,14 +181,10 @@ public final class Changes {
     if (runbook.isEmpty()) {
       return new Failed("runbook " + request.runbook() + " is no longer loaded");
     }
-    JsonNode arguments = ApprovalView.readJson(request.argumentsJson());
-    if (arguments == null) {
-      return new Failed("stored arguments are unreadable");
-    }
     return runbook
         .get()
         .execute(
-            arguments,
+            request.arguments(),
             new ChangeContext(
                 request.correlationId(), request.requester(), request.decidedBy(), request.id()));
   }
@@ -196,7 +192,7 @@ public final class Changes {
   private static Execution execution(Outcome outcome) {
     if (outcome instanceof Applied applied) {
       return new Execution(
-          true, applied.summary(), applied.inverse().map(Changes::json).orElse(null));
+          true, applied.summary(), applied.inverse().map(Changes::reversal).orElse(null));
     }
     if (outcome instanceof OutcomeUnknown unknown) {
       return new Execution(Execution.Result.UNKNOWN, unknown.summary(), null);
@@ -204,9 +200,7 @@ public final class Changes {
     return new Execution(outcome instanceof Observed, outcome.summary());
   }
 
-  private static String json(Inverse inverse) {
-    var node = JSON.createObjectNode().put("action", inverse.action());
-    node.set("arguments", JSON.valueToTree(new TreeMap<>(inverse.arguments())));
-    return node.toString();
+  private static Reversal reversal(Inverse inverse) {
+    return new Reversal(inverse.action(), JSON.valueToTree(new TreeMap<>(inverse.arguments())));
   }
 }

@@ -62,9 +62,9 @@ public final class Proposals {
             new Proposal(
                 runbook.name(),
                 namespace == null ? null : namespace.asText(),
-                arguments.toString(),
+                arguments,
                 (undoOf == null ? "" : "Undo: ") + plan.summary(),
-                ApprovalView.lines(plan),
+                ApprovalView.changes(plan),
                 ask.requester(),
                 ask.correlationId(),
                 ask.channel(),

@@ -60,8 +60,8 @@ public final class Sweeps {
 
   /** What the object looks like now, for a card whose outcome is unknown. */
   private Optional<String> currentState(ApprovalRequest request) {
-    JsonNode arguments = ApprovalView.readJson(request.argumentsJson());
-    if (arguments == null || !arguments.has("namespace") || !arguments.has("name")) {
+    JsonNode arguments = request.arguments();
+    if (!arguments.has("namespace") || !arguments.has("name")) {
       return Optional.empty();
     }
     boolean onADeployment =

@@ -1,8 +1,8 @@
 package dev.pitcrew.bot.core;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.pitcrew.approvals.ApprovalRequest;
 import dev.pitcrew.approvals.ApprovalState;
+import dev.pitcrew.approvals.Reversal;
 import dev.pitcrew.bot.concurrent.LogContext;
 import dev.pitcrew.runbooks.ArgumentCheck;
 import dev.pitcrew.runbooks.Runbook;
@@ -39,9 +39,9 @@ public final class Undo {
         view.surface.tell(channel, user, "Cannot undo: " + problem.get() + ".");
         return;
       }
-      JsonNode inverse = ApprovalView.readJson(original.inverse());
-      Runbook runbook = runbookFor(original, inverse.path("action").asText()).orElseThrow();
-      ArgumentCheck check = catalog.check(runbook, inverse.path("arguments"));
+      Reversal inverse = original.inverse();
+      Runbook runbook = runbookFor(original, inverse.action()).orElseThrow();
+      ArgumentCheck check = catalog.check(runbook, inverse.arguments());
       if (check instanceof ArgumentCheck.Rejected rejected) {
         view.surface.tell(channel, user, "Cannot undo: " + rejected.error() + ".");
         return;
@@ -72,9 +72,9 @@ public final class Undo {
     if (problem(done).isPresent()) {
       return "";
     }
-    JsonNode inverse = ApprovalView.readJson(done.inverse());
-    return runbookFor(done, inverse.path("action").asText())
-        .map(r -> "\nTo undo: " + r.name() + " " + inverse.path("arguments"))
+    Reversal inverse = done.inverse();
+    return runbookFor(done, inverse.action())
+        .map(r -> "\nTo undo: " + r.name() + " " + inverse.arguments())
         .orElse("");
   }
 
@@ -85,8 +85,7 @@ public final class Undo {
     if (original.inverse() == null) {
       return Optional.of("this change records nothing that would undo it");
     }
-    JsonNode inverse = ApprovalView.readJson(original.inverse());
-    if (inverse == null || runbookFor(original, inverse.path("action").asText()).isEmpty()) {
+    if (runbookFor(original, original.inverse().action()).isEmpty()) {
       return Optional.of("no loaded runbook can undo it");
     }
     return Optional.empty();

@@ -10,11 +10,12 @@ import dev.pitcrew.approvals.ApprovalStore;
 import dev.pitcrew.approvals.Approvals;
 import dev.pitcrew.approvals.Decision;
 import dev.pitcrew.approvals.Execution;
+import dev.pitcrew.approvals.Json;
 import dev.pitcrew.approvals.ManualClock;
 import dev.pitcrew.approvals.Proposal;
+import dev.pitcrew.approvals.Reversal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -32,9 +33,9 @@ class CardsTest {
         new Proposal(
             "scale_deployment",
             "shop",
-            "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":5}",
+            Json.object("{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":5}"),
             "Scale deployment shop/checkout from 3 to 5 replicas",
-            List.of("spec.replicas: 3 -> 5"),
+            Json.change("spec.replicas", 3, 5),
             "UREQ",
             "pc-000000000001",
             "C1",
@@ -68,7 +69,11 @@ class CardsTest {
         approvals
             .execute(
                 approved.request(),
-                r -> new Execution(true, "Scaled", "{\"action\":\"deployment.scale\"}"))
+                r ->
+                    new Execution(
+                        true,
+                        "Scaled",
+                        new Reversal("deployment.scale", Json.object("{\"replicas\":3}"))))
             .orElseThrow();
 
     Card card = card(done);
