@@ -89,11 +89,11 @@ public record ApprovalRequest(
   }
 
   ApprovalRequest withState(ApprovalState next, String by) {
-    return copy(next, approvals, by, result, inverse, card, lease, version);
+    return copy(next, approvals, by, result, inverse, card, lease, undo, version);
   }
 
   ApprovalRequest withLease(ApprovalState next, Lease nextLease) {
-    return copy(next, approvals, decidedBy, result, inverse, card, nextLease, version);
+    return copy(next, approvals, decidedBy, result, inverse, card, nextLease, undo, version);
   }
 
   ApprovalRequest withApproval(String user, ApprovalState next) {
@@ -107,45 +107,33 @@ public record ApprovalRequest(
         inverse,
         card,
         lease,
+        undo,
         version);
   }
 
   ApprovalRequest withResult(ApprovalState next, Execution execution) {
     return copy(
-        next, approvals, decidedBy, execution.summary(), execution.inverse(), card, lease, version);
+        next,
+        approvals,
+        decidedBy,
+        execution.summary(),
+        execution.inverse(),
+        card,
+        lease,
+        undo,
+        version);
   }
 
   ApprovalRequest withOutcome(ApprovalState next, String why) {
-    return copy(next, approvals, decidedBy, why, inverse, card, lease, version);
+    return copy(next, approvals, decidedBy, why, inverse, card, lease, undo, version);
   }
 
   ApprovalRequest withCard(String cardRef) {
-    return copy(state, approvals, decidedBy, result, inverse, cardRef, lease, version);
+    return copy(state, approvals, decidedBy, result, inverse, cardRef, lease, undo, version);
   }
 
   ApprovalRequest withVersion(long next) {
-    return copy(state, approvals, decidedBy, result, inverse, card, lease, next);
-  }
-
-  private ApprovalRequest copy(
-      ApprovalState nextState,
-      List<String> nextApprovals,
-      String nextDecidedBy,
-      String nextResult,
-      Reversal nextInverse,
-      String nextCard,
-      Lease nextLease,
-      long nextVersion) {
-    return copy(
-        nextState,
-        nextApprovals,
-        nextDecidedBy,
-        nextResult,
-        nextInverse,
-        nextCard,
-        nextLease,
-        undo,
-        nextVersion);
+    return copy(state, approvals, decidedBy, result, inverse, card, lease, undo, next);
   }
 
   ApprovalRequest withUndo(String nextUndo) {

@@ -30,8 +30,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +50,6 @@ class SlackEndToEndTest {
   private static final String APPROVER_2 = "UAPPROVER2";
   private static final String CHANNEL = "COPS";
   private static final String AUDIT = "CAUDIT";
-  private static final Pattern CORRELATION_ID = Pattern.compile("pc-[0-9a-f]{12}");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration PATIENCE = Duration.ofSeconds(20);
 
@@ -120,7 +117,7 @@ class SlackEndToEndTest {
     HttpResponse<String> ack =
         signed.slashCommand(REQUESTER, CHANNEL, "scale checkout in shop to 5");
     assertThat(ack.statusCode()).isEqualTo(200);
-    String correlationId = correlationIdIn(ack.body());
+    String correlationId = SignedSlack.correlationIdIn(ack.body());
 
     FakeSlack.Call card = awaitCard();
     String approvalId = FakeSlack.button(card, "approval_approve");
@@ -233,7 +230,8 @@ class SlackEndToEndTest {
         .thenAnswer("I could not do that.");
 
     String correlationId =
-        correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "do dangerous things").body());
+        SignedSlack.correlationIdIn(
+            signed.slashCommand(REQUESTER, CHANNEL, "do dangerous things").body());
     await()
         .atMost(PATIENCE)
         .until(() -> !slack.auditLines(AUDIT, correlationId, "*answered*").isEmpty());
@@ -271,7 +269,8 @@ class SlackEndToEndTest {
     startPitcrew(env);
 
     String correlationId =
-        correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "why is checkout down?").body());
+        SignedSlack.correlationIdIn(
+            signed.slashCommand(REQUESTER, CHANNEL, "why is checkout down?").body());
 
     awaitInThread(correlationId, "No LLM is configured");
     assertThat(llm.requests()).isEmpty();
@@ -288,7 +287,7 @@ class SlackEndToEndTest {
         .thenAnswer("Revision 3 crashes; I proposed rolling back to revision 2.")
         .thenAnswer("Rolled back to v2; check the error rate.");
     String correlationId =
-        correlationIdIn(
+        SignedSlack.correlationIdIn(
             signed.slashCommand(REQUESTER, CHANNEL, "checkout in store is crashlooping").body());
     FakeSlack.Call card = awaitCard();
     assertThat(card.param("blocks"))
@@ -340,7 +339,8 @@ class SlackEndToEndTest {
         .thenAnswer("checkout has 3 ready replicas.")
         .thenAnswer("Yes: all 3 are ready, nothing to do.");
     String correlationId =
-        correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "how is checkout?").body());
+        SignedSlack.correlationIdIn(
+            signed.slashCommand(REQUESTER, CHANNEL, "how is checkout?").body());
     awaitInThread(correlationId, "3 ready replicas");
     String root = slack.rootTs(CHANNEL, correlationId);
 
@@ -365,7 +365,7 @@ class SlackEndToEndTest {
   @Test
   void explicitCommandsWorkInSlackWithoutTheModel() throws Exception {
     String correlationId =
-        correlationIdIn(
+        SignedSlack.correlationIdIn(
             signed
                 .slashCommand(
                     REQUESTER, CHANNEL, "run deployment_status namespace=shop name=checkout")
@@ -373,7 +373,8 @@ class SlackEndToEndTest {
     awaitInThread(correlationId, "deployment shop/checkout: 3 desired, 3 ready");
     assertThat(llm.requests()).isEmpty();
 
-    String runbooks = correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "runbooks").body());
+    String runbooks =
+        SignedSlack.correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "runbooks").body());
     awaitInThread(runbooks, "run rollback_deployment namespace=");
   }
 
@@ -382,7 +383,8 @@ class SlackEndToEndTest {
     llm.thenToolCalls("deployment_status", "{\"namespace\":\"shop\",\"name\":\"checkout\"}")
         .thenAnswer("fine");
     String correlationId =
-        correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "how is checkout?").body());
+        SignedSlack.correlationIdIn(
+            signed.slashCommand(REQUESTER, CHANNEL, "how is checkout?").body());
     await()
         .atMost(PATIENCE)
         .until(() -> !slack.auditLines(AUDIT, correlationId, "*answered*").isEmpty());
@@ -414,7 +416,8 @@ class SlackEndToEndTest {
             "scale_deployment", "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":1}")
         .thenAnswer("Waiting for approval to scale checkout to 1.");
     String correlationId =
-        correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "scale checkout down to 1").body());
+        SignedSlack.correlationIdIn(
+            signed.slashCommand(REQUESTER, CHANNEL, "scale checkout down to 1").body());
     FakeSlack.Call card = awaitCard();
     String approvalId = FakeSlack.button(card, "approval_deny");
 
@@ -439,7 +442,8 @@ class SlackEndToEndTest {
             "scale_deployment", "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":4}")
         .thenAnswer("Waiting for approval.");
     String correlationId =
-        correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "scale checkout to 4").body());
+        SignedSlack.correlationIdIn(
+            signed.slashCommand(REQUESTER, CHANNEL, "scale checkout to 4").body());
     FakeSlack.Call card = awaitCard();
     String approvalId = FakeSlack.button(card, "approval_approve");
 
@@ -477,7 +481,7 @@ class SlackEndToEndTest {
     llm.thenAnswer("ok");
     HttpResponse<String> good = signed.send(body);
     assertThat(good.statusCode()).isEqualTo(200);
-    String correlationId = correlationIdIn(good.body());
+    String correlationId = SignedSlack.correlationIdIn(good.body());
     await()
         .atMost(PATIENCE)
         .until(() -> !slack.auditLines(AUDIT, correlationId, "*answered*").isEmpty());
@@ -493,7 +497,8 @@ class SlackEndToEndTest {
   void modelTextCannotPingChannelsOrInjectLinks() throws Exception {
     llm.thenAnswer("<!channel> all good, see <https://evil.example|the dashboard> & relax");
     String correlationId =
-        correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "<!here> is all ok?").body());
+        SignedSlack.correlationIdIn(
+            signed.slashCommand(REQUESTER, CHANNEL, "<!here> is all ok?").body());
     awaitInThread(correlationId, "all good");
     FakeSlack.Call answer =
         slack.thread(CHANNEL, correlationId).stream()
@@ -513,7 +518,8 @@ class SlackEndToEndTest {
   void unavailableModelIsReportedWithTheCorrelationId() throws Exception {
     llm.thenFail(503, 3); // the SDK's first try and two retries
     String correlationId =
-        correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "why is checkout slow?").body());
+        SignedSlack.correlationIdIn(
+            signed.slashCommand(REQUESTER, CHANNEL, "why is checkout slow?").body());
     awaitInThread(correlationId, "The LLM is unavailable");
     assertThat(
             slack.thread(CHANNEL, correlationId).stream()
@@ -533,7 +539,8 @@ class SlackEndToEndTest {
               "scale_deployment", "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":4}")
           .thenAnswer("Asked for approval to scale checkout to 4.")
           .thenFail(503, 3); // the follow-up after the change finds the model down
-      String id = correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "scale to 4").body());
+      String id =
+          SignedSlack.correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "scale to 4").body());
       FakeSlack.Call card = awaitCard();
       signed.click(
           APPROVER_1,
@@ -611,12 +618,6 @@ class SlackEndToEndTest {
     return client.v1().events().inNamespace("shop").list().getItems().stream()
         .filter(e -> e.getMessage() != null && e.getMessage().contains(correlationId))
         .toList();
-  }
-
-  private static String correlationIdIn(String text) {
-    Matcher m = CORRELATION_ID.matcher(text);
-    assertThat(m.find()).as("correlation ID in %s", text).isTrue();
-    return m.group();
   }
 
   private static <T> T last(List<T> list) {

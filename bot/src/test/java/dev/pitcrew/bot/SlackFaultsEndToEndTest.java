@@ -20,8 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SlackFaultsEndToEndTest {
   private static final String SECRET = "test-signing-secret";
   private static final String CHANNEL = "COPS";
-  private static final Pattern CORRELATION_ID = Pattern.compile("pc-[0-9a-f]{12}");
   private static final Duration PATIENCE = Duration.ofSeconds(30);
   private static final Predicate<FakeSlack.Call> CARD =
       c -> c.param("blocks").contains("approval_approve");
@@ -228,7 +225,7 @@ class SlackFaultsEndToEndTest {
         .atMost(PATIENCE)
         .until(
             () -> slack.ephemeralTo("UOUTSIDER").contains("not on the list of people who may ask"));
-    String id = correlationIdIn(ack.body());
+    String id = SignedSlack.correlationIdIn(ack.body());
     await()
         .atMost(PATIENCE)
         .until(() -> !slack.auditLines("CAUDIT", id, "*ask refused*").isEmpty());
@@ -268,7 +265,7 @@ class SlackFaultsEndToEndTest {
   private String ask(String text) throws Exception {
     HttpResponse<String> ack = signed.slashCommand("UREQ", CHANNEL, text);
     assertThat(ack.statusCode()).isEqualTo(200);
-    return correlationIdIn(ack.body());
+    return SignedSlack.correlationIdIn(ack.body());
   }
 
   private FakeSlack.Call awaitCard(String correlationId) {
@@ -276,11 +273,5 @@ class SlackFaultsEndToEndTest {
         .atMost(PATIENCE)
         .until(() -> slack.cards().stream().anyMatch(c -> c.all().contains(correlationId)));
     return slack.cards().get(0);
-  }
-
-  private static String correlationIdIn(String text) {
-    Matcher m = CORRELATION_ID.matcher(text);
-    assertThat(m.find()).as("correlation ID in %s", text).isTrue();
-    return m.group();
   }
 }

@@ -23,8 +23,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.java_websocket.WebSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,7 +40,6 @@ class SocketModeEndToEndTest {
   private static final String REQUESTER = "UREQ";
   private static final String APPROVER = "ULEAD";
   private static final String CHANNEL = "COPS";
-  private static final Pattern CORRELATION_ID = Pattern.compile("pc-[0-9a-f]{12}");
   private static final Duration PATIENCE = Duration.ofSeconds(20);
 
   static KubernetesClient client;
@@ -106,7 +103,7 @@ class SocketModeEndToEndTest {
                 "run scale_deployment namespace=shop name=checkout replicas=5"));
     JsonNode ack = awaitAck(ask);
     assertThat(ack.path("payload").path("text").asText()).contains("Working on it");
-    String correlationId = correlationIdIn(ack.path("payload").path("text").asText());
+    String correlationId = SignedSlack.correlationIdIn(ack.path("payload").path("text").asText());
 
     FakeSlack.Call card = awaitCard();
     assertThat(card.all()).contains(correlationId);
@@ -242,7 +239,8 @@ class SocketModeEndToEndTest {
                 REQUESTER,
                 CHANNEL,
                 "run scale_deployment namespace=shop name=checkout replicas=6"));
-    String correlationId = correlationIdIn(awaitAck(ask).path("payload").path("text").asText());
+    String correlationId =
+        SignedSlack.correlationIdIn(awaitAck(ask).path("payload").path("text").asText());
     FakeSlack.Call card = awaitCard();
     String approvalId = FakeSlack.button(card, "approval_approve");
 
@@ -327,11 +325,5 @@ class SocketModeEndToEndTest {
         .get()
         .getSpec()
         .getReplicas();
-  }
-
-  private static String correlationIdIn(String text) {
-    Matcher m = CORRELATION_ID.matcher(text);
-    assertThat(m.find()).as("a correlation ID in %s", text).isTrue();
-    return m.group();
   }
 }

@@ -16,6 +16,8 @@ import java.time.Duration;
 /** Sends requests to Pitcrew as Slack does: form-encoded and signed with the signing secret. */
 public final class SignedSlack {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final java.util.regex.Pattern CORRELATION_ID =
+      java.util.regex.Pattern.compile("pc-[0-9a-f]{12}");
 
   private final HttpClient http = HttpClient.newHttpClient();
   private final URI endpoint;
@@ -43,6 +45,15 @@ public final class SignedSlack {
       "response_url", "http://127.0.0.1:9/commands/T1/1/x",
       "trigger_id", "1.2.3"
     };
+  }
+
+  /** The first correlation ID in {@code text} (an acknowledgement, say); fails if there is none. */
+  public static String correlationIdIn(String text) {
+    java.util.regex.Matcher m = CORRELATION_ID.matcher(text);
+    if (!m.find()) {
+      throw new AssertionError("no correlation ID in " + text);
+    }
+    return m.group();
   }
 
   /** Where signed requests go: Pitcrew's {@code /slack/events}. */
