@@ -201,7 +201,12 @@ class ApprovalTrustEndToEndTest {
     assertThat(replicas("shop", "checkout")).isEqualTo(3);
   }
 
-  /** Another replica that approved {@code id} and is running it now, its change held open. */
+  /**
+   * Another replica that approved {@code id} and is running it now, its change held open. It is the
+   * approvals state machine of a second replica over the same ConfigMaps, not a whole second
+   * Pitcrew: a real change on the mock finishes in milliseconds, and holding it open is what these
+   * tests need. Two whole Pitcrew instances share one store in SocketModeEndToEndTest.
+   */
   private final class OtherReplica implements AutoCloseable {
     final Approvals approvals =
         new Approvals(
