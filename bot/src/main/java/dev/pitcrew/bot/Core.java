@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
  * logic. Slack and the terminal shell each build one around their own {@link Surface}.
  */
 final class Core implements AutoCloseable {
+  private static final org.slf4j.Logger log = LoggerFactory.getLogger(Core.class);
 
   /** What a core needs besides the cluster and the surface. */
   record Settings(
@@ -121,7 +122,7 @@ final class Core implements AutoCloseable {
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(100),
             Threads.daemon("pitcrew-follow-up"),
-            (r, pool) -> LoggerFactory.getLogger(Core.class).warn("busy: a follow-up was skipped"));
+            (r, pool) -> log.warn("busy: a follow-up was skipped"));
     ApprovalPath.Proposing proposing = ApprovalPath.begin(approvals, catalog, surface, audit);
     ToolRunner tools = new ToolRunner(catalog, proposing.proposals(), audit, metrics);
     ExecutorService toolPool = toolPool();
@@ -146,53 +147,41 @@ final class Core implements AutoCloseable {
     // redraws the card and tells the thread. Executions whose owner stopped renewing its lease
     // become UNKNOWN here, at start-up and after.
     ScheduledExecutorService sweeper =
-        Executors.newScheduledThreadPool(3, Threads.daemon("pitcrew-approval-sweeper"));
-    long every = settings.sweepEvery().toMillis();
-    sweeper.scheduleWithFixedDelay(
+        Executors.newScheduledThreadPool(2, Threads.daemon("pitcrew-approval-sweeper"));
+    every(
+        sweeper,
+        Duration.ZERO,
+        settings.sweepEvery(),
+        "sweeping approvals",
         () -> {
-          try {
-            path.sweeps().recoverInterrupted();
-            path.sweeps().expire();
-          } catch (RuntimeException e) {
-            LoggerFactory.getLogger(Core.class).warn("sweeping approvals failed: {}", e.toString());
-          }
-        },
-        0,
-        every,
-        TimeUnit.MILLISECONDS);
+          path.sweeps().recoverInterrupted();
+          path.sweeps().expire();
+        });
     // Finished requests are deleted after their retention; the audit channel and the log keep the
     // history. Hourly, on every replica: deletes are locked to the version listed.
-    sweeper.scheduleWithFixedDelay(
+    every(
+        sweeper,
+        Duration.ZERO,
+        Duration.ofHours(1),
+        "purging approvals",
         () -> {
-          try {
-            List<String> purged = settings.store().purgeFinished(settings.approvalRetention());
-            if (!purged.isEmpty()) {
-              LoggerFactory.getLogger(Core.class)
-                  .info("deleted {} finished approval requests past retention", purged.size());
-            }
-          } catch (RuntimeException e) {
-            LoggerFactory.getLogger(Core.class).warn("purging approvals failed: {}", e.toString());
+          List<String> purged = settings.store().purgeFinished(settings.approvalRetention());
+          if (!purged.isEmpty()) {
+            log.info("deleted {} finished approval requests past retention", purged.size());
           }
-        },
-        0,
-        1,
-        TimeUnit.HOURS);
+        });
     // Renewal has its own thread: a sweep slowed by Slack must not let a live lease run out.
-    long renew = approvals.renewEvery().toMillis();
-    sweeper.scheduleWithFixedDelay(
-        () -> {
-          try {
-            for (String lost : approvals.renewLeases()) {
-              LoggerFactory.getLogger(Core.class)
-                  .error("lost the lease of running approval {} to another replica", lost);
-            }
-          } catch (RuntimeException e) {
-            LoggerFactory.getLogger(Core.class).warn("renewing leases failed: {}", e.toString());
-          }
-        },
-        renew,
-        renew,
-        TimeUnit.MILLISECONDS);
+    ScheduledExecutorService renewals =
+        Executors.newSingleThreadScheduledExecutor(Threads.daemon("pitcrew-lease-renewal"));
+    every(
+        renewals,
+        approvals.renewEvery(),
+        approvals.renewEvery(),
+        "renewing leases",
+        () ->
+            approvals
+                .renewLeases()
+                .forEach(lost -> log.error("lost the lease of running approval {}", lost)));
     return new Core(
         catalog,
         approvals,
@@ -201,7 +190,23 @@ final class Core implements AutoCloseable {
         conversations,
         metrics,
         rollouts,
-        List.of(toolPool, followUps, sweeper));
+        List.of(toolPool, followUps, sweeper, renewals));
+  }
+
+  /** Runs {@code task} on {@code pool} every {@code period}; a failure is logged, not fatal. */
+  private static void every(
+      ScheduledExecutorService pool, Duration first, Duration period, String what, Runnable task) {
+    pool.scheduleWithFixedDelay(
+        () -> {
+          try {
+            task.run();
+          } catch (RuntimeException e) {
+            log.warn("{} failed: {}", what, e.toString());
+          }
+        },
+        first.toMillis(),
+        period.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   /** Read-only tool calls of one turn run here, at most four at once; a full queue runs inline. */
