@@ -73,6 +73,27 @@ class MainTest {
                 + " loaded runbook; loaded: cordon_node, ");
   }
 
+  /** Regression: an unreachable Slack was reported as an invalid token. */
+  @Test
+  void anUnreachableSlackIsReportedAsSuchNotAsABadToken() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    var exit =
+        Main.start(
+            new String[0],
+            Map.of(
+                "SLACK_BOT_TOKEN", "xoxb-test",
+                "SLACK_SIGNING_SECRET", "s",
+                "SLACK_API_URL", "http://127.0.0.1:9/api/",
+                "PORT", "0"),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(exit).contains(Main.START_FAILED);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith("pitcrew: could not start: could not reach Slack at http://127.0.0.1:9/api/")
+        .doesNotContain("SLACK_BOT_TOKEN");
+  }
+
   @Test
   void unknownCommandIsRefused() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();

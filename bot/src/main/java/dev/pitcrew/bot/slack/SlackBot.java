@@ -344,14 +344,23 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
     com.slack.api.methods.response.auth.AuthTestResponse auth;
     try {
       auth = methods.authTest(r -> r);
-    } catch (java.io.IOException | com.slack.api.methods.SlackApiException e) {
+    } catch (java.io.IOException e) {
+      // Not the token's fault: DNS, a proxy, a firewall, or SLACK_API_URL itself.
       throw new IllegalStateException(
-          "SLACK_BOT_TOKEN could not be verified with Slack at " + apiUrl + ": " + e.getMessage(),
+          "could not reach Slack at "
+              + apiUrl
+              + " ("
+              + e.getMessage()
+              + "); check the network"
+              + " and SLACK_API_URL",
           e);
+    } catch (com.slack.api.methods.SlackApiException e) {
+      throw new IllegalStateException(
+          "Slack at " + apiUrl + " answered HTTP " + e.getResponse().code() + " to auth.test", e);
     }
     if (!auth.isOk()) {
       throw new IllegalStateException(
-          "SLACK_BOT_TOKEN could not be verified with Slack at " + apiUrl + ": " + auth.getError());
+          "SLACK_BOT_TOKEN was refused by Slack at " + apiUrl + ": " + auth.getError());
     }
     String appId = null;
     try {
