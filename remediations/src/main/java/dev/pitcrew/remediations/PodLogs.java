@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.TimeTailPrettyLoggable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -92,11 +91,20 @@ final class PodLogs extends ReadAction {
     }
     boolean previous = arguments.path("previous").asBoolean(false);
     int lines = arguments.path("lines").asInt(100);
-    var resource = client.pods().inNamespace(namespace).withName(name).inContainer(container);
-    TimeTailPrettyLoggable loggable = previous ? resource.terminated() : resource;
+    // A plain GET of the log subresource. Fabric8's log readers first wait for the pod to be ready
+    // or terminated through a watch, even with no wait asked for: an extra watch per read, and on
+    // the mock server (the demo's too) a watch whose close can stall every request for seconds.
+    String path =
+        "/api/v1/namespaces/%s/pods/%s/log?pretty=false&container=%s%s&tailLines=%d"
+            .formatted(
+                encode(namespace),
+                encode(name),
+                encode(container),
+                previous ? "&previous=true" : "",
+                lines);
     byte[] tail;
     long total;
-    try (InputStream in = loggable.tailingLines(lines).getLogInputStream()) {
+    try (InputStream in = stream(client.raw(path))) {
       Tail t = Tail.of(in);
       tail = t.bytes();
       total = t.total();
@@ -130,6 +138,15 @@ final class PodLogs extends ReadAction {
                   + " bytes are not shown]";
     }
     return new Observed(header + ":\n" + text, Map.of("bytes", tail.length, "totalBytes", total));
+  }
+
+  private static InputStream stream(String body) {
+    return new java.io.ByteArrayInputStream(
+        (body == null ? "" : body).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String encode(String part) {
+    return java.net.URLEncoder.encode(part, StandardCharsets.UTF_8);
   }
 
   /** Keeps the newest {@link #MAX_BYTES} bytes of a stream, starting at a line boundary. */

@@ -67,6 +67,30 @@ class PodLogsTest {
   }
 
   @Test
+  void aPreviousRunTheServerDoesNotHaveIsRefusedWithItsReason() {
+    server.expect().get().withPath(POD).andReturn(200, pod("checkout")).once();
+    server
+        .expect()
+        .get()
+        .withPath(POD + "/log?pretty=false&container=checkout&previous=true&tailLines=100")
+        .andReturn(
+            400,
+            new io.fabric8.kubernetes.api.model.StatusBuilder()
+                .withCode(400)
+                .withMessage("previous terminated container \"checkout\" not found")
+                .build())
+        .once();
+
+    Outcome outcome = logs("{\"namespace\":\"shop\",\"name\":\"checkout-1\",\"previous\":true}");
+
+    assertThat(outcome)
+        .isEqualTo(
+            new Refused(
+                "the API server cannot show that log: previous terminated container"
+                    + " \"checkout\" not found"));
+  }
+
+  @Test
   void longLogsKeepTheNewestBytesAndSaySo() {
     StringBuilder log = new StringBuilder();
     for (int i = 0; log.length() < 3 * PodLogs.MAX_BYTES; i++) {
