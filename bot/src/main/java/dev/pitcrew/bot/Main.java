@@ -1,5 +1,6 @@
 package dev.pitcrew.bot;
 
+import dev.pitcrew.approvals.ApprovalRule;
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.config.ConfigException;
 import dev.pitcrew.bot.slack.SlackManifest;
@@ -180,12 +181,35 @@ public final class Main {
     return Optional.empty();
   }
 
+  /**
+   * What makes approval impossible under the effective policy (the policy file, with
+   * PITCREW_APPROVERS over its default approvers): nobody named at all, or a rule needing more
+   * distinct approvers than it names (groups aside, whose size is only known at click time).
+   */
+  static List<String> approvalGaps(Config config) {
+    ApprovalRule rule = config.policies().approvals().defaults();
+    List<String> gaps = new java.util.ArrayList<>();
+    if (rule.approvers().isEmpty() && rule.groups().isEmpty()) {
+      gaps.add(
+          "nobody can approve a change: set PITCREW_APPROVERS, or approvals.approvers or"
+              + " approvals.groups in the policy file (PITCREW_CONFIG)");
+    } else if (rule.groups().isEmpty() && rule.approvers().size() < rule.minApprovals()) {
+      gaps.add(
+          "the default rule needs "
+              + rule.minApprovals()
+              + " distinct approvers but names only "
+              + rule.approvers().size()
+              + ": nothing can be approved");
+    }
+    return gaps;
+  }
+
   private static void warnAboutGaps(Config config) {
     if (config.llm().isEmpty()) {
       log.warn("no LLM configured: /ask says so until OPENAI_API_KEY or OPENAI_BASE_URL is set");
     }
-    if (config.approvers().isEmpty()) {
-      log.warn("PITCREW_APPROVERS is empty: nobody can approve a change");
+    for (String gap : approvalGaps(config)) {
+      log.warn("{}", gap);
     }
     if (config.auditChannel().isEmpty()) {
       log.warn("PITCREW_AUDIT_CHANNEL is not set: the audit feed goes to the log only");

@@ -94,6 +94,29 @@ class MainTest {
         .doesNotContain("SLACK_BOT_TOKEN");
   }
 
+  /**
+   * Regression: "PITCREW_APPROVERS is empty" was logged although the policy file named approvers.
+   */
+  @Test
+  void approvalWarningsFollowTheEffectivePolicy(@TempDir Path dir) throws Exception {
+    Path policy = dir.resolve("policy.yaml");
+    Files.writeString(policy, "approvals:\n  approvers: [U0LEAD]\n");
+    Map<String, String> base =
+        Map.of("SLACK_BOT_TOKEN", "xoxb-t", "SLACK_SIGNING_SECRET", "s", "PORT", "0");
+
+    var withFile = new java.util.HashMap<>(base);
+    withFile.put("PITCREW_CONFIG", policy.toString());
+    assertThat(Main.approvalGaps(dev.pitcrew.bot.config.Config.fromEnv(withFile))).isEmpty();
+    assertThat(Main.approvalGaps(dev.pitcrew.bot.config.Config.fromEnv(base)))
+        .singleElement()
+        .satisfies(gap -> assertThat(gap).startsWith("nobody can approve a change"));
+
+    Files.writeString(policy, "approvals:\n  approvers: [U0LEAD]\n  minApprovals: 2\n");
+    assertThat(Main.approvalGaps(dev.pitcrew.bot.config.Config.fromEnv(withFile)))
+        .containsExactly(
+            "the default rule needs 2 distinct approvers but names only 1: nothing can be approved");
+  }
+
   @Test
   void unknownCommandIsRefused() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -14,6 +14,7 @@ import java.util.List;
  * @param summary the change in a sentence, as the preview states it
  * @param fields who asked, who may approve, until when
  * @param changes the exact changes, one per line
+ * @param warnings what an approver must know before approving (scaling to zero takes it down)
  * @param arguments the arguments that will run, as JSON
  * @param status the outcome line once decided, empty while pending
  * @param actions the buttons to offer, each carrying only the approval ID
@@ -26,6 +27,7 @@ public record Card(
     String summary,
     List<Field> fields,
     List<String> changes,
+    List<String> warnings,
     String arguments,
     List<Part> status,
     List<Action> actions) {
@@ -33,6 +35,7 @@ public record Card(
   public Card {
     fields = List.copyOf(fields);
     changes = List.copyOf(changes);
+    warnings = List.copyOf(warnings);
     status = List.copyOf(status);
     actions = List.copyOf(actions);
   }

@@ -36,9 +36,21 @@ public final class Cards {
             new Field("Who may approve", approvers(rule, request)),
             new Field("Expires", List.of(new Time(request.expiresAt())))),
         request.changes().stream().map(Object::toString).toList(),
+        warnings(request),
         request.arguments().toString(),
         status(request),
         actions);
+  }
+
+  private static List<String> warnings(ApprovalRequest request) {
+    boolean toZero =
+        request.changes().stream()
+            .anyMatch(
+                c -> c.field().equals("spec.replicas") && c.to() != null && c.to().asLong(-1) == 0);
+    return toZero
+        ? List.of(
+            "Scaling to 0 takes the workload down: nothing serves until it is scaled up again.")
+        : List.of();
   }
 
   static String title(ApprovalRequest request) {

@@ -41,6 +41,10 @@ public record ExplicitCommand(String runbook, ObjectNode arguments) {
             "expected key=value, got '" + bad + "' (quote values with spaces: key=\"a b\")");
       }
       String key = m.group(1);
+      if (arguments.has(key)) {
+        // "the last one wins" would run something other than what half the line says
+        throw new IllegalArgumentException(key + " is given twice; give it once");
+      }
       String value = m.group(2) != null ? m.group(2) : m.group(3) != null ? m.group(3) : m.group(4);
       put(arguments, key, value, schema.path("properties").path(key).path("type").asText(""));
       at = m.end();
@@ -57,7 +61,10 @@ public record ExplicitCommand(String runbook, ObjectNode arguments) {
         try {
           arguments.put(key, Long.parseLong(value));
         } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(key + " must be a whole number, got '" + value + "'");
+          throw new IllegalArgumentException(
+              value.matches("-?\\d+")
+                  ? key + " is too large: " + value
+                  : key + " must be a whole number, got '" + value + "'");
         }
       }
       case "boolean" -> {

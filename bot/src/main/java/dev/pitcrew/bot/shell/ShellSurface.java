@@ -34,6 +34,9 @@ public final class ShellSurface implements Surface {
     for (String change : card.changes()) {
       text.append("| change: ").append(change).append('\n');
     }
+    for (String warning : card.warnings()) {
+      text.append("| WARNING: ").append(warning).append('\n');
+    }
     text.append("| arguments: ").append(card.arguments()).append('\n');
     for (Card.Field field : card.fields()) {
       if (!field.label().equals("Runbook")) {

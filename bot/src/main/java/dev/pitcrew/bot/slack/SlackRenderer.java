@@ -70,6 +70,14 @@ public final class SlackRenderer {
                 s.text(
                     markdownText(
                         "*Exact change*\n" + SlackText.code(String.join("\n", card.changes()))))));
+    for (String warning : card.warnings()) {
+      blocks.add(
+          section(
+              s ->
+                  s.text(
+                      markdownText(
+                          SlackText.section(":warning: *" + SlackText.escape(warning) + "*")))));
+    }
     blocks.add(
         section(s -> s.text(markdownText("*Arguments*\n" + SlackText.code(card.arguments())))));
     if (!card.status().isEmpty()) {

@@ -62,6 +62,29 @@ class CardsTest {
   }
 
   @Test
+  void scalingToZeroCarriesAWarningAndOtherScalesDoNot() {
+    assertThat(card(open()).warnings()).isEmpty();
+
+    ApprovalRequest toZero =
+        approvals.open(
+            new Proposal(
+                "scale_deployment",
+                "shop",
+                Json.object("{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":0}"),
+                "Scale deployment shop/checkout from 3 to 0 replicas",
+                Json.change("spec.replicas", 3, 0),
+                "UREQ",
+                "pc-000000000002",
+                "C1",
+                "1.1",
+                null));
+
+    assertThat(card(toZero).warnings())
+        .containsExactly(
+            "Scaling to 0 takes the workload down: nothing serves until it is scaled up again.");
+  }
+
+  @Test
   void aChangeThatRanOffersUndoAndSaysWhoApprovedIt() {
     ApprovalRequest request = open();
     var approved = (Decision.Approved) approvals.approve(request.id(), "ULEAD");
