@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -42,8 +43,49 @@ public final class PolicyFile {
 
   private PolicyFile() {}
 
-  /** The two policies a file sets. */
-  public record Policies(AccessPolicy access, ApprovalPolicy approvals) {}
+  /**
+   * The two policies a file sets.
+   *
+   * @param runbookSites where each runbook the file names is named ({@code file:line}), to check
+   *     against the runbooks actually loaded once they are
+   */
+  public record Policies(
+      AccessPolicy access, ApprovalPolicy approvals, Map<String, String> runbookSites) {
+    public Policies {
+      runbookSites = Map.copyOf(runbookSites);
+    }
+
+    /**
+     * The first runbook the file names that is not among {@code loaded}, as one line: {@code
+     * file:line: approvals.runbooks.NAME: reason}; a typo there would silently fall back to the
+     * default rule.
+     */
+    public Optional<String> unknownRunbook(Set<String> loaded) {
+      return runbookSites.entrySet().stream()
+          .filter(e -> !loaded.contains(e.getKey()))
+          .sorted(Map.Entry.comparingByKey())
+          .findFirst()
+          .map(
+              e ->
+                  e.getValue()
+                      + ": approvals.runbooks."
+                      + e.getKey()
+                      + ": no runbook of that name is loaded (loaded: "
+                      + String.join(", ", new java.util.TreeSet<>(loaded))
+                      + ")");
+    }
+
+    /**
+     * @throws PolicyException if the file names a runbook that is not among {@code loaded}
+     */
+    public void requireLoaded(Set<String> loaded) {
+      unknownRunbook(loaded)
+          .ifPresent(
+              problem -> {
+                throw new PolicyException(problem);
+              });
+    }
+  }
 
   record AskFile(
       @JsonProperty("channels") List<String> channels,
@@ -92,15 +134,10 @@ public final class PolicyFile {
           lineOf(yaml, e.getPath().stream().map(r -> r.getFieldName()).toList())
               .orElse(e.getLocation() == null ? 1 : e.getLocation().getLineNr());
       throw new PolicyException(
-          origin
-              + ":"
-              + line
-              + ": "
-              + (field.isEmpty() ? "" : field + ": ")
-              + e.getOriginalMessage());
+          origin + ":" + line + ": " + (field.isEmpty() ? "" : field + ": ") + reason(e));
     } catch (JsonProcessingException e) {
       int line = e.getLocation() == null ? 1 : e.getLocation().getLineNr();
-      throw new PolicyException(origin + ":" + line + ": " + e.getOriginalMessage());
+      throw new PolicyException(origin + ":" + line + ": YAML syntax error: " + firstLine(e));
     }
     if (root == null) {
       root = new Root(null, null);
@@ -129,13 +166,54 @@ public final class PolicyFile {
     } catch (IllegalArgumentException e) {
       throw new PolicyException(origin + ": approvals: " + e.getMessage());
     }
+    Map<String, String> sites = new LinkedHashMap<>();
+    if (a.runbooks() != null) {
+      for (String name : a.runbooks().keySet()) {
+        sites.put(
+            name, origin + ":" + lineOf(yaml, List.of("approvals", "runbooks", name)).orElse(1));
+      }
+    }
     return new Policies(
         access,
         new ApprovalPolicy(
             defaults,
             overrides(origin, "approvals.runbooks", a.runbooks()),
             overrides(origin, "approvals.namespaces", a.namespaces()),
-            GroupDirectory.none()));
+            GroupDirectory.none()),
+        sites);
+  }
+
+  /** Why a value could not be read, in words an operator reads, never parser internals. */
+  private static String reason(JsonMappingException e) {
+    if (e instanceof UnrecognizedPropertyException unknown) {
+      return "unknown field; known: "
+          + unknown.getKnownPropertyIds().stream()
+              .map(String::valueOf)
+              .sorted()
+              .collect(Collectors.joining(", "));
+    }
+    String first = firstLine(e);
+    if (first.startsWith("while ") || e.getCause() instanceof JsonProcessingException) {
+      return "YAML syntax error: " + first; // a parse error surfaced while mapping
+    }
+    if (first.contains("ArrayList") || first.contains("java.util.List")) {
+      return "expected a list, such as [U0123ABCD]";
+    }
+    if (first.contains("java.lang.Integer") || first.contains("`int`")) {
+      return "expected a whole number";
+    }
+    if (first.contains("java.lang.Boolean") || first.contains("`boolean`")) {
+      return "expected true or false";
+    }
+    if (first.contains("java.util.Map") || first.contains("PolicyFile$")) {
+      return "expected a mapping of keys to values";
+    }
+    return first.replaceAll("`[a-z]+(\\.[a-zA-Z$]+)+(<[^>]*>)?`", "a value");
+  }
+
+  private static String firstLine(JsonProcessingException e) {
+    String message = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage();
+    return message.lines().findFirst().orElse(message).strip();
   }
 
   private static Map<String, ApprovalRule.Override> overrides(

@@ -158,7 +158,22 @@ class ApprovalPolicyTest {
                 PolicyFile.parse(
                     "p.yaml", "approvals:\n  aprovers: [U1]\n", Optional.empty(), Optional.empty()))
         .isInstanceOf(PolicyException.class)
-        .hasMessageStartingWith("p.yaml:2: approvals.aprovers: Unrecognized field \"aprovers\"");
+        .hasMessage(
+            "p.yaml:2: approvals.aprovers: unknown field; known: allowSelfApproval, approvers,"
+                + " expiry, groups, minApprovals, namespaces, runbooks");
+    // Regression: a YAML syntax error printed a stack of parser text.
+    assertThatThrownBy(
+            () ->
+                PolicyFile.parse(
+                    "p.yaml", "approvals:\n  approvers: [U1\n", Optional.empty(), Optional.empty()))
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"))
+        .hasMessageStartingWith("p.yaml:")
+        .hasMessageContaining("YAML syntax error: while parsing a flow sequence");
+    assertThatThrownBy(
+            () ->
+                PolicyFile.parse(
+                    "p.yaml", "approvals:\n  approvers: U1\n", Optional.empty(), Optional.empty()))
+        .hasMessage("p.yaml:2: approvals.approvers: expected a list, such as [U0123ABCD]");
     assertThatThrownBy(
             () ->
                 PolicyFile.parse(
@@ -178,6 +193,23 @@ class ApprovalPolicyTest {
                 .defaults()
                 .minApprovals())
         .isEqualTo(1);
+  }
+
+  /** Regression: a misspelt runbook in approvals.runbooks silently fell back to the default. */
+  @Test
+  void aRunbookTheFileNamesButNobodyLoadedIsNamedWithItsLine() {
+    PolicyFile.Policies policies =
+        PolicyFile.parse(
+            "p.yaml",
+            "approvals:\n  approvers: [U1]\n  runbooks:\n    scale_deploymnet: {expiry: PT5M}\n",
+            Optional.empty(),
+            Optional.empty());
+
+    assertThat(policies.unknownRunbook(Set.of("scale_deployment", "list_pods")))
+        .contains(
+            "p.yaml:4: approvals.runbooks.scale_deploymnet: no runbook of that name is loaded"
+                + " (loaded: list_pods, scale_deployment)");
+    assertThat(policies.unknownRunbook(Set.of("scale_deploymnet"))).isEmpty();
   }
 
   @Test

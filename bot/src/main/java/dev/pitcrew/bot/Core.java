@@ -56,6 +56,10 @@ final class Core implements AutoCloseable {
       Duration approvalRetention) {}
 
   final RunbookCatalog catalog;
+
+  /** Every runbook loaded, enabled or not: what a policy file may name. */
+  final Set<String> loadedRunbooks;
+
   final Approvals approvals;
   final Audit audit;
   final ApprovalPath path;
@@ -66,6 +70,7 @@ final class Core implements AutoCloseable {
 
   private Core(
       RunbookCatalog catalog,
+      Set<String> loadedRunbooks,
       Approvals approvals,
       Audit audit,
       ApprovalPath path,
@@ -76,6 +81,7 @@ final class Core implements AutoCloseable {
     this.metrics = metrics;
     this.pools = pools;
     this.catalog = catalog;
+    this.loadedRunbooks = Set.copyOf(loadedRunbooks);
     this.approvals = approvals;
     this.audit = audit;
     this.path = path;
@@ -184,6 +190,9 @@ final class Core implements AutoCloseable {
                 .forEach(lost -> log.error("lost the lease of running approval {}", lost)));
     return new Core(
         catalog,
+        loaded.runbooks().stream()
+            .map(dev.pitcrew.runbooks.Runbook::name)
+            .collect(java.util.stream.Collectors.toSet()),
         approvals,
         audit,
         path,

@@ -1,6 +1,7 @@
 package dev.pitcrew.bot;
 
 import dev.pitcrew.approvals.ApprovalRule;
+import dev.pitcrew.approvals.PolicyException;
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.config.ConfigException;
 import dev.pitcrew.bot.slack.SlackManifest;
@@ -155,6 +156,10 @@ public final class Main {
       pitcrew = Pitcrew.builder(config, kubernetes).start();
     } catch (RunbookException e) {
       err.println("pitcrew: runbook error: " + e.getMessage());
+      kubernetes.close();
+      return Optional.of(CONFIG_ERROR);
+    } catch (PolicyException e) {
+      err.println("pitcrew: configuration error: " + e.getMessage());
       kubernetes.close();
       return Optional.of(CONFIG_ERROR);
     } catch (Exception e) {

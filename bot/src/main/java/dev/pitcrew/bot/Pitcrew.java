@@ -171,6 +171,12 @@ public final class Pitcrew implements AutoCloseable {
               slack.surface(),
               sinks);
       auditFeed.ifPresent(feed -> core.metrics.auditFeed(feed));
+      try {
+        config.policies().requireLoaded(core.loadedRunbooks); // a typo must not fall back silently
+      } catch (RuntimeException e) {
+        core.close();
+        throw e;
+      }
       AccessPolicy access = config.policies().access();
       Conversations conversations = core.conversations;
       ApprovalPath path = core.path;

@@ -118,6 +118,32 @@ class MainTest {
   }
 
   @Test
+  void aPolicyFileNamingAnUnknownRunbookStopsStartUpWithItsLine(@TempDir Path dir)
+      throws Exception {
+    Path policy = dir.resolve("policy.yaml");
+    Files.writeString(
+        policy, "approvals:\n  approvers: [U0LEAD]\n  runbooks:\n    restart_deploymnet: {}\n");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    var exit =
+        Main.start(
+            new String[0],
+            Map.of(
+                "SLACK_BOT_TOKEN", "xoxb-test",
+                "SLACK_SIGNING_SECRET", "s",
+                "PORT", "0",
+                "PITCREW_CONFIG", policy.toString()),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(exit).contains(Main.CONFIG_ERROR);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith(
+            "pitcrew: configuration error: PITCREW_CONFIG "
+                + policy
+                + ":4: approvals.runbooks.restart_deploymnet: no runbook of that name is loaded");
+  }
+
+  @Test
   void unknownCommandIsRefused() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     var exit =
