@@ -9,23 +9,39 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
 
+  /** What a start-up attempt said and how it ended. */
+  private record Started(Optional<Integer> exit, String err) {}
+
+  /** Starts with a bot token, a signing secret and any port, plus {@code more} settings. */
+  private static Started startWith(String... more) {
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("SLACK_BOT_TOKEN", "xoxb-test");
+    env.put("SLACK_SIGNING_SECRET", "s");
+    env.put("PORT", "0");
+    for (int i = 0; i < more.length; i += 2) {
+      env.put(more[i], more[i + 1]);
+    }
+    return start(env);
+  }
+
+  private static Started start(Map<String, String> env) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    var exit = Main.start(new String[0], env, new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Started(exit, err.toString(StandardCharsets.UTF_8));
+  }
+
   @Test
   void missingSettingStopsStartUpWithOneLineNamingIt() {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Started started = start(Map.of("SLACK_SIGNING_SECRET", "s"));
 
-    var exit =
-        Main.start(
-            new String[0],
-            Map.of("SLACK_SIGNING_SECRET", "s"),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-
-    assertThat(exit).contains(Main.CONFIG_ERROR);
-    assertThat(err.toString(StandardCharsets.UTF_8))
+    assertThat(started.exit()).contains(Main.CONFIG_ERROR);
+    assertThat(started.err())
         .isEqualTo(
             "pitcrew: configuration error: SLACK_BOT_TOKEN is required" + System.lineSeparator());
   }
@@ -34,40 +50,20 @@ class MainTest {
   void brokenRunbookStopsStartUpNamingFileAndLine(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("broken.yaml");
     Files.writeString(file, "name: broken\naction: deployment.explode\n");
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Started started = startWith("PITCREW_RUNBOOKS_DIR", dir.toString());
 
-    var exit =
-        Main.start(
-            new String[0],
-            Map.of(
-                "SLACK_BOT_TOKEN", "xoxb-test",
-                "SLACK_SIGNING_SECRET", "s",
-                "PORT", "0",
-                "PITCREW_RUNBOOKS_DIR", dir.toString()),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-
-    assertThat(exit).contains(Main.CONFIG_ERROR);
-    assertThat(err.toString(StandardCharsets.UTF_8))
+    assertThat(started.exit()).contains(Main.CONFIG_ERROR);
+    assertThat(started.err())
         .startsWith(
             "pitcrew: runbook error: " + file + ":2: action: unknown action 'deployment.explode'");
   }
 
   @Test
   void enablingAnUnknownRunbookStopsStartUpNamingIt() {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Started started = startWith("PITCREW_RUNBOOKS", "deployment_status,scale_deploymnet");
 
-    var exit =
-        Main.start(
-            new String[0],
-            Map.of(
-                "SLACK_BOT_TOKEN", "xoxb-test",
-                "SLACK_SIGNING_SECRET", "s",
-                "PORT", "0",
-                "PITCREW_RUNBOOKS", "deployment_status,scale_deploymnet"),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-
-    assertThat(exit).contains(Main.CONFIG_ERROR);
-    assertThat(err.toString(StandardCharsets.UTF_8))
+    assertThat(started.exit()).contains(Main.CONFIG_ERROR);
+    assertThat(started.err())
         .startsWith(
             "pitcrew: runbook error: PITCREW_RUNBOOKS names 'scale_deploymnet', which is not a"
                 + " loaded runbook; loaded: cordon_node, ");
@@ -76,20 +72,10 @@ class MainTest {
   /** Regression: an unreachable Slack was reported as an invalid token. */
   @Test
   void anUnreachableSlackIsReportedAsSuchNotAsABadToken() {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Started started = startWith("SLACK_API_URL", "http://127.0.0.1:9/api/");
 
-    var exit =
-        Main.start(
-            new String[0],
-            Map.of(
-                "SLACK_BOT_TOKEN", "xoxb-test",
-                "SLACK_SIGNING_SECRET", "s",
-                "SLACK_API_URL", "http://127.0.0.1:9/api/",
-                "PORT", "0"),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-
-    assertThat(exit).contains(Main.START_FAILED);
-    assertThat(err.toString(StandardCharsets.UTF_8))
+    assertThat(started.exit()).contains(Main.START_FAILED);
+    assertThat(started.err())
         .startsWith("pitcrew: could not start: could not reach Slack at http://127.0.0.1:9/api/")
         .doesNotContain("SLACK_BOT_TOKEN");
   }
@@ -123,20 +109,10 @@ class MainTest {
     Path policy = dir.resolve("policy.yaml");
     Files.writeString(
         policy, "approvals:\n  approvers: [U0LEAD]\n  runbooks:\n    restart_deploymnet: {}\n");
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Started started = startWith("PITCREW_CONFIG", policy.toString());
 
-    var exit =
-        Main.start(
-            new String[0],
-            Map.of(
-                "SLACK_BOT_TOKEN", "xoxb-test",
-                "SLACK_SIGNING_SECRET", "s",
-                "PORT", "0",
-                "PITCREW_CONFIG", policy.toString()),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-
-    assertThat(exit).contains(Main.CONFIG_ERROR);
-    assertThat(err.toString(StandardCharsets.UTF_8))
+    assertThat(started.exit()).contains(Main.CONFIG_ERROR);
+    assertThat(started.err())
         .startsWith(
             "pitcrew: configuration error: PITCREW_CONFIG "
                 + policy
