@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Error;
 import dev.pitcrew.remediations.Remediation;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /** The runbooks Pitcrew offers, loaded once at start-up; immutable and thread-safe. */
 public final class RunbookCatalog {
@@ -130,16 +130,15 @@ public final class RunbookCatalog {
           "arguments for " + runbook.name() + " must be a JSON object",
           ArgumentCheck.Reason.INVALID_JSON);
     }
-    List<Error> errors = runbook.schema().validate(object);
-    if (errors.isEmpty()) {
-      errors = runbook.actionSchema().validate(object);
-    }
+    // Both schemas at once, so one answer names every problem (the action's DNS-label rule too).
+    List<Error> errors = new ArrayList<>(runbook.schema().validate(object));
+    errors.addAll(runbook.actionSchema().validate(object));
     if (!errors.isEmpty()) {
       return new ArgumentCheck.Rejected(
           "arguments for "
               + runbook.name()
-              + " do not match its schema: "
-              + errors.stream().map(Error::toString).collect(Collectors.joining("; ")),
+              + " are not valid: "
+              + SchemaErrors.plain(errors, runbook.toolSpec().parameters()),
           ArgumentCheck.Reason.SCHEMA);
     }
     return new ArgumentCheck.Accepted(runbook, object.deepCopy());

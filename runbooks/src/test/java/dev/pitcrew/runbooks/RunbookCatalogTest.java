@@ -240,6 +240,40 @@ class RunbookCatalogTest {
     assertThat(reject(catalog, "[1,2]")).contains("must be a JSON object");
   }
 
+  /** Regression: errors read ": required property 'replicas' not found" and regex text. */
+  @Test
+  void schemaErrorsAreWordsAPersonReads() {
+    RunbookCatalog catalog = RunbookCatalog.shipped(REAL);
+
+    assertThat(
+            ((ArgumentCheck.Rejected) catalog.check("scale_deployment", "{\"name\":\"checkout\"}"))
+                .error())
+        .isEqualTo(
+            "arguments for scale_deployment are not valid: namespace is required; replicas is"
+                + " required");
+    assertThat(
+            ((ArgumentCheck.Rejected)
+                    catalog.check(
+                        "scale_deployment",
+                        "{\"namespace\":\"Shop_1\",\"name\":\"checkout\",\"replicas\":\"five\","
+                            + "\"force\":true}"))
+                .error())
+        .contains(
+            "namespace must be a DNS label (lowercase letters, digits and '-', starting and ending"
+                + " with a letter or digit)")
+        .contains("replicas must be a whole number")
+        .contains("force is not a parameter here; the parameters are name, namespace, replicas")
+        .doesNotContain("regex")
+        .doesNotContain("$");
+    assertThat(
+            ((ArgumentCheck.Rejected)
+                    catalog.check(
+                        "scale_deployment",
+                        "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":5000}"))
+                .error())
+        .isEqualTo("arguments for scale_deployment are not valid: replicas must be at most 50");
+  }
+
   @Test
   void validArgumentsAreAccepted() {
     ArgumentCheck check =

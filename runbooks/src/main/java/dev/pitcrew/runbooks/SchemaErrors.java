@@ -1,0 +1,93 @@
+package dev.pitcrew.runbooks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.Error;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Schema errors in words a person reads: "replicas is required", "namespace must be a DNS label",
+ * instead of the validator's ": required property 'replicas' not found".
+ */
+final class SchemaErrors {
+  /** The pattern of a Kubernetes DNS label (RFC 1123), as the parameter schemas write it. */
+  static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+
+  /** The pattern of a DNS subdomain name: a label that may also hold dots. */
+  static final String DNS_NAME = "^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$";
+
+  private SchemaErrors() {}
+
+  /**
+   * Every error, one clause each, joined with "; ". Of two errors about the same field and rule
+   * (the runbook's maximum and the action's), only the first, the narrower one, is said.
+   */
+  static String plain(List<Error> errors, JsonNode schema) {
+    Map<String, String> said = new LinkedHashMap<>();
+    for (Error error : errors) {
+      said.putIfAbsent(
+          error.getInstanceLocation() + " " + error.getKeyword() + " " + error.getProperty(),
+          plain(error, schema));
+    }
+    return said.values().stream().distinct().collect(Collectors.joining("; "));
+  }
+
+  static String plain(Error error, JsonNode schema) {
+    String at = error.getInstanceLocation().toString().replaceFirst("^/", "").replace('/', '.');
+    String field = at.isEmpty() ? "the arguments" : at;
+    JsonNode rule = error.getSchemaNode();
+    return switch (error.getKeyword()) {
+      case "required" -> error.getProperty() + " is required";
+      case "additionalProperties" ->
+          error.getProperty()
+              + " is not a parameter here; the parameters are "
+              + String.join(", ", parameters(schema));
+      case "type" -> field + " must be " + article(rule.asText());
+      case "pattern" ->
+          switch (rule.asText()) {
+            case DNS_LABEL ->
+                field
+                    + " must be a DNS label (lowercase letters, digits and '-', starting and"
+                    + " ending with a letter or digit)";
+            case DNS_NAME ->
+                field
+                    + " must be a DNS name (lowercase letters, digits, '-' and '.', starting and"
+                    + " ending with a letter or digit)";
+            default -> field + " must match " + rule.asText();
+          };
+      case "maxLength" -> field + " must be at most " + rule.asText() + " characters long";
+      case "minLength" -> field + " must be at least " + rule.asText() + " characters long";
+      case "maximum" -> field + " must be at most " + rule.asText();
+      case "minimum" -> field + " must be at least " + rule.asText();
+      case "enum" -> field + " must be one of " + values(rule);
+      default -> field + ": " + error.getMessage();
+    };
+  }
+
+  private static List<String> parameters(JsonNode schema) {
+    List<String> names = new ArrayList<>();
+    schema.path("properties").fieldNames().forEachRemaining(names::add);
+    return names.stream().sorted().toList();
+  }
+
+  private static String values(JsonNode rule) {
+    List<String> values = new ArrayList<>();
+    rule.forEach(v -> values.add(v.isTextual() ? v.asText() : v.toString()));
+    return String.join(", ", values);
+  }
+
+  private static String article(String type) {
+    return switch (type) {
+      case "integer" -> "a whole number";
+      case "number" -> "a number";
+      case "boolean" -> "true or false";
+      case "string" -> "text";
+      case "object" -> "an object";
+      case "array" -> "a list";
+      default -> "of type " + type;
+    };
+  }
+}
