@@ -10,12 +10,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -52,8 +55,22 @@ public final class RolloutWatch implements AutoCloseable {
     return new RolloutWatch(client, clock, scheduler, pollEvery);
   }
 
-  /** Completes when the rollout is done, or with what is wrong once {@code timeout} passed. */
+  /**
+   * Completes when the rollout is done, or with what is wrong: as soon as it is clearly failing
+   * (new pods crash-looping or unable to pull their image, the progress deadline exceeded), else
+   * once {@code timeout} passed.
+   */
   public CompletableFuture<Verification> await(Rollout rollout, Duration timeout) {
+    return await(rollout, timeout, recovered -> {});
+  }
+
+  /**
+   * As {@link #await(Rollout, Duration)}; after an early failure the rollout is still polled until
+   * {@code timeout} (the same poll, so cheap), and {@code recovered} hears once if it completes
+   * after all: a crash loop that stops on a retried dependency, an image pushed late.
+   */
+  public CompletableFuture<Verification> await(
+      Rollout rollout, Duration timeout, Consumer<Verification> recovered) {
     CompletableFuture<Verification> result = new CompletableFuture<>();
     Instant start = clock.instant();
     AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
@@ -65,26 +82,36 @@ public final class RolloutWatch implements AutoCloseable {
     task.set(
         scheduler.scheduleWithFixedDelay(
             () -> {
-              if (result.isDone()) {
-                return;
-              }
+              Verification v;
               try {
-                check(rollout, start, timeout).ifPresent(result::complete);
+                v = check(rollout, start, timeout).orElse(null);
               } catch (RuntimeException e) {
-                result.complete(
+                v =
                     new Verification(
                         false,
                         "could not check " + rollout + ": " + e.getMessage(),
-                        Duration.between(start, clock.instant())));
+                        Duration.between(start, clock.instant()));
               }
-              if (result.isDone() && task.get() != null) {
+              if (v == null) {
+                return;
+              }
+              if (!result.isDone()) {
+                result.complete(v);
+                if (!v.complete() && v.elapsed().compareTo(timeout) < 0) {
+                  return; // failed early: keep looking for a late recovery until the timeout
+                }
+              } else if (v.complete()) {
+                recovered.accept(v);
+              } else if (v.elapsed().compareTo(timeout) < 0) {
+                return;
+              }
+              if (task.get() != null) {
                 task.get().cancel(false);
               }
             },
             0,
             pollEvery.toMillis(),
             TimeUnit.MILLISECONDS));
-    result.whenComplete((v, e) -> task.get().cancel(false));
     return result;
   }
 
@@ -121,7 +148,14 @@ public final class RolloutWatch implements AutoCloseable {
               elapsed));
     }
     if (elapsed.compareTo(timeout) < 0) {
-      return java.util.Optional.empty();
+      return failing(d)
+          .map(
+              why ->
+                  new Verification(
+                      false,
+                      "%s: %d/%d ready after %d s, rollout failing: %s"
+                          .formatted(rollout, ready, desired, elapsed.toSeconds(), why),
+                      elapsed));
     }
     return java.util.Optional.of(
         new Verification(
@@ -129,6 +163,82 @@ public final class RolloutWatch implements AutoCloseable {
             "%s: %d/%d ready after %d s, rollout not complete%s"
                 .formatted(rollout, ready, desired, elapsed.toSeconds(), problems(d)),
             elapsed));
+  }
+
+  /** Waiting reasons of a new pod that no amount of waiting fixes by itself. */
+  private static final Set<String> HOPELESS =
+      Set.of(
+          "ErrImagePull",
+          "ImagePullBackOff",
+          "InvalidImageName",
+          "CreateContainerConfigError",
+          "CreateContainerError");
+
+  /**
+   * Why the rollout is clearly failing now, if it is: the controller gave up on it
+   * (ProgressDeadlineExceeded), or no pod of the new revision is ready while one cannot pull its
+   * image, cannot be created, or crash-loops after a restart. A pod of the new revision that is
+   * ready means it may still come good: keep waiting.
+   */
+  private Optional<String> failing(Deployment d) {
+    var status = d.getStatus();
+    if (status != null && status.getConditions() != null) {
+      for (var c : status.getConditions()) {
+        if ("Progressing".equals(c.getType())
+            && "False".equals(c.getStatus())
+            && "ProgressDeadlineExceeded".equals(c.getReason())) {
+          return Optional.of(
+              "progress deadline exceeded"
+                  + (c.getMessage() == null ? "" : " (" + c.getMessage() + ")"));
+        }
+      }
+    }
+    List<Pod> pods = newPods(d);
+    if (pods.stream().anyMatch(p -> Pods.ready(p).startsWith(containers(p) + "/"))) {
+      return Optional.empty();
+    }
+    Map<String, List<String>> byReason = new TreeMap<>();
+    for (Pod pod : pods) {
+      Optional<String> reason = Pods.waiting(pod);
+      if (reason.isPresent()
+          && (HOPELESS.contains(reason.get())
+              || reason.get().equals("CrashLoopBackOff") && Pods.restarts(pod) >= 1)) {
+        byReason
+            .computeIfAbsent(reason.get(), k -> new java.util.ArrayList<>())
+            .add(pod.getMetadata().getName());
+      }
+    }
+    return byReason.isEmpty() ? Optional.empty() : Optional.of(podsBy(byReason).substring(2));
+  }
+
+  /** The pods of the Deployment's current revision, by its ReplicaSet's template hash. */
+  private List<Pod> newPods(Deployment d) {
+    try {
+      long revision = ReplicaSets.revision(d);
+      Optional<String> hash =
+          ReplicaSets.owned(client, d).stream()
+              .filter(rs -> ReplicaSets.revision(rs) == revision)
+              .map(rs -> rs.getMetadata().getLabels())
+              .filter(Objects::nonNull)
+              .map(labels -> labels.get(ReplicaSets.POD_TEMPLATE_HASH))
+              .filter(Objects::nonNull)
+              .findFirst();
+      if (revision == 0 || hash.isEmpty()) {
+        return List.of();
+      }
+      return client
+          .pods()
+          .inNamespace(d.getMetadata().getNamespace())
+          .withLabel(ReplicaSets.POD_TEMPLATE_HASH, hash.get())
+          .list()
+          .getItems();
+    } catch (KubernetesClientException e) {
+      return List.of(); // the timeout still reports; an early verdict needs evidence
+    }
+  }
+
+  private static int containers(Pod pod) {
+    return pod.getSpec() == null ? 0 : pod.getSpec().getContainers().size();
   }
 
   private static boolean complete(Deployment d, int desired) {
@@ -177,9 +287,11 @@ public final class RolloutWatch implements AutoCloseable {
             .add(pod.getMetadata().getName());
       }
     }
-    if (byProblem.isEmpty()) {
-      return "";
-    }
+    return byProblem.isEmpty() ? "" : podsBy(byProblem);
+  }
+
+  /** {@code ; 3 pods in CrashLoopBackOff (a, b, c)}. */
+  private static String podsBy(Map<String, List<String>> byProblem) {
     return "; "
         + byProblem.entrySet().stream()
             .map(
