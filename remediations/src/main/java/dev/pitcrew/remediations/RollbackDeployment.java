@@ -70,7 +70,24 @@ final class RollbackDeployment extends DeploymentMutation {
           describe(arguments)
               + " already runs the template of revision "
               + chosen.revision()
-              + "; nothing to roll back");
+              + "; nothing to roll back"
+              + differing(history, now, currentRevision));
+    }
+    if (Objects.equals(now.getSpec(), chosen.template().getSpec())) {
+      // Only the template's metadata differs (a restart stamps an annotation): the same images,
+      // env and commands would run, so the rollback could not fix anything the pods do.
+      return refuse(
+          "revision "
+              + chosen.revision()
+              + " of "
+              + describe(arguments)
+              + " runs the same pods as the current revision "
+              + currentRevision
+              + " ("
+              + imagesText(chosen)
+              + "; only the template's labels or annotations differ), so rolling back would not"
+              + " change what runs"
+              + differing(history, now, currentRevision));
     }
     List<Change> changes = new ArrayList<>();
     changes.add(new Change("revision", currentRevision, chosen.revision()));
@@ -135,6 +152,25 @@ final class RollbackDeployment extends DeploymentMutation {
                     + " (revisions kept: "
                     + (revisions.isEmpty() ? "none" : join(revisions))
                     + ")"));
+  }
+
+  /** {@code ; revisions whose pods differ: 1 (checkout=v1), 2 (checkout=v2)}, or why none. */
+  private static String differing(List<ReplicaSet> history, PodTemplateSpec now, long current) {
+    List<String> differ =
+        history.stream()
+            .filter(rs -> ReplicaSets.revision(rs) != current)
+            .filter(rs -> !Objects.equals(rs.getSpec().getTemplate().getSpec(), now.getSpec()))
+            .map(
+                rs ->
+                    ReplicaSets.revision(rs)
+                        + " ("
+                        + imagesText(
+                            new Target(ReplicaSets.revision(rs), rs.getSpec().getTemplate()))
+                        + ")")
+            .toList();
+    return differ.isEmpty()
+        ? "; no kept revision runs different pods"
+        : "; revisions whose pods differ: " + String.join(", ", differ);
   }
 
   private static String join(List<Long> revisions) {

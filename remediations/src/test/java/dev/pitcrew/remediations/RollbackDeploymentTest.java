@@ -106,7 +106,42 @@ class RollbackDeploymentTest {
         .isEqualTo(
             new Refused(
                 "deployment shop/checkout already runs the template of revision 3; nothing to roll"
-                    + " back"));
+                    + " back; revisions whose pods differ: 1"
+                    + " (checkout=registry.example/checkout:v1), 2"
+                    + " (checkout=registry.example/checkout:v2)"));
+  }
+
+  /** Regression: a rollback to a revision running the same images and env was proposed. */
+  @Test
+  void rollingBackToARevisionThatRunsTheSamePodsIsRefusedNamingTheOnesThatDiffer() {
+    // A restart made revision 4: the same pod spec as 3, only the restartedAt annotation is new.
+    Deployment restarted =
+        new DeploymentBuilder(checkout())
+            .editMetadata()
+            .addToAnnotations(ReplicaSets.REVISION, "4")
+            .endMetadata()
+            .editSpec()
+            .editTemplate()
+            .editMetadata()
+            .addToAnnotations("kubectl.kubernetes.io/restartedAt", "2026-11-21T09:50:00Z")
+            .endMetadata()
+            .endTemplate()
+            .endSpec()
+            .build();
+    client.resource(restarted).update();
+    cluster.replicaSet(checkout(), 4, "registry.example/checkout:v3", 3);
+
+    assertThat(rollback.preview(CHECKOUT))
+        .isEqualTo(
+            new Refused(
+                "revision 3 of deployment shop/checkout runs the same pods as the current revision"
+                    + " 4 (checkout=registry.example/checkout:v3; only the template's labels or"
+                    + " annotations differ), so rolling back would not change what runs;"
+                    + " revisions whose pods differ: 1 (checkout=registry.example/checkout:v1), 2"
+                    + " (checkout=registry.example/checkout:v2)"));
+    assertThat(
+            rollback.preview(args("{\"namespace\":\"shop\",\"name\":\"checkout\",\"revision\":2}")))
+        .isInstanceOf(Plan.class);
   }
 
   @Test
