@@ -131,14 +131,7 @@ public final class DemoCluster implements AutoCloseable {
             .endSpec()
             .endTemplate()
             .endSpec()
-            .withNewStatus()
-            .addNewCondition()
-            .withType("Available")
-            .withStatus("True")
-            .withReason("MinimumReplicasAvailable")
-            .endCondition()
-            .endStatus()
-            .build();
+            .build(); // the controller writes the status, conditions included
     client.resource(d).create();
     controller.reconcileAll();
     controller.reconcileAll();

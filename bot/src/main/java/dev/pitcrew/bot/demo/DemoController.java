@@ -14,11 +14,14 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -190,11 +193,68 @@ final class DemoController implements AutoCloseable {
             .withAvailableReplicas(ready)
             .withUnavailableReplicas(Math.max(0, desired - ready))
             .withObservedGeneration(latest.getMetadata().getGeneration())
+            .withConditions(
+                conditions(
+                    latest,
+                    current.getMetadata().getName(),
+                    desired,
+                    ready,
+                    updated == desired && total == desired && ready == desired))
             .build();
     if (!Objects.equals(status, latest.getStatus())) {
       latest.setStatus(status);
       client.resource(latest).updateStatus();
     }
+  }
+
+  /**
+   * Available and Progressing as the Deployment controller sets them: available when no more than
+   * the default maxUnavailable (25%, rounded down) is missing. A condition keeps its transition
+   * time while its status stays.
+   */
+  private List<DeploymentCondition> conditions(
+      Deployment d, String replicaSet, int desired, int available, boolean complete) {
+    boolean minimum = available >= desired - desired / 4;
+    return List.of(
+        condition(
+            d,
+            "Available",
+            minimum,
+            minimum ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
+            minimum
+                ? "Deployment has minimum availability."
+                : "Deployment does not have minimum availability."),
+        condition(
+            d,
+            "Progressing",
+            true,
+            complete ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
+            complete
+                ? "ReplicaSet \"" + replicaSet + "\" has successfully progressed."
+                : "ReplicaSet \"" + replicaSet + "\" is progressing."));
+  }
+
+  private DeploymentCondition condition(
+      Deployment d, String type, boolean status, String reason, String message) {
+    String value = status ? "True" : "False";
+    DeploymentCondition before =
+        d.getStatus() == null || d.getStatus().getConditions() == null
+            ? null
+            : d.getStatus().getConditions().stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst()
+                .orElse(null);
+    boolean same = before != null && value.equals(before.getStatus());
+    boolean unchanged = same && reason.equals(before.getReason());
+    String now = now();
+    return new DeploymentConditionBuilder()
+        .withType(type)
+        .withStatus(value)
+        .withReason(reason)
+        .withMessage(message)
+        .withLastTransitionTime(same ? before.getLastTransitionTime() : now)
+        .withLastUpdateTime(unchanged ? before.getLastUpdateTime() : now)
+        .build();
   }
 
   private ReplicaSet createReplicaSet(Deployment d, PodTemplateSpec template, long revision) {
@@ -306,17 +366,41 @@ final class DemoController implements AutoCloseable {
         .create();
   }
 
-  /** A pod created on an earlier tick starts now: ready, or crashing for a bad image. */
-  private Pod start(Pod pod) {
-    if (!"Pending".equals(pod.getStatus().getPhase())) {
-      return pod;
+  /**
+   * The kubelet's restarts of a container that crashes at once, {@code age} after its pod started:
+   * one restart right away, then one after each back-off of 10 s, doubling up to 5 minutes.
+   */
+  static int crashRestarts(Duration age) {
+    long seconds = Math.max(0, age.toSeconds());
+    int restarts = 1;
+    long backOff = 10;
+    for (long at = backOff; at <= seconds; at += backOff) {
+      restarts++;
+      backOff = Math.min(backOff * 2, 300);
     }
+    return restarts;
+  }
+
+  /**
+   * A pod created on an earlier tick starts now: ready, or crashing for a bad image. A crashing
+   * pod's restart count grows with its age, as the kubelet's back-off makes it.
+   */
+  private Pod start(Pod pod) {
     String image = pod.getSpec().getContainers().get(0).getImage();
     boolean crash = crashes(image);
     var status = pod.getStatus().getContainerStatuses().get(0);
+    if (!"Pending".equals(pod.getStatus().getPhase())) {
+      int restarts = crash ? crashRestarts(age(pod)) : 0;
+      if (!crash || Objects.equals(status.getRestartCount(), restarts)) {
+        return pod;
+      }
+      status.setRestartCount(restarts);
+      status.getLastState().getTerminated().setFinishedAt(now());
+      return client.resource(pod).updateStatus();
+    }
     status.setReady(!crash);
     status.setStarted(!crash);
-    status.setRestartCount(crash ? 4 : 0);
+    status.setRestartCount(crash ? crashRestarts(age(pod)) : 0);
     status.setState(
         crash
             ? new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
@@ -350,6 +434,13 @@ final class DemoController implements AutoCloseable {
     }
     pod.getStatus().setPhase("Running");
     return client.resource(pod).updateStatus();
+  }
+
+  private Duration age(Pod pod) {
+    String created = pod.getMetadata().getCreationTimestamp();
+    return created == null
+        ? Duration.ZERO
+        : Duration.between(java.time.Instant.parse(created), clock.instant());
   }
 
   private String node(String podName) {

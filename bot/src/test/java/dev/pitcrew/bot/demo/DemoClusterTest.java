@@ -89,6 +89,39 @@ class DemoClusterTest {
     assertThat(deployment("cart").getStatus().getReadyReplicas()).isEqualTo(2);
   }
 
+  /** Regression: checkout showed 0 available with Available=True. */
+  @Test
+  void availabilityConditionsFollowTheReadyPodsLikeTheDeploymentController() {
+    assertThat(condition(deployment("checkout"), "Available"))
+        .isEqualTo("False MinimumReplicasUnavailable");
+    assertThat(condition(deployment("checkout"), "Progressing"))
+        .isEqualTo("True ReplicaSetUpdated");
+    assertThat(condition(deployment("cart"), "Available"))
+        .isEqualTo("True MinimumReplicasAvailable");
+    assertThat(condition(deployment("cart"), "Progressing"))
+        .isEqualTo("True NewReplicaSetAvailable");
+  }
+
+  /** Regression: pods 6 s old said restarts 4. */
+  @Test
+  void freshCrashingPodsHaveRestartedOnceAndRestartMoreAsTheBackOffPasses() {
+    assertThat(pods("checkout"))
+        .allSatisfy(
+            p -> assertThat(p.getStatus().getContainerStatuses().get(0).getRestartCount()).isOne());
+    assertThat(DemoController.crashRestarts(Duration.ofSeconds(6))).isEqualTo(1);
+    assertThat(DemoController.crashRestarts(Duration.ofSeconds(10))).isEqualTo(2);
+    assertThat(DemoController.crashRestarts(Duration.ofSeconds(70))).isEqualTo(4);
+    assertThat(DemoController.crashRestarts(Duration.ofMinutes(10))).isEqualTo(6);
+  }
+
+  private static String condition(Deployment d, String type) {
+    return d.getStatus().getConditions().stream()
+        .filter(c -> c.getType().equals(type))
+        .map(c -> c.getStatus() + " " + c.getReason())
+        .findFirst()
+        .orElse("missing");
+  }
+
   @Test
   void rollbackMakesANewRevisionAndTheReplicasConverge() throws Exception {
     Outcome outcome = run("deployment.rollback", "{\"namespace\":\"shop\",\"name\":\"checkout\"}");
