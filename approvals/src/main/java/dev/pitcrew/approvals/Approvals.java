@@ -99,6 +99,15 @@ public final class Approvals {
     return store.find(id);
   }
 
+  /** Requests waiting for a decision that have not expired yet, oldest first. */
+  public List<ApprovalRequest> pending() {
+    Instant now = clock.instant();
+    return store.inState(ApprovalState.PENDING).stream()
+        .filter(r -> r.expiresAt().isAfter(now))
+        .sorted(java.util.Comparator.comparing(ApprovalRequest::createdAt))
+        .toList();
+  }
+
   /** Remembers where the card was posted, so later updates can edit it. */
   public ApprovalRequest attachCard(String id, String card) {
     while (true) {

@@ -437,7 +437,7 @@ class ApprovalTrustEndToEndTest {
         .atMost(PATIENCE)
         .until(() -> slack.auditLines("CAUDIT", correlationId, "*stale*").size() == 1);
     assertThat(replicas("shop", "checkout")).isEqualTo(4);
-    assertThat(last(slack.calls("chat.update")).param("blocks")).contains("not run");
+    assertThat(last(slack.calls("chat.update")).param("blocks")).contains("Not run");
   }
 
   @Test

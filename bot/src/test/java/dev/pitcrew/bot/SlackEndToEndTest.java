@@ -248,7 +248,8 @@ class SlackEndToEndTest {
     assertThat(toolResults.get(0)).startsWith("ERROR: unknown tool 'delete_all_pods'");
     assertThat(toolResults.get(1))
         .startsWith("ERROR: arguments for scale_deployment are not valid JSON");
-    assertThat(toolResults.get(2)).startsWith("ERROR: arguments for scale_deployment do not match");
+    assertThat(toolResults.get(2))
+        .startsWith("ERROR: arguments for scale_deployment are not valid: ");
     assertThat(toolResults.get(3))
         .isEqualTo(
             "Not proposed: namespace kube-system is protected: runbook scale_deployment never changes it");
@@ -305,7 +306,10 @@ class SlackEndToEndTest {
     awaitInThread(
         correlationId, "Done: Rolled back deployment store/checkout from revision 3 to revision 2");
     assertThat(slack.thread(CHANNEL, correlationId).stream().map(c -> c.param("text")))
-        .anyMatch(t -> t.contains("To undo: rollback_deployment") && t.contains("\"revision\":3"));
+        .anyMatch(
+            t ->
+                t.contains(
+                    "To undo: run rollback_deployment name=checkout namespace=store revision=3"));
     assertThat(
             client
                 .apps()
@@ -524,7 +528,12 @@ class SlackEndToEndTest {
     assertThat(
             slack.thread(CHANNEL, correlationId).stream()
                 .filter(c -> c.param("text").contains("The LLM is unavailable")))
-        .allSatisfy(c -> assertThat(c.param("text")).contains(correlationId).contains("503"));
+        .allSatisfy(
+            c -> {
+              assertThat(c.param("text")).contains("503");
+              // once, under the message: not again inside its text
+              assertThat(c.param("blocks").split(correlationId, -1)).hasSize(2);
+            });
   }
 
   @Test

@@ -248,7 +248,7 @@ public final class Agent implements Assistant {
         ChatCompletionMessageParam.ofAssistant(
             ChatCompletionAssistantMessageParam.builder().content(text).build()));
     memory.remember(key(ask), kept);
-    return text + " Correlation ID " + ask.correlationId() + ".";
+    return text; // the surface shows the correlation ID once, with every message
   }
 
   /** One tool call as Pitcrew will answer it; a call without an ID gets one and an error. */

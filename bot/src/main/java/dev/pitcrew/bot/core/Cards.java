@@ -2,6 +2,7 @@ package dev.pitcrew.bot.core;
 
 import dev.pitcrew.approvals.ApprovalRequest;
 import dev.pitcrew.approvals.ApprovalRule;
+import dev.pitcrew.approvals.ApprovalState;
 import dev.pitcrew.bot.core.Card.Action;
 import dev.pitcrew.bot.core.Card.Field;
 import dev.pitcrew.bot.core.Card.Group;
@@ -55,24 +56,13 @@ public final class Cards {
 
   static String title(ApprovalRequest request) {
     String prefix =
-        switch (request.state()) {
-          case PENDING ->
-              request.approvals().isEmpty()
-                  ? "Approval needed"
-                  : "Approval "
-                      + (request.approvals().size() + 1)
-                      + " of "
-                      + request.requiredApprovals()
-                      + " needed";
-          case APPROVED, EXECUTING -> "Approved, running";
-          case SUCCEEDED -> "Done";
-          case FAILED -> "Failed";
-          case UNKNOWN -> "Outcome unknown";
-          case DENIED -> "Denied";
-          case EXPIRED -> "Expired";
-          case STALE -> "Not run, plan changed";
-          case CANCELLED -> "Cancelled";
-        };
+        request.state() == ApprovalState.PENDING && !request.approvals().isEmpty()
+            ? "Approval "
+                + (request.approvals().size() + 1)
+                + " of "
+                + request.requiredApprovals()
+                + " needed"
+            : Verdict.of(request.state()).label();
     return prefix + ": " + request.runbook();
   }
 
@@ -99,22 +89,29 @@ public final class Cards {
       case UNKNOWN -> {
         line.add(new Text("Approved"));
         line.addAll(by);
-        line.add(new Text(". Outcome unknown: " + request.result() + " Check the object's state."));
+        line.add(
+            new Text(". " + Verdict.UNKNOWN.lead(request.result()) + " Check the object's state."));
       }
       case DENIED -> {
-        line.add(new Text("Denied"));
+        line.add(new Text(Verdict.DENIED.label()));
         line.addAll(by);
         line.add(new Text(". Nothing was changed."));
       }
-      case EXPIRED -> line.add(new Text("Expired before anyone approved it. Nothing was changed."));
+      case EXPIRED ->
+          line.add(
+              new Text(
+                  Verdict.EXPIRED.label() + " before anyone approved it. Nothing was changed."));
       case STALE -> {
         line.add(new Text("Approved"));
         line.addAll(by);
         line.add(
-            new Text(", but not run: " + request.result() + ". Ask again for a fresh proposal."));
+            new Text(
+                ". "
+                    + Verdict.NOT_RUN.lead(request.result())
+                    + ". Ask again for a fresh proposal."));
       }
       case CANCELLED ->
-          line.add(new Text("Cancelled: " + request.result() + ". Nothing was changed."));
+          line.add(new Text(Verdict.CANCELLED.lead(request.result()) + ". Nothing was changed."));
     }
     return line;
   }

@@ -20,6 +20,7 @@ import dev.pitcrew.remediations.Plan;
 import dev.pitcrew.remediations.Preview;
 import dev.pitcrew.remediations.Rollout;
 import dev.pitcrew.remediations.RolloutWatch;
+import dev.pitcrew.remediations.Verification;
 import dev.pitcrew.runbooks.Limits;
 import dev.pitcrew.runbooks.Runbook;
 import dev.pitcrew.runbooks.RunbookCatalog;
@@ -76,9 +77,10 @@ public final class Changes {
           .ifPresent(
               s -> {
                 view.redraw(s);
-                view.surface.tell(channel, approver, "Not run: " + stale.get() + ".");
+                view.surface.tell(channel, approver, Verdict.NOT_RUN.lead(stale.get()) + ".");
                 view.record(s, Type.STALE, approver, stale.get());
-                view.say(s, "Not run: " + stale.get() + ". Ask again for a fresh proposal.");
+                view.say(
+                    s, Verdict.NOT_RUN.lead(stale.get()) + ". Ask again for a fresh proposal.");
               });
       return;
     }
@@ -110,11 +112,7 @@ public final class Changes {
             : end == ApprovalState.UNKNOWN ? Type.UNKNOWN : Type.FAILED,
         approver,
         result.result());
-    String lead =
-        end == ApprovalState.SUCCEEDED
-            ? "Done: "
-            : end == ApprovalState.UNKNOWN ? "Outcome unknown: " : "Not done: ";
-    view.say(result, lead + result.result() + undo.hint(result));
+    view.say(result, Verdict.of(end).lead(result.result()) + undo.hint(result));
     String summary =
         "The approved change \""
             + result.previewSummary()
@@ -160,20 +158,17 @@ public final class Changes {
             .map(r -> r.limits().verifyTimeout())
             .orElse(Limits.DEFAULT_VERIFY_TIMEOUT);
     rollouts
-        .await(rollout, timeout)
-        .thenAccept(
-            v -> {
-              try (var ignored = LogContext.correlation(request.correlationId())) {
-                view.record(
-                    request,
-                    v.complete() ? Type.VERIFIED : Type.NOT_VERIFIED,
-                    "pitcrew",
-                    v.summary());
-                view.say(
-                    request,
-                    (v.complete() ? "Verified: " : "Rollout not complete: ") + v.summary());
-              }
-            });
+        .await(rollout, timeout, recovered -> report(request, recovered, " (recovered after all)"))
+        .thenAccept(v -> report(request, v, ""));
+  }
+
+  private void report(ApprovalRequest request, Verification v, String note) {
+    try (var ignored = LogContext.correlation(request.correlationId())) {
+      Verdict verdict = v.complete() ? Verdict.VERIFIED : Verdict.NOT_VERIFIED;
+      view.record(
+          request, v.complete() ? Type.VERIFIED : Type.NOT_VERIFIED, "pitcrew", v.summary() + note);
+      view.say(request, verdict.lead(v.summary() + note));
+    }
   }
 
   private Outcome execute(ApprovalRequest request) {

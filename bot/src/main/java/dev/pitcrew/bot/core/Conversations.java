@@ -52,11 +52,16 @@ public final class Conversations {
           Type.ASKED, ask.correlationId(), ask.requester(), text, ask.channel(), ask.thread());
       String command = text.strip();
       metrics.ask(
-          command.equals("help") || command.equals("runbooks") || command.startsWith("run ")
+          command.equals("help")
+                  || command.startsWith("help ")
+                  || command.equals("runbooks")
+                  || command.startsWith("run ")
               ? "command"
               : "question");
       if (command.equals("help")) {
         surface.say(ask, help());
+      } else if (command.startsWith("help ")) {
+        surface.say(ask, help(command.substring("help ".length()).strip()));
       } else if (command.equals("runbooks")) {
         surface.say(ask, runbooks());
       } else if (ExplicitCommand.runbookOf(command).isPresent()) {
@@ -92,11 +97,7 @@ public final class Conversations {
     if (runbook.isEmpty()) {
       surface.say(
           ask,
-          "There is no runbook "
-              + name
-              + ". Type runbooks to list them. ("
-              + ask.correlationId()
-              + ")");
+          "There is no runbook " + name + "." + nearest(name) + " Type runbooks to list them.");
       return;
     }
     ExplicitCommand parsed;
@@ -120,9 +121,7 @@ public final class Conversations {
           ask,
           "No LLM is configured (set OPENAI_API_KEY or OPENAI_BASE_URL, and PITCREW_MODEL), so"
               + " questions cannot be answered; explicit commands work: run <runbook> key=value"
-              + " ..., runbooks, help. Correlation ID "
-              + ask.correlationId()
-              + ".");
+              + " ..., runbooks, help.");
       return;
     }
     try {
@@ -136,19 +135,21 @@ public final class Conversations {
           ask,
           "The LLM is unavailable: "
               + e.getMessage()
-              + ". Explicit commands still work (run <runbook> key=value ...; help). Correlation"
-              + " ID "
-              + ask.correlationId()
-              + ".");
+              + ". Explicit commands still work (run <runbook> key=value ...; help).");
     } catch (RuntimeException e) {
       log.error("request failed", e);
       surface.say(
           ask,
           "Something went wrong while handling this request; the log has the details under"
-              + " correlation ID "
-              + ask.correlationId()
-              + ".");
+              + " this message's correlation ID.");
     }
+  }
+
+  /** " Did you mean X?" for the loaded runbook nearest to a mistyped name, or empty text. */
+  private String nearest(String name) {
+    return Names.nearest(name, catalog.runbooks().stream().map(Runbook::name).toList())
+        .map(n -> " Did you mean " + n + "?")
+        .orElse("");
   }
 
   private String help() {
@@ -157,8 +158,43 @@ public final class Conversations {
         + ", or use a command:\n"
         + "  run <runbook> key=value ...   run a runbook; changes need an approval\n"
         + "  runbooks                      list the runbooks and their parameters\n"
+        + "  help <runbook>                its parameters and limits\n"
         + "  help                          this text\n"
         + "Example: run deployment_status namespace=shop name=checkout";
+  }
+
+  /** {@code help <runbook>}: what it does, its parameters with their rules, its limits. */
+  private String help(String name) {
+    Optional<Runbook> found = catalog.find(name);
+    if (found.isEmpty()) {
+      return "There is no runbook " + name + "." + nearest(name) + " Type runbooks to list them.";
+    }
+    Runbook runbook = found.get();
+    StringBuilder text =
+        new StringBuilder(runbook.name())
+            .append(runbook.risk() == Risk.MUTATE ? " (needs approval)" : " (read-only)")
+            .append('\n')
+            .append(runbook.description().strip())
+            .append("\nUsage: ")
+            .append(usage(runbook))
+            .append("\nParameters:");
+    var schema = runbook.toolSpec().parameters();
+    var required = new java.util.HashSet<String>();
+    schema.path("required").forEach(r -> required.add(r.asText()));
+    schema
+        .path("properties")
+        .fields()
+        .forEachRemaining(
+            p ->
+                text.append("\n  ")
+                    .append(p.getKey())
+                    .append(required.contains(p.getKey()) ? " (required): " : " (optional): ")
+                    .append(ParameterRules.describe(p.getValue())));
+    String limits = ParameterRules.limits(runbook);
+    if (!limits.isEmpty()) {
+      text.append("\nLimits: ").append(limits);
+    }
+    return text.toString();
   }
 
   private String runbooks() {

@@ -55,7 +55,7 @@ public final class Decisions {
     } else if (decision instanceof Decision.Denied d) {
       view.redraw(d.request());
       view.record(d.request(), Type.DENIED, user, d.request().previewSummary() + " denied");
-      view.say(d.request(), "Denied by " + user + ": nothing was changed.");
+      view.say(d.request(), Verdict.DENIED.label() + " by " + user + ": nothing was changed.");
     } else if (decision instanceof Decision.Refused r) {
       view.surface.tell(channel, user, "You cannot decide this request: " + r.reason() + ".");
       view.record(

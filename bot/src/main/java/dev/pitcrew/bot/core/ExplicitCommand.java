@@ -55,6 +55,24 @@ public record ExplicitCommand(String runbook, ObjectNode arguments) {
     return new ExplicitCommand(runbook, arguments);
   }
 
+  /**
+   * The command a person types to make this call: {@code run name k=v ...}, keys sorted, values
+   * with spaces quoted; {@link #parse} reads it back to the same arguments.
+   */
+  static String format(String runbook, JsonNode arguments) {
+    StringBuilder text = new StringBuilder("run ").append(runbook);
+    new java.util.TreeMap<>(JSON.convertValue(arguments, java.util.Map.class))
+        .forEach(
+            (key, value) -> {
+              String v = String.valueOf(value);
+              text.append(' ')
+                  .append(key)
+                  .append('=')
+                  .append(v.isEmpty() || v.matches(".*\\s.*") ? "\"" + v + "\"" : v);
+            });
+    return text.toString();
+  }
+
   private static void put(ObjectNode arguments, String key, String value, String type) {
     switch (type) {
       case "integer" -> {

@@ -42,7 +42,7 @@ public final class Proposals {
     }
     String reason =
         preview instanceof Refused r
-            ? "Not proposed: " + r.reason()
+            ? Verdict.NOT_PROPOSED.lead(r.reason())
             : "Could not prepare " + runbook.name() + ": " + ((Failed) preview).reason();
     view.audit.record(
         Type.TOOL_REJECTED,
@@ -125,8 +125,7 @@ public final class Proposals {
             + request.previewSummary()
             + "\", so the request is cancelled and nothing will run. Ask again in a minute.");
     return ToolResult.notProposed(
-        "Not proposed: "
-            + why
+        Verdict.NOT_PROPOSED.lead(why)
             + ". The request was cancelled and nothing will run; tell the user to ask again.");
   }
 }
