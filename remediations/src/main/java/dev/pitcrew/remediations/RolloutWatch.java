@@ -181,6 +181,9 @@ public final class RolloutWatch implements AutoCloseable {
    * ready means it may still come good: keep waiting.
    */
   private Optional<String> failing(Deployment d) {
+    if (!observedLatest(d)) {
+      return Optional.empty(); // the controller has not seen the change yet: its pods are old
+    }
     var status = d.getStatus();
     if (status != null && status.getConditions() != null) {
       for (var c : status.getConditions()) {
@@ -215,9 +218,12 @@ public final class RolloutWatch implements AutoCloseable {
   private List<Pod> newPods(Deployment d) {
     try {
       long revision = ReplicaSets.revision(d);
+      var template = ReplicaSets.withoutHash(d.getSpec().getTemplate());
       Optional<String> hash =
           ReplicaSets.owned(client, d).stream()
               .filter(rs -> ReplicaSets.revision(rs) == revision)
+              // the new revision's own ReplicaSet, not the one the change replaces
+              .filter(rs -> ReplicaSets.withoutHash(rs.getSpec().getTemplate()).equals(template))
               .map(rs -> rs.getMetadata().getLabels())
               .filter(Objects::nonNull)
               .map(labels -> labels.get(ReplicaSets.POD_TEMPLATE_HASH))
@@ -241,15 +247,18 @@ public final class RolloutWatch implements AutoCloseable {
     return pod.getSpec() == null ? 0 : pod.getSpec().getContainers().size();
   }
 
+  private static boolean observedLatest(Deployment d) {
+    Long generation = d.getMetadata().getGeneration();
+    Long observed = d.getStatus() == null ? null : d.getStatus().getObservedGeneration();
+    return generation == null || observed == null || observed >= generation;
+  }
+
   private static boolean complete(Deployment d, int desired) {
     var s = d.getStatus();
     if (s == null) {
       return desired == 0;
     }
-    Long generation = d.getMetadata().getGeneration();
-    Long observed = s.getObservedGeneration();
-    boolean observedLatest = generation == null || observed == null || observed >= generation;
-    return observedLatest
+    return observedLatest(d)
         && Objects.equals(orZero(s.getUpdatedReplicas()), desired)
         && Objects.equals(orZero(s.getReplicas()), desired)
         && Objects.equals(orZero(s.getAvailableReplicas()), desired);

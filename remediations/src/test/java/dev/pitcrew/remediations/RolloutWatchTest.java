@@ -137,6 +137,35 @@ class RolloutWatchTest {
                 + " out progressing.)");
   }
 
+  /**
+   * Regression: right after a rollback, before the controller made the new ReplicaSet, the pods of
+   * the revision being replaced were taken for the new ones and failed the rollout at once.
+   */
+  @Test
+  void podsOfTheRevisionBeingReplacedDoNotFailANewRollout() {
+    Deployment d = client.apps().deployments().inNamespace("shop").withName("checkout").get();
+    client
+        .resource(
+            new DeploymentBuilder(d)
+                .editSpec()
+                .editTemplate()
+                .editSpec()
+                .editFirstContainer()
+                .withImage("registry.example/checkout:v2")
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .update();
+
+    CompletableFuture<Verification> result =
+        watch.await(new Rollout("shop", "checkout"), Duration.ofMillis(300));
+
+    await().atMost(Duration.ofSeconds(10)).until(result::isDone);
+    assertThat(result.join().summary()).contains("rollout not complete").doesNotContain("failing");
+  }
+
   @Test
   void aNewPodThatIsReadyKeepsTheWatchWaiting() {
     Pod pod = client.pods().inNamespace("shop").withName("checkout-hash3-pod0").get();
