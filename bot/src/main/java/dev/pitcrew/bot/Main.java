@@ -192,7 +192,11 @@ public final class Main {
    * distinct approvers than it names (groups aside, whose size is only known at click time).
    */
   static List<String> approvalGaps(Config config) {
-    ApprovalRule rule = config.policies().approvals().defaults();
+    return approvalGaps(config.policies());
+  }
+
+  static List<String> approvalGaps(dev.pitcrew.approvals.PolicyFile.Policies policies) {
+    ApprovalRule rule = policies.approvals().defaults();
     List<String> gaps = new java.util.ArrayList<>();
     if (rule.approvers().isEmpty() && rule.groups().isEmpty()) {
       gaps.add(

@@ -3,7 +3,9 @@ package dev.pitcrew.bot;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.core.ConsoleAppender;
-import dev.pitcrew.approvals.ApprovalPolicy;
+import dev.pitcrew.approvals.ApprovalRule;
+import dev.pitcrew.approvals.PolicyException;
+import dev.pitcrew.approvals.PolicyFile;
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.config.ConfigException;
 import dev.pitcrew.bot.demo.DemoCluster;
@@ -13,24 +15,31 @@ import dev.pitcrew.bot.shell.ShellSurface;
 import dev.pitcrew.runbooks.RunbookException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.io.BufferedReader;
 import java.io.FileNotFoundException;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar pitcrew.jar shell [--demo] [--user NAME] [--approver NAME] [--audit FILE]}:
- * Pitcrew in a terminal, on the current KUBECONFIG's cluster or an embedded demo cluster.
+ * Pitcrew in a terminal, on the current KUBECONFIG's cluster or an embedded demo cluster, under the
+ * same policy settings as Slack (PITCREW_CONFIG, PITCREW_APPROVERS, PITCREW_APPROVAL_EXPIRY).
  */
 final class ShellMain {
   static final String USAGE =
@@ -42,6 +51,275 @@ final class ShellMain {
   static final String DEMO_APPROVER = "oncall-lead";
 
   private ShellMain() {}
+
+  /** What the command line chose. */
+  private record Options(
+      boolean demo, Optional<String> user, Optional<String> approver, Optional<String> audit) {}
+
+  /**
+   * The shell on the process's own terminal: a real one with line editing when there is one, a
+   * plain one when input is piped.
+   *
+   * @return the exit code
+   */
+  static int run(
+      List<String> args,
+      Map<String, String> env,
+      InputStream in,
+      PrintStream out,
+      PrintStream err) {
+    try (Terminal terminal =
+        in == System.in && out == System.out
+            ? TerminalBuilder.builder().name("pitcrew").system(true).dumb(true).build()
+            : TerminalBuilder.builder()
+                .name("pitcrew")
+                .system(false)
+                .streams(in, out)
+                .type(Terminal.TYPE_DUMB)
+                .build()) {
+      return run(args, env, terminal, err);
+    } catch (IOException e) {
+      err.println("pitcrew: cannot open the terminal: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /**
+   * @return the exit code
+   */
+  static int run(List<String> args, Map<String, String> env, Terminal terminal, PrintStream err) {
+    Options options;
+    try {
+      options = options(args);
+    } catch (IllegalArgumentException e) {
+      err.println("pitcrew: " + e.getMessage() + "; " + USAGE);
+      return Main.CONFIG_ERROR;
+    }
+    boolean demo = options.demo();
+    String me = options.user().orElse(demo ? DEMO_USER : env.getOrDefault("USER", "operator"));
+    Optional<String> decider =
+        demo ? options.approver().or(() -> Optional.of(DEMO_APPROVER)) : options.approver();
+    Optional<Config.Llm> llm;
+    Optional<Path> runbooks;
+    Optional<Set<String>> enabledRunbooks;
+    PolicyFile.Policies policies;
+    try {
+      llm = Config.llm(env);
+      runbooks = Config.runbooksDirectory(env);
+      enabledRunbooks = Config.enabledRunbooks(env);
+      // The demo's approver is the default approver unless the settings name approvers.
+      policies = Config.policies(env, demo ? decider.map(Set::of).orElse(Set.of()) : Set.of());
+    } catch (ConfigException e) {
+      err.println("pitcrew: configuration error: " + e.getMessage());
+      return Main.CONFIG_ERROR;
+    }
+    ApprovalRule rule = policies.approvals().defaults();
+    String decidesAs = decider.orElse(me);
+    if (decidesAs.equals(me) && !rule.allowSelfApproval()) {
+      err.println(
+          "pitcrew: you would ask and approve as '"
+              + me
+              + "', and the policy lets nobody approve their own request: nothing could ever be"
+              + " approved. Give --approver another name"
+              + (rule.approvers().isEmpty()
+                  ? ""
+                  : " (the policy's approvers: "
+                      + String.join(", ", rule.approvers().stream().sorted().toList())
+                      + ")")
+              + ".");
+      return Main.CONFIG_ERROR;
+    }
+    PrintStream auditFile = null;
+    if (options.audit().isPresent()) {
+      try {
+        auditFile =
+            new PrintStream(
+                new FileOutputStream(options.audit().get(), true), true, StandardCharsets.UTF_8);
+      } catch (FileNotFoundException e) {
+        err.println(
+            "pitcrew: cannot write the audit file "
+                + options.audit().get()
+                + ": "
+                + e.getMessage());
+        return Main.CONFIG_ERROR;
+      }
+    }
+    Runnable restoreLogs = quietLogs();
+    Clock clock = Clock.systemUTC();
+    DemoCluster cluster = demo ? DemoCluster.start(clock) : null;
+    KubernetesClient kubernetes = demo ? cluster.client() : new KubernetesClientBuilder().build();
+    ShellSurface surface = new ShellSurface(terminal);
+    // Ctrl-C while a command runs must not end the process; at the prompt it clears the line.
+    terminal.handle(Terminal.Signal.INT, signal -> {});
+    try (Core core =
+        Core.create(
+            new Core.Settings(
+                llm,
+                policies.approvals(),
+                Core.memoryStore(clock),
+                clock,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(10),
+                Optional.empty(),
+                runbooks,
+                enabledRunbooks,
+                Config.DEFAULT_APPROVAL_RETENTION),
+            kubernetes,
+            surface,
+            List.of(
+                auditFile != null
+                    ? ShellAuditSink.file(auditFile)
+                    : ShellAuditSink.terminal(surface)))) {
+      policies.requireLoaded(core.loadedRunbooks);
+      LineReaderBuilder builder =
+          LineReaderBuilder.builder()
+              .terminal(terminal)
+              .appName("pitcrew")
+              .completer(Shell.completer(core.catalog, core.approvals))
+              .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true); // "!" is just a character
+      historyFile(env).ifPresent(file -> builder.variable(LineReader.HISTORY_FILE, file));
+      LineReader reader = builder.build();
+      surface.attach(reader);
+      for (String line : greeting(options, env, me, decider, demo, kubernetes, core, policies)) {
+        surface.line(line);
+      }
+      new Shell(
+              core.conversations,
+              core.path,
+              core.approvals,
+              core.catalog,
+              surface,
+              me,
+              decider,
+              reader)
+          .run();
+      reader.getHistory().save();
+      return 0;
+    } catch (PolicyException e) {
+      err.println("pitcrew: " + e.getMessage());
+      return Main.CONFIG_ERROR;
+    } catch (RunbookException e) {
+      err.println("pitcrew: runbook error: " + e.getMessage());
+      return Main.CONFIG_ERROR;
+    } catch (IOException e) {
+      err.println("pitcrew: could not save the shell history: " + e.getMessage());
+      return 0;
+    } finally {
+      restoreLogs.run();
+      if (cluster != null) {
+        cluster.close();
+      } else {
+        kubernetes.close();
+      }
+      if (auditFile != null) {
+        auditFile.close();
+      }
+    }
+  }
+
+  private static Options options(List<String> args) {
+    boolean demo = false;
+    Optional<String> user = Optional.empty();
+    Optional<String> approver = Optional.empty();
+    Optional<String> audit = Optional.empty();
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      switch (arg) {
+        case "--demo" -> demo = true;
+        case "--user", "--approver", "--audit" -> {
+          if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
+            throw new IllegalArgumentException(arg + " needs a value");
+          }
+          String value = args.get(++i);
+          switch (arg) {
+            case "--user" -> user = Optional.of(value);
+            case "--approver" -> approver = Optional.of(value);
+            default -> audit = Optional.of(value);
+          }
+        }
+        default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
+      }
+    }
+    return new Options(demo, user, approver, audit);
+  }
+
+  /** What the operator must know before typing: where, who, and what will not work. */
+  private static List<String> greeting(
+      Options options,
+      Map<String, String> env,
+      String me,
+      Optional<String> decider,
+      boolean demo,
+      KubernetesClient kubernetes,
+      Core core,
+      PolicyFile.Policies policies) {
+    List<String> lines = new ArrayList<>();
+    lines.add(
+        "Pitcrew shell on "
+            + (demo
+                ? "the embedded demo cluster (namespace " + DemoCluster.NAMESPACE + ")"
+                : "the cluster at " + kubernetes.getMasterUrl())
+            + ". You are '"
+            + me
+            + "'"
+            + decider
+                .map(d -> "; approvals are decided as '" + d + "'")
+                .orElse("; no approver is set (--approver NAME)")
+            + ".");
+    if (!demo && noClusterConfigured(env)) {
+      lines.add(
+          "No KUBECONFIG, no ~/.kube/config, and not inside a cluster: every command that reads"
+              + " the cluster will fail after a connection timeout. Set KUBECONFIG, or try"
+              + " --demo.");
+    }
+    for (String gap : Main.approvalGaps(policies)) {
+      lines.add("Warning: " + gap + ".");
+    }
+    ApprovalRule rule = policies.approvals().defaults();
+    String decidesAs = decider.orElse(me);
+    if (!rule.approvers().isEmpty()
+        && !rule.approvers().contains(decidesAs)
+        && rule.groups().isEmpty()) {
+      lines.add(
+          "Warning: '"
+              + decidesAs
+              + "' is not an approver under the policy (approvers: "
+              + String.join(", ", rule.approvers().stream().sorted().toList())
+              + "): approvals typed here will be refused. Use --approver NAME.");
+    }
+    if (!rule.groups().isEmpty()) {
+      lines.add(
+          "Note: the policy names Slack groups as approvers; the shell cannot look them up, so"
+              + " only the approvers it names by user count here.");
+    }
+    if (!core.conversations.hasAssistant()) {
+      lines.add(
+          "No LLM configured (OPENAI_API_KEY / OPENAI_BASE_URL, PITCREW_MODEL): questions are off;"
+              + " commands work.");
+    }
+    lines.add(
+        "Audit feed: "
+            + options.audit().orElse("dimmed lines marked 'audit' (--audit FILE to move it)")
+            + ". Type help for the commands, exit to leave.");
+    return lines;
+  }
+
+  /**
+   * Fabric8 falls back to https://kubernetes.default.svc, which outside a cluster never answers.
+   */
+  private static boolean noClusterConfigured(Map<String, String> env) {
+    if (env.containsKey("KUBECONFIG") || env.containsKey("KUBERNETES_SERVICE_HOST")) {
+      return false;
+    }
+    String home = env.get("HOME");
+    return home == null || !Files.exists(Path.of(home, ".kube", "config"));
+  }
+
+  private static Optional<Path> historyFile(Map<String, String> env) {
+    return Optional.ofNullable(env.get("HOME"))
+        .map(home -> Path.of(home, ".pitcrew_history"))
+        .filter(p -> Files.isWritable(p.getParent()));
+  }
 
   /**
    * The terminal is the shell's: application logs go to standard error at WARN, and the audit
@@ -57,7 +335,7 @@ final class ShellMain {
     ch.qos.logback.classic.Logger audit = context.getLogger("pitcrew.audit");
     Level rootLevel = root.getLevel();
     Level auditLevel = audit.getLevel();
-    List<Runnable> restore = new java.util.ArrayList<>();
+    List<Runnable> restore = new ArrayList<>();
     root.iteratorForAppenders()
         .forEachRemaining(
             appender -> {
@@ -80,133 +358,5 @@ final class ShellMain {
     console.stop();
     console.setTarget(target);
     console.start();
-  }
-
-  /**
-   * @return the exit code
-   */
-  static int run(
-      List<String> args,
-      Map<String, String> env,
-      InputStream in,
-      PrintStream out,
-      PrintStream err) {
-    boolean demo = false;
-    Optional<String> user = Optional.empty();
-    Optional<String> approver = Optional.empty();
-    Optional<String> auditFile = Optional.empty();
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      switch (arg) {
-        case "--demo" -> demo = true;
-        case "--user", "--approver", "--audit" -> {
-          if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
-            err.println("pitcrew: " + arg + " needs a value; " + USAGE);
-            return Main.CONFIG_ERROR;
-          }
-          String value = args.get(++i);
-          switch (arg) {
-            case "--user" -> user = Optional.of(value);
-            case "--approver" -> approver = Optional.of(value);
-            default -> auditFile = Optional.of(value);
-          }
-        }
-        default -> {
-          err.println("pitcrew: unknown option '" + arg + "'; " + USAGE);
-          return Main.CONFIG_ERROR;
-        }
-      }
-    }
-    Optional<Config.Llm> llm;
-    Optional<java.nio.file.Path> runbooks;
-    Optional<Set<String>> enabledRunbooks;
-    try {
-      llm = Config.llm(env);
-      runbooks = Config.runbooksDirectory(env);
-      enabledRunbooks = Config.enabledRunbooks(env);
-    } catch (ConfigException e) {
-      err.println("pitcrew: configuration error: " + e.getMessage());
-      return Main.CONFIG_ERROR;
-    }
-    PrintStream audit = err;
-    if (auditFile.isPresent()) {
-      try {
-        audit =
-            new PrintStream(
-                new FileOutputStream(auditFile.get(), true), true, StandardCharsets.UTF_8);
-      } catch (FileNotFoundException e) {
-        err.println(
-            "pitcrew: cannot write the audit file " + auditFile.get() + ": " + e.getMessage());
-        return Main.CONFIG_ERROR;
-      }
-    }
-    String me = user.orElse(demo ? DEMO_USER : env.getOrDefault("USER", "operator"));
-    Optional<String> decider = demo ? approver.or(() -> Optional.of(DEMO_APPROVER)) : approver;
-    Runnable restoreLogs = quietLogs();
-    Clock clock = Clock.systemUTC();
-    DemoCluster cluster = demo ? DemoCluster.start(clock) : null;
-    KubernetesClient kubernetes = demo ? cluster.client() : new KubernetesClientBuilder().build();
-    ShellSurface surface = new ShellSurface(out);
-    try (Core core =
-        Core.create(
-            new Core.Settings(
-                llm,
-                ApprovalPolicy.of(decider.map(Set::of).orElse(Set.of())),
-                Core.memoryStore(clock),
-                clock,
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(10),
-                Optional.empty(),
-                runbooks,
-                enabledRunbooks,
-                Config.DEFAULT_APPROVAL_RETENTION),
-            kubernetes,
-            surface,
-            List.of(new ShellAuditSink(audit)))) {
-      surface.line(
-          "Pitcrew shell on "
-              + (demo
-                  ? "the embedded demo cluster (namespace " + DemoCluster.NAMESPACE + ")"
-                  : "the cluster at " + kubernetes.getMasterUrl())
-              + ". You are '"
-              + me
-              + "'"
-              + decider
-                  .map(d -> "; approvals are decided as '" + d + "'")
-                  .orElse("; no approver is set (--approver NAME)")
-              + ".");
-      if (!core.conversations.hasAssistant()) {
-        surface.line(
-            "No LLM configured (OPENAI_API_KEY / OPENAI_BASE_URL, PITCREW_MODEL): questions are off;"
-                + " commands work. Type help.");
-      }
-      surface.line("Audit feed: " + auditFile.orElse("standard error") + ". Type exit to leave.");
-      new Shell(
-              core.conversations,
-              core.path,
-              surface,
-              me,
-              decider,
-              new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)),
-              out)
-          .run();
-      return 0;
-    } catch (RunbookException e) {
-      err.println("pitcrew: runbook error: " + e.getMessage());
-      return Main.CONFIG_ERROR;
-    } catch (java.io.IOException e) {
-      err.println("pitcrew: reading input failed: " + e.getMessage());
-      return 1;
-    } finally {
-      restoreLogs.run();
-      if (cluster != null) {
-        cluster.close();
-      } else {
-        kubernetes.close();
-      }
-      if (audit != err) {
-        audit.close();
-      }
-    }
   }
 }

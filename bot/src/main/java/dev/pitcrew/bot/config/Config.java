@@ -156,6 +156,23 @@ public record Config(
         store);
   }
 
+  /**
+   * The policy as Slack would apply it (PITCREW_CONFIG, PITCREW_APPROVERS over its default
+   * approvers, PITCREW_APPROVAL_EXPIRY), for the shell: {@code fallbackApprovers} stand in when
+   * neither PITCREW_APPROVERS nor a policy file is given (the demo's second identity).
+   */
+  public static PolicyFile.Policies policies(Map<String, String> env, Set<String> fallbackApprovers)
+      throws ConfigException {
+    Optional<Set<String>> approvers =
+        optional(env, "PITCREW_APPROVERS").isPresent()
+            ? Optional.of(approvers(env))
+            : optional(env, "PITCREW_CONFIG").isPresent() || fallbackApprovers.isEmpty()
+                ? Optional.empty()
+                : Optional.of(fallbackApprovers);
+    Duration expiry = expiry(env);
+    return policies(env, approvers, optional(env, "PITCREW_APPROVAL_EXPIRY").map(v -> expiry));
+  }
+
   private static PolicyFile.Policies policies(
       Map<String, String> env, Optional<Set<String>> approvers, Optional<Duration> expiry)
       throws ConfigException {

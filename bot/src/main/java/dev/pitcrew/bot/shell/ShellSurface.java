@@ -4,26 +4,43 @@ import dev.pitcrew.approvals.ApprovalRequest;
 import dev.pitcrew.bot.core.Ask;
 import dev.pitcrew.bot.core.Card;
 import dev.pitcrew.bot.core.Surface;
-import java.io.PrintStream;
+import dev.pitcrew.bot.core.Verdict;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.jline.reader.LineReader;
+import org.jline.terminal.Terminal;
+import org.jline.utils.AttributedString;
+import org.jline.utils.AttributedStyle;
 
 /**
- * Shows conversations as text in a terminal. Cluster output and model text may carry terminal
- * escape sequences; every control character but newline and tab is replaced before printing.
+ * Shows conversations as text in a terminal, above the prompt: a message that arrives while the
+ * operator types (a verification, say) is printed and the prompt and the typed line are drawn
+ * again. Cards and thread messages share one stream here, so a card's update is printed only when
+ * the thread does not tell the same outcome ({@link Verdict#toldInThread}). Cluster output and
+ * model text may carry terminal escape sequences; every control character but newline and tab is
+ * replaced before printing.
  */
 public final class ShellSurface implements Surface {
-  private final PrintStream out;
-  private final ConcurrentLinkedQueue<ApprovalRequest> newCards = new ConcurrentLinkedQueue<>();
+  private static final AttributedStyle DIM = AttributedStyle.DEFAULT.faint();
 
-  public ShellSurface(PrintStream out) {
-    this.out = out;
+  private final Terminal terminal;
+  private final ConcurrentLinkedQueue<ApprovalRequest> newCards = new ConcurrentLinkedQueue<>();
+  private volatile LineReader reader;
+
+  public ShellSurface(Terminal terminal) {
+    this.terminal = terminal;
+  }
+
+  /** From now on, print above {@code reader}'s prompt. */
+  public void attach(LineReader reader) {
+    this.reader = reader;
   }
 
   @Override
   public void say(Ask ask, String text) {
-    print("[" + ask.correlationId() + "] ", text);
+    print("[" + ask.correlationId() + "] ", text, AttributedStyle.DEFAULT);
   }
 
   @Override
@@ -41,45 +58,44 @@ public final class ShellSurface implements Surface {
     for (Card.Field field : card.fields()) {
       if (!field.label().equals("Runbook")) {
         text.append("| ")
-            .append(field.label().toLowerCase(java.util.Locale.ROOT))
+            .append(field.label().toLowerCase(Locale.ROOT))
             .append(": ")
             .append(Card.plain(field.value()).replace("\n", "; "))
             .append('\n');
       }
     }
     text.append("+--");
-    print("[" + card.correlationId() + "] ", text.toString());
+    print("[" + card.correlationId() + "] ", text.toString(), AttributedStyle.DEFAULT);
     newCards.add(request);
     return request.id();
   }
 
   @Override
   public void updateApprovalCard(ApprovalRequest request, Card card) {
-    if (card.status().isEmpty()) {
-      if (!request.approvals().isEmpty()) { // a partial approval: say who, and how many more
-        print(
-            "[" + card.correlationId() + "] ",
-            card.approvalId()
-                + ": approved by "
-                + String.join(", ", request.approvals())
-                + "; "
-                + request.remainingApprovals()
-                + " more needed");
-      }
-      return;
+    if (Verdict.toldInThread(card.state())) {
+      return; // the thread's own message says it, once
     }
-    String undo =
-        card.actions().contains(Card.Action.UNDO)
-            ? " (undo " + card.approvalId() + " to revert)"
-            : "";
-    print(
-        "[" + card.correlationId() + "] ",
-        card.approvalId() + ": " + Card.plain(card.status()) + undo);
+    String text;
+    if (card.status().isEmpty()) {
+      if (request.approvals().isEmpty()) {
+        return;
+      }
+      text =
+          card.approvalId()
+              + ": approved by "
+              + String.join(", ", request.approvals())
+              + "; "
+              + request.remainingApprovals()
+              + " more needed";
+    } else {
+      text = card.approvalId() + ": " + Card.plain(card.status());
+    }
+    print("[" + card.correlationId() + "] ", text, AttributedStyle.DEFAULT);
   }
 
   @Override
   public void tell(String channel, String user, String text) {
-    print("(to " + user + ") ", text);
+    print("(to " + user + ") ", text, AttributedStyle.DEFAULT);
   }
 
   /** Cards shown since the last call, so the shell can ask for a decision on each. */
@@ -94,15 +110,26 @@ public final class ShellSurface implements Surface {
 
   /** A line of the shell's own, not tied to a request. */
   public void line(String text) {
-    print("", text);
+    print("", text, AttributedStyle.DEFAULT);
   }
 
-  private void print(String prefix, String text) {
-    String clean = clean(text);
+  /** An audit line: dimmed and marked, so it never reads as a second copy of the outcome. */
+  void audit(String text) {
+    print("  audit | ", text, DIM);
+  }
+
+  private void print(String prefix, String text, AttributedStyle style) {
     String indent = " ".repeat(prefix.length());
-    synchronized (out) {
-      out.println(prefix + clean.replace("\n", "\n" + indent));
-      out.flush();
+    AttributedString line =
+        new AttributedString(prefix + clean(text).replace("\n", "\n" + indent), style);
+    LineReader current = reader;
+    if (current != null) {
+      current.printAbove(line);
+      return;
+    }
+    synchronized (terminal) {
+      line.println(terminal);
+      terminal.flush();
     }
   }
 
