@@ -167,6 +167,10 @@ class ShellDemoTest {
             .reduce("", String::concat);
     assertThat(done.split(correlationId, -1)).hasSize(2);
     assertThat(done).contains("To undo: run rollback_deployment name=checkout namespace=shop");
+    // The verification arrives on its own thread: the prompt is drawn again under it.
+    await()
+        .atMost(PATIENCE)
+        .until(() -> screen().substring(screen().lastIndexOf("Verified:")).contains("\npitcrew> "));
   }
 
   @Test
