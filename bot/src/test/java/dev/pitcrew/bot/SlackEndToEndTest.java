@@ -176,7 +176,9 @@ class SlackEndToEndTest {
     await().atMost(PATIENCE).until(() -> ephemerals().size() == 5);
     assertThat(ephemerals().subList(2, 5))
         .allSatisfy(e -> assertThat(e.param("text")).contains("already"));
-    assertThat(slack.auditLines(AUDIT, correlationId, "*executed*")).hasSize(1);
+    await()
+        .atMost(PATIENCE)
+        .until(() -> slack.auditLines(AUDIT, correlationId, "*executed*").size() == 1);
     assertThat(events(correlationId)).hasSize(1);
 
     Deployment changed = client.apps().deployments().inNamespace("shop").withName("checkout").get();
@@ -204,7 +206,9 @@ class SlackEndToEndTest {
             "*approval refused*",
             "*approved*",
             "*executed*")) {
-      assertThat(slack.auditLines(AUDIT, correlationId, step)).as(step).isNotEmpty();
+      await(step)
+          .atMost(PATIENCE)
+          .until(() -> !slack.auditLines(AUDIT, correlationId, step).isEmpty());
     }
     assertThat(slack.auditLines(AUDIT, correlationId, "*approved*").get(0))
         .contains("|thread>")
@@ -216,6 +220,48 @@ class SlackEndToEndTest {
     assertThat(auditLog.list)
         .allSatisfy(
             e -> assertThat(e.getMDCPropertyMap()).containsEntry("correlation_id", correlationId));
+  }
+
+  /**
+   * An explicit ask makes two Slack calls on its answer path, the thread's root and the answer; the
+   * thread link in the audit feed is built from the workspace address auth.test gave, and the ask's
+   * audit events share one message. Counts, not times.
+   */
+  @Test
+  void anExplicitAskMakesTwoSlackCallsAndOneAuditMessage() throws Exception {
+    int before = slack.calls().size();
+    String correlationId =
+        SignedSlack.correlationIdIn(
+            signed
+                .slashCommand(
+                    REQUESTER, CHANNEL, "run deployment_status namespace=shop name=checkout")
+                .body());
+    awaitInThread(correlationId, "deployment shop/checkout: 3 desired");
+    await()
+        .atMost(PATIENCE)
+        .until(() -> !slack.auditLines(AUDIT, correlationId, "*tool called*").isEmpty());
+
+    List<FakeSlack.Call> made = slack.calls().subList(before, slack.calls().size());
+    assertThat(made)
+        .filteredOn(c -> !c.param("channel").equals(AUDIT))
+        .extracting(FakeSlack.Call::method)
+        .containsExactly("chat.postMessage", "chat.postMessage");
+    assertThat(made).noneMatch(c -> c.method().equals("chat.getPermalink"));
+    List<FakeSlack.Call> audit =
+        made.stream().filter(c -> c.param("channel").equals(AUDIT)).toList();
+    assertThat(audit).hasSize(1);
+    assertThat(audit.get(0).param("text").lines())
+        .hasSize(2)
+        .allSatisfy(
+            line ->
+                assertThat(line)
+                    .contains(correlationId)
+                    .contains(
+                        "<https://pitcrew-test.slack.com/archives/"
+                            + CHANNEL
+                            + "/p"
+                            + slack.rootTs(CHANNEL, correlationId).replace(".", "")
+                            + "|thread>"));
   }
 
   @Test
@@ -257,7 +303,9 @@ class SlackEndToEndTest {
         .startsWith("Not proposed: scaling from 3 to 30 changes replicas by 27");
     assertThat(slack.cards()).isEmpty();
     assertThat(replicas()).isEqualTo(3);
-    assertThat(slack.auditLines(AUDIT, correlationId, "*tool rejected*")).hasSize(5);
+    await()
+        .atMost(PATIENCE)
+        .until(() -> slack.auditLines(AUDIT, correlationId, "*tool rejected*").size() == 5);
   }
 
   @Test
@@ -334,7 +382,9 @@ class SlackEndToEndTest {
     client.resource(rolled).updateStatus();
 
     awaitInThread(correlationId, "Verified: deployment store/checkout: 3/3 ready after");
-    assertThat(slack.auditLines(AUDIT, correlationId, "*verified*")).hasSize(1);
+    await()
+        .atMost(PATIENCE)
+        .until(() -> slack.auditLines(AUDIT, correlationId, "*verified*").size() == 1);
   }
 
   @Test
@@ -361,8 +411,12 @@ class SlackEndToEndTest {
         .contains("3 ready replicas")
         .contains("is it healthy now?");
     assertThat(followUp).doesNotContain("<@UBOT>");
-    assertThat(slack.auditLines(AUDIT, correlationId, "*asked*"))
-        .hasSize(2); // the re-delivery was ignored
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                slack.auditLines(AUDIT, correlationId, "*asked*").size()
+                    == 2); // the re-delivery was ignored
     assertThat(llm.requests()).hasSize(3);
   }
 
@@ -433,7 +487,10 @@ class SlackEndToEndTest {
     await().atMost(PATIENCE).until(() -> slack.ephemeralTo(APPROVER_2).contains("already denied"));
 
     assertThat(replicas()).isEqualTo(3);
-    assertThat(slack.auditLines(AUDIT, correlationId, "*executed*")).isEmpty();
+    // The log has every audit event as it happens (the channel gets them up to a second later).
+    assertThat(auditLog.list)
+        .noneMatch(e -> e.getFormattedMessage().startsWith("executed"))
+        .anyMatch(e -> e.getFormattedMessage().startsWith("denied"));
     assertThat(events(correlationId)).isEmpty();
     assertThat(last(slack.calls("chat.update")).param("blocks"))
         .doesNotContain("approval_approve")
@@ -456,7 +513,9 @@ class SlackEndToEndTest {
 
     await().atMost(PATIENCE).until(() -> slack.ephemeralTo(APPROVER_1).contains("expired"));
     assertThat(replicas()).isEqualTo(3);
-    assertThat(slack.auditLines(AUDIT, correlationId, "*expired*")).hasSize(1);
+    await()
+        .atMost(PATIENCE)
+        .until(() -> slack.auditLines(AUDIT, correlationId, "*expired*").size() == 1);
     assertThat(last(slack.calls("chat.update")).param("blocks"))
         .doesNotContain("approval_approve")
         .contains("Expired");

@@ -269,7 +269,9 @@ class SocketModeEndToEndTest {
                     && correlationId.equals(
                         e.getMetadata().getAnnotations().get("pitcrew.dev/correlation-id")))
         .hasSize(1);
-    assertThat(slack.auditLines("CAUDIT", correlationId, "*executed*")).hasSize(1);
+    await()
+        .atMost(PATIENCE)
+        .until(() -> slack.auditLines("CAUDIT", correlationId, "*executed*").size() == 1);
   }
 
   @Test

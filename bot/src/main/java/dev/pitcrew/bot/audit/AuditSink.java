@@ -4,4 +4,12 @@ package dev.pitcrew.bot.audit;
 @FunctionalInterface
 public interface AuditSink {
   void record(AuditEvent event);
+
+  /**
+   * Several events at once, in order; a sink with a rate limit (a Slack channel) sends them as one
+   * message. By default, one by one.
+   */
+  default void recordAll(java.util.List<AuditEvent> events) {
+    events.forEach(this::record);
+  }
 }

@@ -93,8 +93,10 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
    * refused.
    *
    * @param appId null if it could not be learned (then only the team is checked)
+   * @param url the workspace's address ({@code https://acme.slack.com/}), for permalinks built
+   *     without a call; null if auth.test gave none
    */
-  record Identity(String teamId, String appId) {}
+  record Identity(String teamId, String appId, String url) {}
 
   /**
    * "Busy" notes for clicks the full worker pool refused: sent off the acknowledgement path, and
@@ -220,7 +222,11 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
 
   /** Audit events to a channel, each with a link to its thread. */
   public AuditSink auditSink(String channel) {
-    return new SlackAuditSink(calls, surface, channel);
+    return new SlackAuditSink(
+        calls,
+        surface,
+        channel,
+        () -> Optional.ofNullable(identity).map(Identity::url).filter(u -> !u.isBlank()));
   }
 
   /** Registers the command and buttons; the work runs on {@code executor}. */
@@ -373,7 +379,7 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
     } catch (java.io.IOException | com.slack.api.methods.SlackApiException e) {
       log.warn("bots.info failed ({}): payloads are checked by workspace only", e.getMessage());
     }
-    return new Identity(auth.getTeamId(), appId);
+    return new Identity(auth.getTeamId(), appId, auth.getUrl());
   }
 
   /**

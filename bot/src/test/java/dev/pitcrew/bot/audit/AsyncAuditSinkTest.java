@@ -34,11 +34,13 @@ class AsyncAuditSinkTest {
               delivered.add(e.summary());
             },
             100,
+            Duration.ofMillis(20),
             Threads.daemon("test-audit-feed"));
     try {
       for (int i = 0; i < 10; i++) {
         feed.record(event("e" + i)); // returns although the sink is stuck
       }
+      // Queued, or gathered into a message the stuck sink has not taken: all still owed.
       assertThat(feed.backlog()).isBetween(9, 10);
 
       slack.countDown();
@@ -66,6 +68,7 @@ class AsyncAuditSinkTest {
               throw new IllegalStateException("chat.postMessage failed after 5 attempts");
             },
             1,
+            Duration.ofMillis(20),
             Threads.daemon("test-audit-feed"));
     try {
       feed.record(event("taken by the feeder"));
@@ -76,6 +79,79 @@ class AsyncAuditSinkTest {
 
       hold.countDown();
       await().atMost(Duration.ofSeconds(10)).until(() -> feed.failed() == 2);
+    } finally {
+      feed.close();
+    }
+  }
+
+  @Test
+  void eventsOfOneWindowGoOutAsOneBatchAndBatchesAreAWindowApart() throws Exception {
+    List<List<String>> batches = new CopyOnWriteArrayList<>();
+    List<Long> sentAt = new CopyOnWriteArrayList<>();
+    AuditSink channel =
+        new AuditSink() {
+          @Override
+          public void record(AuditEvent event) {
+            recordAll(List.of(event));
+          }
+
+          @Override
+          public void recordAll(List<AuditEvent> events) {
+            sentAt.add(System.nanoTime());
+            batches.add(events.stream().map(AuditEvent::summary).toList());
+          }
+        };
+    Duration window = Duration.ofMillis(500);
+    AsyncAuditSink feed =
+        new AsyncAuditSink(channel, 100, window, Threads.daemon("test-audit-feed"));
+    try {
+      for (int i = 0; i < 5; i++) {
+        feed.record(event("first" + i));
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 1);
+      for (int i = 0; i < 3; i++) {
+        feed.record(event("second" + i));
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 2);
+
+      assertThat(batches.get(0)).containsExactly("first0", "first1", "first2", "first3", "first4");
+      assertThat(batches.get(1)).containsExactly("second0", "second1", "second2");
+      // The channel's rate: never two messages within one window.
+      assertThat(sentAt.get(1) - sentAt.get(0)).isGreaterThanOrEqualTo(window.toNanos());
+      assertThat(feed.backlog()).isZero();
+    } finally {
+      feed.close();
+    }
+  }
+
+  @Test
+  void aBurstLargerThanOneMessageIsSplitAndNothingIsLost() throws Exception {
+    List<Integer> sizes = new CopyOnWriteArrayList<>();
+    AuditSink channel =
+        new AuditSink() {
+          @Override
+          public void record(AuditEvent event) {
+            recordAll(List.of(event));
+          }
+
+          @Override
+          public void recordAll(List<AuditEvent> events) {
+            sizes.add(events.size());
+          }
+        };
+    AsyncAuditSink feed =
+        new AsyncAuditSink(
+            channel, 1_000, Duration.ofMillis(20), Threads.daemon("test-audit-feed"));
+    try {
+      for (int i = 0; i < 60; i++) {
+        feed.record(event("e" + i));
+      }
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> sizes.stream().mapToInt(Integer::intValue).sum() == 60);
+      assertThat(sizes)
+          .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(AsyncAuditSink.MAX_BATCH));
+      assertThat(feed.dropped()).isZero();
     } finally {
       feed.close();
     }

@@ -121,9 +121,10 @@ public final class FakeSlack implements AutoCloseable {
 
   /** Audit-channel lines about {@code correlationId} that contain {@code step}. */
   public List<String> auditLines(String auditChannel, String correlationId, String step) {
+    // One message may carry several events, a line each.
     return calls("chat.postMessage").stream()
         .filter(c -> c.param("channel").equals(auditChannel))
-        .map(c -> c.param("text"))
+        .flatMap(c -> c.param("text").lines())
         .filter(t -> t.contains(correlationId) && t.contains(step))
         .toList();
   }
