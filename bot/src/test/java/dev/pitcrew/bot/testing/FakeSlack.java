@@ -78,7 +78,19 @@ public final class FakeSlack implements AutoCloseable {
   private volatile CountDownLatch held = new CountDownLatch(0);
 
   public FakeSlack() throws IOException {
-    server = new RecordingHttpServer(this::answer);
+    this(java.time.Duration.ZERO);
+  }
+
+  /** A Web API that answers every call {@code latency} after it arrived (Slack's is ~100 ms). */
+  public FakeSlack(java.time.Duration latency) throws IOException {
+    server = new RecordingHttpServer(this::answer, latency);
+  }
+
+  private volatile java.util.function.Consumer<Call> listener = c -> {};
+
+  /** Told of every call as it is recorded, on the fake's thread (for benchmarks). */
+  public void onCall(java.util.function.Consumer<Call> listener) {
+    this.listener = listener;
   }
 
   /** For SLACK_API_URL. */
@@ -275,7 +287,9 @@ public final class FakeSlack implements AutoCloseable {
       }
       default -> {}
     }
-    calls.add(new Call(call.method(), call.params(), given));
+    Call recorded = new Call(call.method(), call.params(), given);
+    calls.add(recorded);
+    listener.accept(recorded);
     return new RecordingHttpServer.Answer(200, body.toString());
   }
 
