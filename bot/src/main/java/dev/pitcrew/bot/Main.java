@@ -14,6 +14,8 @@ import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,24 +151,43 @@ public final class Main {
       err.println("pitcrew: configuration error: " + e.getMessage());
       return Optional.of(CONFIG_ERROR);
     }
-    // Fabric8 reads KUBECONFIG, else the in-cluster service account.
-    KubernetesClient kubernetes = new KubernetesClientBuilder().build();
+    // Fabric8 reads KUBECONFIG, else the in-cluster service account. Its client is built, and its
+    // first request made (the readiness probe's), while Slack is set up on this thread.
+    CompletableFuture<KubernetesClient> client = new CompletableFuture<>();
+    Thread building =
+        new Thread(
+            () -> {
+              try {
+                KubernetesClient built = new KubernetesClientBuilder().build();
+                client.complete(built);
+                built.getKubernetesVersion(); // warms the HTTP stack; failures are readiness's
+              } catch (RuntimeException e) {
+                client.completeExceptionally(e);
+              }
+            },
+            "pitcrew-kubernetes-client");
+    building.setDaemon(true);
+    building.start();
     Pitcrew pitcrew;
     try {
-      pitcrew = Pitcrew.builder(config, kubernetes).start();
+      pitcrew = Pitcrew.builder(config, client).start();
     } catch (RunbookException e) {
       err.println("pitcrew: runbook error: " + e.getMessage());
-      kubernetes.close();
+      client.thenAccept(KubernetesClient::close);
       return Optional.of(CONFIG_ERROR);
     } catch (PolicyException e) {
       err.println("pitcrew: configuration error: " + e.getMessage());
-      kubernetes.close();
+      client.thenAccept(KubernetesClient::close);
       return Optional.of(CONFIG_ERROR);
+    } catch (CompletionException e) {
+      err.println("pitcrew: could not set up the Kubernetes client: " + e.getCause().getMessage());
+      return Optional.of(START_FAILED);
     } catch (Exception e) {
       err.println("pitcrew: could not start: " + e.getMessage());
-      kubernetes.close();
+      client.thenAccept(KubernetesClient::close);
       return Optional.of(START_FAILED);
     }
+    KubernetesClient kubernetes = client.join(); // Pitcrew started with it
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

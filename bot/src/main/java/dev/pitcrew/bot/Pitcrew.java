@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -56,6 +57,14 @@ public final class Pitcrew implements AutoCloseable {
   }
 
   public static Builder builder(Config config, KubernetesClient kubernetes) {
+    return new Builder(config, CompletableFuture.completedFuture(kubernetes));
+  }
+
+  /**
+   * As {@link #builder(Config, KubernetesClient)}, with a client still being built: start-up sets
+   * up Slack meanwhile (building Fabric8's client takes about half a second).
+   */
+  static Builder builder(Config config, CompletableFuture<KubernetesClient> kubernetes) {
     return new Builder(config, kubernetes);
   }
 
@@ -94,15 +103,15 @@ public final class Pitcrew implements AutoCloseable {
   /** Builds and starts Pitcrew; tests replace the clock. */
   public static final class Builder {
     private final Config config;
-    private final KubernetesClient kubernetes;
+    private final CompletableFuture<KubernetesClient> client;
     private Clock clock = Clock.systemUTC();
     private String bindAddress = "0.0.0.0";
     private Duration rolloutPoll = Duration.ofSeconds(2);
     private Duration sweepEvery = Duration.ofSeconds(30);
 
-    private Builder(Config config, KubernetesClient kubernetes) {
+    private Builder(Config config, CompletableFuture<KubernetesClient> kubernetes) {
       this.config = config;
-      this.kubernetes = kubernetes;
+      this.client = kubernetes;
     }
 
     Builder clock(Clock clock) {
@@ -139,6 +148,7 @@ public final class Pitcrew implements AutoCloseable {
               config.slackAppToken(),
               config.slackApiUrl(),
               clock);
+      KubernetesClient kubernetes = client.join();
       List<AuditSink> sinks = new ArrayList<>();
       // The audit channel is fed from a queue: recording an event never waits on Slack.
       Optional<AsyncAuditSink> auditFeed =

@@ -44,6 +44,27 @@ public final class BoltFloor implements AutoCloseable {
 
   public static BoltFloor start(String slackApiUrl, String secret, KubernetesClient cluster)
       throws Exception {
+    return start(slackApiUrl, secret, cluster, 0);
+  }
+
+  /**
+   * The floor as a process of its own, for start-up and memory: {@code SLACK_API_URL}, {@code
+   * SLACK_SIGNING_SECRET} and {@code PORT} from the environment, the cluster from Fabric8's usual
+   * configuration.
+   */
+  public static void main(String[] args) throws Exception {
+    BoltFloor floor =
+        start(
+            System.getenv("SLACK_API_URL"),
+            System.getenv("SLACK_SIGNING_SECRET"),
+            new io.fabric8.kubernetes.client.KubernetesClientBuilder().build(),
+            Integer.parseInt(System.getenv("PORT")));
+    Runtime.getRuntime().addShutdownHook(new Thread(floor::close));
+    Thread.currentThread().join();
+  }
+
+  static BoltFloor start(String slackApiUrl, String secret, KubernetesClient cluster, int port)
+      throws Exception {
     SlackConfig slackConfig = new SlackConfig();
     slackConfig.setMethodsEndpointUrlPrefix(slackApiUrl);
     Slack slack = Slack.getInstance(slackConfig);
@@ -102,7 +123,7 @@ public final class BoltFloor implements AutoCloseable {
         });
     app.start();
     SlackRequestParser parser = new SlackRequestParser(config);
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
     ExecutorService http =
         new ThreadPoolExecutor(
             4,
