@@ -1,6 +1,7 @@
 package dev.pitcrew.bot;
 
 import dev.pitcrew.bot.agent.AgentBenchmark;
+import dev.pitcrew.bot.bench.BoltFloor;
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.testing.FakeSlack;
 import dev.pitcrew.bot.testing.FakeSlackSocket;
@@ -24,9 +25,10 @@ import org.java_websocket.WebSocket;
 /**
  * The acknowledgement benchmark the project ships (not a test): how long Slack waits for Pitcrew to
  * acknowledge {@code /ask}, over HTTP ({@code POST /slack/events}, signed) and over Socket Mode
- * (envelope out, ack back on the socket), side by side in one run, at 1 and at 50 envelopes in
- * flight. Everything is on loopback: the fake Web API answers at once, and the ask is {@code help},
- * so the worker's own Slack calls stay small. Reports medians and p99.
+ * (envelope out, ack back on the socket), side by side in one run with a bare Bolt app over the
+ * same HTTP server ({@link BoltFloor}, the framework's floor), at 1 and at 50 envelopes in flight.
+ * Everything is on loopback: the fake Web API answers at once, and the ask is {@code help}, so the
+ * worker's own Slack calls stay small. Reports medians and p99.
  *
  * <pre>
  * mvn -B -q install -DskipTests && mvn -B -q -pl bot exec:java@ack-benchmark
@@ -51,9 +53,11 @@ public final class AckBenchmark {
       slack.socketUrl(socket.url());
       Pitcrew http = start(slack, offline, false);
       Pitcrew socketMode = start(slack, offline, true);
+      BoltFloor floor = BoltFloor.start(slack.apiUrl(), SECRET, null);
       try {
         socket.awaitConnection(Duration.ofSeconds(10));
         SignedSlack signed = new SignedSlack(http.port(), SECRET, Clock.systemUTC());
+        SignedSlack floorSigned = new SignedSlack(floor.port(), SECRET, Clock.systemUTC());
         HttpClient client = HttpClient.newHttpClient();
         System.out.printf(
             Locale.ROOT,
@@ -63,14 +67,18 @@ public final class AckBenchmark {
             BURST);
         // Warm both paths up before measuring either.
         httpAcks(signed, client, 1, 200);
+        httpAcks(floorSigned, client, 1, 200);
         socketAcks(socket, 1, 200);
+        report("floor  1 in flight", httpAcks(floorSigned, client, 1, SEQUENTIAL));
         report("HTTP   1 in flight", httpAcks(signed, client, 1, SEQUENTIAL));
         report("Socket 1 in flight", socketAcks(socket, 1, SEQUENTIAL));
+        report("floor  50 in flight", httpAcks(floorSigned, client, BURST, BURSTS * BURST));
         report("HTTP   50 in flight", httpAcks(signed, client, BURST, BURSTS * BURST));
         report("Socket 50 in flight", socketAcks(socket, BURST, BURSTS * BURST));
       } finally {
         http.close();
         socketMode.close();
+        floor.close();
       }
     } finally {
       offline.close();
