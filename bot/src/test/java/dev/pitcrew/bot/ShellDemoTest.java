@@ -376,6 +376,22 @@ class ShellDemoTest {
     awaitScreen("Done: Scaled deployment shop/cart from 2 to 3");
   }
 
+  /**
+   * Regression: "approve as NAME" at the prompt lower-cased the name (Slack IDs are upper case).
+   */
+  @Test
+  void aNameTypedAtThePromptKeepsItsCase(@TempDir Path dir) throws Exception {
+    Path policy = dir.resolve("policy.yaml");
+    Files.writeString(policy, "approvals:\n  approvers: [ULEAD]\n");
+    start(Map.of("PITCREW_CONFIG", policy.toString()), "--demo", "--approver", "ULEAD");
+    type("run scale_deployment namespace=shop name=cart replicas=3");
+    awaitScreen("Decide apr-");
+
+    type("Approve as ULEAD");
+
+    awaitScreen("Done: Scaled deployment shop/cart from 2 to 3");
+  }
+
   @Test
   void anApproverThePolicyDoesNotNameIsWarnedAboutAtStart(@TempDir Path dir) throws Exception {
     Path policy = dir.resolve("policy.yaml");

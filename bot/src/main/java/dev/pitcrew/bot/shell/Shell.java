@@ -36,7 +36,7 @@ public final class Shell {
   private static final Pattern DECISION =
       Pattern.compile("^(approve|deny)(?:\\s+(apr-[0-9a-f]+))?(?:\\s+as\\s+(\\S+))?$");
   private static final Pattern ANSWER =
-      Pattern.compile("^(approve|a|y|yes|deny|d|n|no|later|l)(?:\\s+as\\s+(\\S+))?$");
+      Pattern.compile("^(?i)(approve|a|y|yes|deny|d|n|no|later|l)(?-i)(?:\\s+as\\s+(\\S+))?$");
   private static final Pattern UNDO =
       Pattern.compile("^undo\\s+(apr-[0-9a-f]+)(?:\\s+as\\s+(\\S+))?$");
 
@@ -186,7 +186,7 @@ public final class Shell {
       } catch (UserInterruptException | EndOfFileException e) {
         answer = "later";
       }
-      Matcher m = ANSWER.matcher(answer.toLowerCase(Locale.ROOT));
+      Matcher m = ANSWER.matcher(answer); // the verb in any case; a name as typed
       if (!m.matches()) {
         String first = answer.split("\\s+", 2)[0];
         surface.line(
@@ -196,7 +196,7 @@ public final class Shell {
                     : ""));
         continue;
       }
-      switch (m.group(1)) {
+      switch (m.group(1).toLowerCase(Locale.ROOT)) {
         case "approve", "a", "y", "yes" -> decide("approve", card.id(), m.group(2));
         case "deny", "d", "n", "no" -> decide("deny", card.id(), m.group(2));
         default ->
