@@ -104,15 +104,7 @@ public final class AckBenchmark {
       List<CompletableFuture<Double>> burst = new ArrayList<>();
       for (int i = 0; i < inFlight; i++) {
         String body = SignedSlack.slashCommandBody("UBENCH", "CBENCH", "help");
-        String timestamp = String.valueOf(System.currentTimeMillis() / 1000);
-        HttpRequest request =
-            HttpRequest.newBuilder(signed.endpoint())
-                .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("X-Slack-Request-Timestamp", timestamp)
-                .header("X-Slack-Signature", signed.sign(timestamp, body, SECRET))
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
+        HttpRequest request = signed.signed(body);
         long start = System.nanoTime();
         burst.add(
             client

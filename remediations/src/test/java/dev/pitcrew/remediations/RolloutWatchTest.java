@@ -44,13 +44,8 @@ class RolloutWatchTest {
     watch.close();
   }
 
-  @Test
-  void completesWhenTheControllerReportsAllReplicasUpdatedAndAvailable() {
-    client.pods().inNamespace("shop").delete(); // a fresh rollout: no pod of it has crashed yet
-    CompletableFuture<Verification> result =
-        watch.await(new Rollout("shop", "checkout"), Duration.ofMinutes(5));
-    assertThat(result).isNotDone();
-
+  /** What the Deployment controller writes once every replica is updated and available. */
+  private void controllerReportsTheRolloutDone() {
     Deployment d = client.apps().deployments().inNamespace("shop").withName("checkout").get();
     client
         .resource(
@@ -63,6 +58,16 @@ class RolloutWatchTest {
                 .endStatus()
                 .build())
         .updateStatus();
+  }
+
+  @Test
+  void completesWhenTheControllerReportsAllReplicasUpdatedAndAvailable() {
+    client.pods().inNamespace("shop").delete(); // a fresh rollout: no pod of it has crashed yet
+    CompletableFuture<Verification> result =
+        watch.await(new Rollout("shop", "checkout"), Duration.ofMinutes(5));
+    assertThat(result).isNotDone();
+
+    controllerReportsTheRolloutDone();
 
     await().atMost(Duration.ofSeconds(10)).until(result::isDone);
     Verification v = result.join();
@@ -190,18 +195,7 @@ class RolloutWatchTest {
     await().atMost(Duration.ofSeconds(10)).until(result::isDone);
     assertThat(result.join().complete()).isFalse();
 
-    Deployment d = client.apps().deployments().inNamespace("shop").withName("checkout").get();
-    client
-        .resource(
-            new DeploymentBuilder(d)
-                .editStatus()
-                .withReplicas(3)
-                .withUpdatedReplicas(3)
-                .withReadyReplicas(3)
-                .withAvailableReplicas(3)
-                .endStatus()
-                .build())
-        .updateStatus();
+    controllerReportsTheRolloutDone();
 
     await().atMost(Duration.ofSeconds(10)).until(() -> !recoveries.isEmpty());
     assertThat(recoveries).singleElement().matches(Verification::complete);

@@ -13,12 +13,6 @@ import java.util.stream.Collectors;
  * instead of the validator's ": required property 'replicas' not found".
  */
 final class SchemaErrors {
-  /** The pattern of a Kubernetes DNS label (RFC 1123), as the parameter schemas write it. */
-  static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
-
-  /** The pattern of a DNS subdomain name: a label that may also hold dots. */
-  static final String DNS_NAME = "^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$";
-
   private SchemaErrors() {}
 
   /**
@@ -45,19 +39,8 @@ final class SchemaErrors {
           error.getProperty()
               + " is not a parameter here; the parameters are "
               + String.join(", ", parameters(schema));
-      case "type" -> field + " must be " + article(rule.asText());
-      case "pattern" ->
-          switch (rule.asText()) {
-            case DNS_LABEL ->
-                field
-                    + " must be a DNS label (lowercase letters, digits and '-', starting and"
-                    + " ending with a letter or digit)";
-            case DNS_NAME ->
-                field
-                    + " must be a DNS name (lowercase letters, digits, '-' and '.', starting and"
-                    + " ending with a letter or digit)";
-            default -> field + " must match " + rule.asText();
-          };
+      case "type" -> field + " must be " + SchemaWords.type(rule.asText());
+      case "pattern" -> field + " must be " + SchemaWords.patternExplained(rule.asText());
       case "maxLength" -> field + " must be at most " + rule.asText() + " characters long";
       case "minLength" -> field + " must be at least " + rule.asText() + " characters long";
       case "maximum" -> field + " must be at most " + rule.asText();
@@ -77,17 +60,5 @@ final class SchemaErrors {
     List<String> values = new ArrayList<>();
     rule.forEach(v -> values.add(v.isTextual() ? v.asText() : v.toString()));
     return String.join(", ", values);
-  }
-
-  private static String article(String type) {
-    return switch (type) {
-      case "integer" -> "a whole number";
-      case "number" -> "a number";
-      case "boolean" -> "true or false";
-      case "string" -> "text";
-      case "object" -> "an object";
-      case "array" -> "a list";
-      default -> "of type " + type;
-    };
   }
 }

@@ -4,33 +4,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pitcrew.remediations.Risk;
 import dev.pitcrew.runbooks.Limits;
 import dev.pitcrew.runbooks.Runbook;
+import dev.pitcrew.runbooks.SchemaWords;
 import java.util.ArrayList;
 import java.util.List;
 
 /** A runbook's parameter rules and limits in words, for {@code help <runbook>}. */
 final class ParameterRules {
-  private static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
-  private static final String DNS_NAME = "^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$";
-
   private ParameterRules() {}
 
   /** {@code a whole number from 0 to 50. Desired replicas} */
   static String describe(JsonNode property) {
     List<String> rules = new ArrayList<>();
+    String type = property.path("type").asText("");
+    String pattern = property.path("pattern").asText("");
     rules.add(
-        switch (property.path("type").asText("")) {
-          case "integer" -> "a whole number";
-          case "number" -> "a number";
-          case "boolean" -> "true or false";
-          case "string" ->
-              switch (property.path("pattern").asText("")) {
-                case DNS_LABEL -> "a DNS label";
-                case DNS_NAME -> "a DNS name";
-                case "" -> "text";
-                default -> "text matching " + property.path("pattern").asText();
-              };
-          default -> "a value";
-        });
+        type.isEmpty()
+            ? "a value"
+            : type.equals("string") && !pattern.isEmpty()
+                ? SchemaWords.pattern(pattern)
+                : SchemaWords.type(type));
     if (property.has("minimum") && property.has("maximum")) {
       rules.add("from " + property.get("minimum") + " to " + property.get("maximum"));
     } else if (property.has("minimum")) {

@@ -14,6 +14,23 @@ import org.junit.jupiter.api.Test;
 
 class AsyncAuditSinkTest {
 
+  /** A channel that takes batches: what each held, and when it came. */
+  private static final class BatchRecorder implements AuditSink {
+    final List<List<String>> batches = new CopyOnWriteArrayList<>();
+    final List<Long> sentAt = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void record(AuditEvent event) {
+      recordAll(List.of(event));
+    }
+
+    @Override
+    public void recordAll(List<AuditEvent> events) {
+      sentAt.add(System.nanoTime());
+      batches.add(events.stream().map(AuditEvent::summary).toList());
+    }
+  }
+
   private static AuditEvent event(String summary) {
     return new AuditEvent(
         Instant.EPOCH, AuditEvent.Type.ASKED, "pc-000000000001", "U1", summary, "C1", "1.1");
@@ -86,21 +103,9 @@ class AsyncAuditSinkTest {
 
   @Test
   void eventsOfOneWindowGoOutAsOneBatchAndBatchesAreAWindowApart() throws Exception {
-    List<List<String>> batches = new CopyOnWriteArrayList<>();
-    List<Long> sentAt = new CopyOnWriteArrayList<>();
-    AuditSink channel =
-        new AuditSink() {
-          @Override
-          public void record(AuditEvent event) {
-            recordAll(List.of(event));
-          }
-
-          @Override
-          public void recordAll(List<AuditEvent> events) {
-            sentAt.add(System.nanoTime());
-            batches.add(events.stream().map(AuditEvent::summary).toList());
-          }
-        };
+    BatchRecorder channel = new BatchRecorder();
+    List<List<String>> batches = channel.batches;
+    List<Long> sentAt = channel.sentAt;
     Duration window = Duration.ofMillis(500);
     AsyncAuditSink feed =
         new AsyncAuditSink(channel, 100, window, Threads.daemon("test-audit-feed"));
@@ -126,19 +131,7 @@ class AsyncAuditSinkTest {
 
   @Test
   void aBurstLargerThanOneMessageIsSplitAndNothingIsLost() throws Exception {
-    List<Integer> sizes = new CopyOnWriteArrayList<>();
-    AuditSink channel =
-        new AuditSink() {
-          @Override
-          public void record(AuditEvent event) {
-            recordAll(List.of(event));
-          }
-
-          @Override
-          public void recordAll(List<AuditEvent> events) {
-            sizes.add(events.size());
-          }
-        };
+    BatchRecorder channel = new BatchRecorder();
     AsyncAuditSink feed =
         new AsyncAuditSink(
             channel, 1_000, Duration.ofMillis(20), Threads.daemon("test-audit-feed"));
@@ -148,8 +141,8 @@ class AsyncAuditSinkTest {
       }
       await()
           .atMost(Duration.ofSeconds(10))
-          .until(() -> sizes.stream().mapToInt(Integer::intValue).sum() == 60);
-      assertThat(sizes)
+          .until(() -> channel.batches.stream().mapToInt(List::size).sum() == 60);
+      assertThat(channel.batches.stream().map(List::size).toList())
           .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(AsyncAuditSink.MAX_BATCH));
       assertThat(feed.dropped()).isZero();
     } finally {

@@ -6,7 +6,6 @@ import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.demo.DemoCluster;
 import dev.pitcrew.bot.testing.FakeSlack;
 import dev.pitcrew.bot.testing.SignedSlack;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -101,7 +100,6 @@ public final class SlackLatencyBenchmark {
       String name, int port, Load load, Map<String, Long> answeredAt, boolean report)
       throws Exception {
     SignedSlack signed = new SignedSlack(port, SECRET, Clock.systemUTC());
-    URI endpoint = signed.endpoint();
     HttpClient client = HttpClient.newHttpClient();
     int total = load.rate() * load.seconds();
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
@@ -120,15 +118,7 @@ public final class SlackLatencyBenchmark {
           String body =
               SignedSlack.slashCommandBody(
                   "UBENCH", CHANNEL, "run deployment_status namespace=shop name=cart");
-          String timestamp = String.valueOf(System.currentTimeMillis() / 1000);
-          HttpRequest request =
-              HttpRequest.newBuilder(endpoint)
-                  .timeout(Duration.ofSeconds(10))
-                  .header("Content-Type", "application/x-www-form-urlencoded")
-                  .header("X-Slack-Request-Timestamp", timestamp)
-                  .header("X-Slack-Signature", signed.sign(timestamp, body, SECRET))
-                  .POST(HttpRequest.BodyPublishers.ofString(body))
-                  .build();
+          HttpRequest request = signed.signed(body);
           long start = System.nanoTime();
           client
               .sendAsync(request, HttpResponse.BodyHandlers.ofString())

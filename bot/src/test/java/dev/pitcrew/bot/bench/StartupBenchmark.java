@@ -200,16 +200,7 @@ public final class StartupBenchmark {
       String body =
           SignedSlack.slashCommandBody(
               "UBENCH", "CBENCH", "run deployment_status namespace=shop name=cart");
-      String timestamp = String.valueOf(System.currentTimeMillis() / 1000);
-      sent.add(
-          client.sendAsync(
-              HttpRequest.newBuilder(signed.endpoint())
-                  .header("Content-Type", "application/x-www-form-urlencoded")
-                  .header("X-Slack-Request-Timestamp", timestamp)
-                  .header("X-Slack-Signature", signed.sign(timestamp, body, SECRET))
-                  .POST(HttpRequest.BodyPublishers.ofString(body))
-                  .build(),
-              HttpResponse.BodyHandlers.discarding()));
+      sent.add(client.sendAsync(signed.signed(body), HttpResponse.BodyHandlers.discarding()));
       TimeUnit.NANOSECONDS.sleep(1_000_000_000L / rate);
     }
     for (CompletableFuture<HttpResponse<Void>> f : sent) {

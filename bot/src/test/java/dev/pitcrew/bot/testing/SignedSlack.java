@@ -164,6 +164,16 @@ public final class SignedSlack {
   /** Exactly these headers, for tests of bad signatures. */
   public HttpResponse<String> send(String body, String timestamp, String signature)
       throws IOException, InterruptedException {
+    return http.send(request(body, timestamp, signature), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The request {@link #send(String)} makes, signed now, for callers that send it themselves. */
+  public HttpRequest signed(String body) {
+    String timestamp = String.valueOf(clock.instant().getEpochSecond());
+    return request(body, timestamp, new SlackSignature.Generator(secret).generate(timestamp, body));
+  }
+
+  private HttpRequest request(String body, String timestamp, String signature) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(endpoint)
             .timeout(Duration.ofSeconds(10))
@@ -175,7 +185,7 @@ public final class SignedSlack {
     if (signature != null) {
       request.header("X-Slack-Signature", signature);
     }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return request.build();
   }
 
   public String sign(String timestamp, String body, String withSecret) {
