@@ -16,6 +16,7 @@ public final class ApprovalPolicy {
   private final ApprovalRule defaults;
   private final Map<String, ApprovalRule.Override> runbooks;
   private final Map<String, ApprovalRule.Override> namespaces;
+  private final Map<String, ApprovalRule.Override> clusters;
   private final GroupDirectory groups;
 
   public ApprovalPolicy(
@@ -23,9 +24,23 @@ public final class ApprovalPolicy {
       Map<String, ApprovalRule.Override> runbooks,
       Map<String, ApprovalRule.Override> namespaces,
       GroupDirectory groups) {
+    this(defaults, runbooks, namespaces, Map.of(), groups);
+  }
+
+  /**
+   * @param clusters per named cluster, applied first: a runbook's or namespace's rule may ask for
+   *     more approvals there, never fewer
+   */
+  public ApprovalPolicy(
+      ApprovalRule defaults,
+      Map<String, ApprovalRule.Override> runbooks,
+      Map<String, ApprovalRule.Override> namespaces,
+      Map<String, ApprovalRule.Override> clusters,
+      GroupDirectory groups) {
     this.defaults = defaults;
     this.runbooks = Map.copyOf(runbooks);
     this.namespaces = Map.copyOf(namespaces);
+    this.clusters = Map.copyOf(clusters);
     this.groups = groups;
   }
 
@@ -40,7 +55,7 @@ public final class ApprovalPolicy {
 
   /** The same rules, with group membership read from {@code directory}. */
   public ApprovalPolicy withGroups(GroupDirectory directory) {
-    return new ApprovalPolicy(defaults, runbooks, namespaces, directory);
+    return new ApprovalPolicy(defaults, runbooks, namespaces, clusters, directory);
   }
 
   public ApprovalRule defaults() {
@@ -49,7 +64,18 @@ public final class ApprovalPolicy {
 
   /** The rule for a runbook in a namespace (null if the change is not namespaced). */
   public ApprovalRule ruleFor(String runbook, String namespace) {
+    return ruleFor(runbook, namespace, null);
+  }
+
+  /**
+   * The rule for a runbook in a namespace on a cluster (either null if not named): the default,
+   * overlaid by the cluster's, the runbook's, then the namespace's.
+   */
+  public ApprovalRule ruleFor(String runbook, String namespace, String cluster) {
     ApprovalRule rule = defaults;
+    if (cluster != null && clusters.containsKey(cluster)) {
+      rule = clusters.get(cluster).over(rule);
+    }
     if (runbooks.containsKey(runbook)) {
       rule = runbooks.get(runbook).over(rule);
     }
@@ -60,7 +86,7 @@ public final class ApprovalPolicy {
   }
 
   public ApprovalRule ruleFor(ApprovalRequest request) {
-    return ruleFor(request.runbook(), request.namespace());
+    return ruleFor(request.runbook(), request.namespace(), request.cluster());
   }
 
   /** Why {@code user} may not approve {@code request} now, or empty if they may. */
@@ -73,7 +99,8 @@ public final class ApprovalPolicy {
       return Optional.of(
           "you are not an approver for runbook "
               + request.runbook()
-              + (request.namespace() == null ? "" : " in namespace " + request.namespace()));
+              + (request.namespace() == null ? "" : " in namespace " + request.namespace())
+              + (request.cluster() == null ? "" : " on cluster " + request.cluster()));
     }
     if (request.approvals().contains(user)) {
       return Optional.of(

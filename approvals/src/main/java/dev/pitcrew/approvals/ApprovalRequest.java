@@ -55,6 +55,11 @@ public record ApprovalRequest(
     return proposal.namespace();
   }
 
+  /** The cluster the change targets, when clusters are named; else null. */
+  public String cluster() {
+    return proposal.cluster();
+  }
+
   public com.fasterxml.jackson.databind.node.ObjectNode arguments() {
     return proposal.arguments();
   }

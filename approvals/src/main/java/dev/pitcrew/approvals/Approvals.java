@@ -73,7 +73,8 @@ public final class Approvals {
   /** Opens a pending request for a proposal; the ID is opaque and unguessable. */
   public ApprovalRequest open(Proposal proposal) {
     Instant now = clock.instant();
-    ApprovalRule rule = policy.ruleFor(proposal.runbook(), proposal.namespace());
+    ApprovalRule rule =
+        policy.ruleFor(proposal.runbook(), proposal.namespace(), proposal.cluster());
     ApprovalRequest request =
         new ApprovalRequest(
             "apr-" + randomHex(16),

@@ -25,6 +25,18 @@ import java.util.stream.Collectors;
  *   users: [U0ALICE]
  *   groups: [S0ONCALL]
  *   teams: [T0PARTNER]       # other workspaces whose people may use Pitcrew (Slack Connect)
+ *   runbooks:                # who may use a runbook; per namespace, a rule that replaces it
+ *     scale_deployment:
+ *       groups: [S0SRE]
+ *       namespaces:
+ *         payments: {groups: [S0PAYONCALL]}
+ *   clusters:                # who may use a named cluster at all
+ *     prod: {groups: [S0SRE]}
+ * kubernetes:
+ *   identity: requester      # bot (default): Pitcrew's service account; requester: impersonate
+ *   users: {U0ALICE: alice@example.com}  # else the Slack profile email, unless email: false
+ *   groups: {S0SRE: [sre]}   # members of a Slack group get these Kubernetes groups
+ *   email: true
  * approvals:                 # the default rule
  *   approvers: [U0LEAD]
  *   groups: [S0SRE]
@@ -35,6 +47,8 @@ import java.util.stream.Collectors;
  *     restart_deployment: {expiry: PT5M}
  *   namespaces:              # per namespace, over the runbook's
  *     payments: {groups: [S0PAYONCALL], minApprovals: 2}
+ *   clusters:                # per cluster, under the runbook's and namespace's
+ *     prod: {minApprovals: 2}
  * </pre>
  */
 public final class PolicyFile {
@@ -50,9 +64,12 @@ public final class PolicyFile {
    *     against the runbooks actually loaded once they are
    */
   public record Policies(
-      AccessPolicy access, ApprovalPolicy approvals, Map<String, String> runbookSites) {
+      AccessPolicy access,
+      ApprovalPolicy approvals,
+      KubernetesIdentity kubernetes,
+      Map<String, String> sites) {
     public Policies {
-      runbookSites = Map.copyOf(runbookSites);
+      sites = Map.copyOf(sites);
     }
 
     /**
@@ -61,17 +78,36 @@ public final class PolicyFile {
      * default rule.
      */
     public Optional<String> unknownRunbook(Set<String> loaded) {
-      return runbookSites.entrySet().stream()
-          .filter(e -> !loaded.contains(e.getKey()))
+      return unknown(".runbooks.", loaded, "runbook", "loaded");
+    }
+
+    /** As {@link #unknownRunbook}, for the cluster names the file uses. */
+    public Optional<String> unknownCluster(Set<String> configured) {
+      return unknown(".clusters.", configured, "cluster", "configured");
+    }
+
+    private Optional<String> unknown(String kind, Set<String> known, String what, String how) {
+      return sites.entrySet().stream()
+          .filter(e -> e.getKey().contains(kind))
+          .filter(
+              e -> !known.contains(e.getKey().substring(e.getKey().indexOf(kind) + kind.length())))
           .sorted(Map.Entry.comparingByKey())
           .findFirst()
           .map(
               e ->
                   e.getValue()
-                      + ": approvals.runbooks."
+                      + ": "
                       + e.getKey()
-                      + ": no runbook of that name is loaded (loaded: "
-                      + String.join(", ", new java.util.TreeSet<>(loaded))
+                      + ": no "
+                      + what
+                      + " of that name is "
+                      + how
+                      + " ("
+                      + how
+                      + ": "
+                      + (known.isEmpty()
+                          ? "none"
+                          : String.join(", ", new java.util.TreeSet<>(known)))
                       + ")");
     }
 
@@ -85,13 +121,37 @@ public final class PolicyFile {
                 throw new PolicyException(problem);
               });
     }
+
+    /**
+     * @throws PolicyException if the file names a cluster that is not among {@code configured}
+     */
+    public void requireClusters(Set<String> configured) {
+      unknownCluster(configured)
+          .ifPresent(
+              problem -> {
+                throw new PolicyException(problem);
+              });
+    }
   }
 
   record AskFile(
       @JsonProperty("channels") List<String> channels,
       @JsonProperty("users") List<String> users,
       @JsonProperty("groups") List<String> groups,
-      @JsonProperty("teams") List<String> teams) {}
+      @JsonProperty("teams") List<String> teams,
+      @JsonProperty("runbooks") Map<String, UseFile> runbooks,
+      @JsonProperty("clusters") Map<String, UseFile> clusters) {}
+
+  record UseFile(
+      @JsonProperty("users") List<String> users,
+      @JsonProperty("groups") List<String> groups,
+      @JsonProperty("namespaces") Map<String, UseFile> namespaces) {}
+
+  record KubernetesFile(
+      @JsonProperty("identity") String identity,
+      @JsonProperty("users") Map<String, String> users,
+      @JsonProperty("groups") Map<String, List<String>> groups,
+      @JsonProperty("email") Boolean email) {}
 
   record RuleFile(
       @JsonProperty("approvers") List<String> approvers,
@@ -107,10 +167,13 @@ public final class PolicyFile {
       @JsonProperty("allowSelfApproval") Boolean allowSelfApproval,
       @JsonProperty("expiry") String expiry,
       @JsonProperty("runbooks") Map<String, RuleFile> runbooks,
-      @JsonProperty("namespaces") Map<String, RuleFile> namespaces) {}
+      @JsonProperty("namespaces") Map<String, RuleFile> namespaces,
+      @JsonProperty("clusters") Map<String, RuleFile> clusters) {}
 
   record Root(
-      @JsonProperty("ask") AskFile ask, @JsonProperty("approvals") ApprovalsFile approvals) {}
+      @JsonProperty("ask") AskFile ask,
+      @JsonProperty("kubernetes") KubernetesFile kubernetes,
+      @JsonProperty("approvals") ApprovalsFile approvals) {}
 
   /**
    * Reads a policy file; environment overrides replace the default approvers and expiry.
@@ -124,7 +187,7 @@ public final class PolicyFile {
       Optional<Duration> expiryOverride) {
     Root root;
     try {
-      root = yaml.isBlank() ? new Root(null, null) : YAML.readValue(yaml, Root.class);
+      root = yaml.isBlank() ? new Root(null, null, null) : YAML.readValue(yaml, Root.class);
     } catch (JsonMappingException e) {
       String field =
           e.getPath().stream()
@@ -140,16 +203,23 @@ public final class PolicyFile {
       throw new PolicyException(origin + ":" + line + ": YAML syntax error: " + firstLine(e));
     }
     if (root == null) {
-      root = new Root(null, null);
+      root = new Root(null, null, null);
     }
-    AskFile ask = root.ask() == null ? new AskFile(null, null, null, null) : root.ask();
+    Map<String, String> sites = new LinkedHashMap<>();
+    AskFile ask = root.ask() == null ? new AskFile(null, null, null, null, null, null) : root.ask();
     AccessPolicy access =
         new AccessPolicy(
-            set(ask.channels()), set(ask.users()), set(ask.groups()), set(ask.teams()));
+            set(ask.channels()),
+            set(ask.users()),
+            set(ask.groups()),
+            set(ask.teams()),
+            useRules(origin, yaml, "ask.runbooks", ask.runbooks(), sites),
+            useRules(origin, yaml, "ask.clusters", ask.clusters(), sites));
+    KubernetesIdentity kubernetes = kubernetes(origin, yaml, root.kubernetes());
 
     ApprovalsFile a =
         root.approvals() == null
-            ? new ApprovalsFile(null, null, null, null, null, null, null)
+            ? new ApprovalsFile(null, null, null, null, null, null, null, null)
             : root.approvals();
     ApprovalRule defaults;
     try {
@@ -166,21 +236,124 @@ public final class PolicyFile {
     } catch (IllegalArgumentException e) {
       throw new PolicyException(origin + ": approvals: " + e.getMessage());
     }
-    Map<String, String> sites = new LinkedHashMap<>();
-    if (a.runbooks() != null) {
-      for (String name : a.runbooks().keySet()) {
-        sites.put(
-            name, origin + ":" + lineOf(yaml, List.of("approvals", "runbooks", name)).orElse(1));
-      }
-    }
+    site(origin, yaml, "approvals.runbooks", a.runbooks(), sites);
+    site(origin, yaml, "approvals.clusters", a.clusters(), sites);
     return new Policies(
         access,
         new ApprovalPolicy(
             defaults,
             overrides(origin, "approvals.runbooks", a.runbooks()),
             overrides(origin, "approvals.namespaces", a.namespaces()),
+            overrides(origin, "approvals.clusters", a.clusters()),
             GroupDirectory.none()),
+        kubernetes,
         sites);
+  }
+
+  /** Records where each key of {@code field} is written, to name it if it proves unknown. */
+  private static void site(
+      String origin, String yaml, String field, Map<String, ?> keys, Map<String, String> sites) {
+    if (keys == null) {
+      return;
+    }
+    List<String> path = new java.util.ArrayList<>(List.of(field.split("\\.")));
+    for (String name : keys.keySet()) {
+      path.add(name);
+      sites.put(field + "." + name, origin + ":" + lineOf(yaml, path).orElse(1));
+      path.remove(path.size() - 1);
+    }
+  }
+
+  private static Map<String, UseRule> useRules(
+      String origin,
+      String yaml,
+      String field,
+      Map<String, UseFile> rules,
+      Map<String, String> sites) {
+    site(origin, yaml, field, rules, sites);
+    Map<String, UseRule> out = new LinkedHashMap<>();
+    if (rules != null) {
+      rules.forEach((name, rule) -> out.put(name, useRule(origin, field + "." + name, rule)));
+    }
+    return out;
+  }
+
+  private static UseRule useRule(String origin, String where, UseFile rule) {
+    if (rule == null) {
+      throw new PolicyException(origin + ": " + where + ": is empty");
+    }
+    Map<String, UseRule> namespaces = new LinkedHashMap<>();
+    if (rule.namespaces() != null) {
+      rule.namespaces()
+          .forEach(
+              (ns, r) -> {
+                if (r != null && r.namespaces() != null) {
+                  throw new PolicyException(
+                      origin
+                          + ": "
+                          + where
+                          + ".namespaces."
+                          + ns
+                          + ".namespaces: not allowed here");
+                }
+                namespaces.put(ns, useRule(origin, where + ".namespaces." + ns, r));
+              });
+    }
+    return new UseRule(set(rule.users()), set(rule.groups()), namespaces);
+  }
+
+  private static KubernetesIdentity kubernetes(String origin, String yaml, KubernetesFile k) {
+    if (k == null) {
+      return KubernetesIdentity.bot();
+    }
+    KubernetesIdentity.Mode mode;
+    String identity = k.identity() == null ? "bot" : k.identity();
+    switch (identity) {
+      case "bot" -> mode = KubernetesIdentity.Mode.BOT;
+      case "requester" -> mode = KubernetesIdentity.Mode.REQUESTER;
+      default ->
+          throw new PolicyException(
+              origin
+                  + ":"
+                  + lineOf(yaml, List.of("kubernetes", "identity")).orElse(1)
+                  + ": kubernetes.identity: must be bot or requester, was '"
+                  + identity
+                  + "'");
+    }
+    Map<String, List<String>> groups = new LinkedHashMap<>();
+    if (k.groups() != null) {
+      k.groups()
+          .forEach(
+              (group, names) -> {
+                if (names == null || names.isEmpty() || names.stream().anyMatch(String::isBlank)) {
+                  throw new PolicyException(
+                      origin
+                          + ":"
+                          + lineOf(yaml, List.of("kubernetes", "groups", group)).orElse(1)
+                          + ": kubernetes.groups."
+                          + group
+                          + ": expected a list of Kubernetes group names");
+                }
+                groups.put(group, List.copyOf(names));
+              });
+    }
+    if (k.users() != null) {
+      k.users()
+          .forEach(
+              (user, name) -> {
+                if (name == null || name.isBlank()) {
+                  throw new PolicyException(
+                      origin
+                          + ":"
+                          + lineOf(yaml, List.of("kubernetes", "users", user)).orElse(1)
+                          + ": kubernetes.users."
+                          + user
+                          + ": expected a Kubernetes user name");
+                }
+              });
+    }
+    return new KubernetesIdentity(
+        mode, k.users() == null ? Map.of() : k.users(), groups, !Boolean.FALSE.equals(k.email()));
   }
 
   /** Why a value could not be read, in words an operator reads, never parser internals. */

@@ -35,6 +35,11 @@ public record Proposal(
     changes = List.copyOf(changes);
   }
 
+  /** The {@code cluster} argument, when clusters are named; else null. */
+  public String cluster() {
+    return arguments.hasNonNull("cluster") ? arguments.get("cluster").asText() : null;
+  }
+
   /** A copy: the stored arguments never change after the card showed them. */
   @Override
   public ObjectNode arguments() {

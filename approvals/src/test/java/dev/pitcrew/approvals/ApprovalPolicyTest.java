@@ -160,7 +160,7 @@ class ApprovalPolicyTest {
         .isInstanceOf(PolicyException.class)
         .hasMessage(
             "p.yaml:2: approvals.aprovers: unknown field; known: allowSelfApproval, approvers,"
-                + " expiry, groups, minApprovals, namespaces, runbooks");
+                + " clusters, expiry, groups, minApprovals, namespaces, runbooks");
     // Regression: a YAML syntax error printed a stack of parser text.
     assertThatThrownBy(
             () ->
