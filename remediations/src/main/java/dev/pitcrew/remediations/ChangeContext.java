@@ -8,12 +8,24 @@ import java.util.Objects;
  *
  * @param changeId unique per change (the approval ID): tells this write apart from others of the
  *     same conversation when reading back after an error
+ * @param cluster the name Pitcrew's configuration gives the cluster, when it names clusters; null
+ *     otherwise
  */
 public record ChangeContext(
-    String correlationId, String requestedBy, String approvedBy, String changeId) {
+    String correlationId, String requestedBy, String approvedBy, String changeId, String cluster) {
   public ChangeContext {
     Objects.requireNonNull(correlationId, "correlationId");
     Objects.requireNonNull(requestedBy, "requestedBy");
+  }
+
+  public ChangeContext(
+      String correlationId, String requestedBy, String approvedBy, String changeId) {
+    this(correlationId, requestedBy, approvedBy, changeId, null);
+  }
+
+  /** The same context on the named cluster. */
+  public ChangeContext onCluster(String name) {
+    return new ChangeContext(correlationId, requestedBy, approvedBy, changeId, name);
   }
 
   /** For read-only actions, which nobody approves. */

@@ -23,6 +23,7 @@ final class ChangeRecorder {
   static final String REQUESTED_BY = "pitcrew.dev/requested-by";
   static final String APPROVED_BY = "pitcrew.dev/approved-by";
   static final String CHANGE_ID = "pitcrew.dev/change-id";
+  static final String CLUSTER = "pitcrew.dev/cluster";
 
   private static final Logger log = LoggerFactory.getLogger(ChangeRecorder.class);
 
@@ -44,6 +45,9 @@ final class ChangeRecorder {
     }
     if (context.changeId() != null) {
       annotations.put(CHANGE_ID, context.changeId());
+    }
+    if (context.cluster() != null) {
+      annotations.put(CLUSTER, context.cluster());
     }
     return annotations;
   }
@@ -75,6 +79,7 @@ final class ChangeRecorder {
             + (context.approvedBy() == null ? "" : ", approved by " + context.approvedBy())
             + ", correlation ID "
             + context.correlationId()
+            + (context.cluster() == null ? "" : ", cluster " + context.cluster())
             + ")";
     var event =
         new EventBuilder()

@@ -126,6 +126,20 @@ class MutationsTest {
   }
 
   @Test
+  void aChangeOnANamedClusterNamesItInTheAnnotationAndTheEvent() {
+    action("deployment.scale")
+        .execute(
+            args("{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":4}"),
+            CONTEXT.onCluster("prod"));
+
+    assertThat(checkout().getMetadata().getAnnotations())
+        .containsEntry("pitcrew.dev/cluster", "prod");
+    assertThat(pitcrewEvents())
+        .singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).endsWith(", cluster prod)"));
+  }
+
+  @Test
   void restartSetsTheRestartedAtAnnotationAtExecutionTime() {
     Preview preview = action("deployment.restart").preview(CHECKOUT);
     assertThat(preview.summary())

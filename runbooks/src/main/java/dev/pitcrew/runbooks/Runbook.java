@@ -1,6 +1,8 @@
 package dev.pitcrew.runbooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Schema;
 import dev.pitcrew.remediations.Change;
 import dev.pitcrew.remediations.ChangeContext;
@@ -10,6 +12,7 @@ import dev.pitcrew.remediations.Preview;
 import dev.pitcrew.remediations.Refused;
 import dev.pitcrew.remediations.Remediation;
 import dev.pitcrew.remediations.Risk;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -25,6 +28,7 @@ public final class Runbook {
   private final Remediation action;
   private final Schema schema;
   private final Schema actionSchema;
+  private final List<String> clusters;
 
   Runbook(
       String name,
@@ -34,6 +38,18 @@ public final class Runbook {
       Remediation action,
       Schema schema,
       Schema actionSchema) {
+    this(name, description, parameters, limits, action, schema, actionSchema, List.of());
+  }
+
+  private Runbook(
+      String name,
+      String description,
+      JsonNode parameters,
+      Limits limits,
+      Remediation action,
+      Schema schema,
+      Schema actionSchema,
+      List<String> clusters) {
     this.name = name;
     this.description = description;
     this.parameters = parameters;
@@ -41,6 +57,45 @@ public final class Runbook {
     this.action = action;
     this.schema = schema;
     this.actionSchema = actionSchema;
+    this.clusters = List.copyOf(clusters);
+  }
+
+  /**
+   * The cluster a call names, when clusters are named; arguments accepted by the catalog always
+   * name one then.
+   */
+  public static Optional<String> cluster(JsonNode arguments) {
+    JsonNode cluster = arguments.get(CLUSTER);
+    return cluster != null && cluster.isTextual()
+        ? Optional.of(cluster.asText())
+        : Optional.empty();
+  }
+
+  /** The argument every runbook takes when clusters are named. */
+  public static final String CLUSTER = "cluster";
+
+  /** The cluster names this runbook's {@code cluster} argument takes; empty when none are named. */
+  public List<String> clusters() {
+    return clusters;
+  }
+
+  /**
+   * This runbook over another instance of its action: the same action bound to another cluster or
+   * identity. Schema, limits and clusters stay.
+   *
+   * @throws IllegalArgumentException if {@code other} is a different action
+   */
+  public Runbook on(Remediation other) {
+    if (!other.name().equals(action.name())) {
+      throw new IllegalArgumentException(
+          "runbook " + name + " runs " + action.name() + ", not " + other.name());
+    }
+    return new Runbook(
+        name, description, parameters, limits, other, schema, actionSchema, clusters);
+  }
+
+  Runbook withClusters(List<String> names) {
+    return new Runbook(name, description, parameters, limits, action, schema, actionSchema, names);
   }
 
   public String name() {
@@ -65,12 +120,44 @@ public final class Runbook {
   }
 
   public ToolSpec toolSpec() {
-    return new ToolSpec(name, description, parameters.deepCopy(), action.risk());
+    return new ToolSpec(name, description, parametersWithCluster(), action.risk());
+  }
+
+  /** The parameters as offered: with a {@code cluster} argument when clusters are named. */
+  private JsonNode parametersWithCluster() {
+    ObjectNode offered = (ObjectNode) parameters.deepCopy();
+    if (clusters.isEmpty()) {
+      return offered;
+    }
+    ObjectNode properties =
+        offered.has("properties")
+            ? (ObjectNode) offered.get("properties")
+            : offered.putObject("properties");
+    ObjectNode cluster = properties.putObject(CLUSTER);
+    cluster.put("type", "string");
+    clusters.forEach(cluster.putArray("enum")::add);
+    cluster.put(
+        "description",
+        clusters.size() == 1
+            ? "The cluster to act on; only " + clusters.get(0) + " is configured."
+            : "The cluster to act on: one of " + String.join(", ", clusters) + ".");
+    if (clusters.size() > 1) {
+      (offered.has("required") ? (ArrayNode) offered.get("required") : offered.putArray("required"))
+          .add(CLUSTER);
+    }
+    return offered;
   }
 
   Runbook protecting(Set<String> namespaces) {
     return new Runbook(
-        name, description, parameters, limits.protecting(namespaces), action, schema, actionSchema);
+        name,
+        description,
+        parameters,
+        limits.protecting(namespaces),
+        action,
+        schema,
+        actionSchema,
+        clusters);
   }
 
   Schema schema() {
@@ -90,7 +177,7 @@ public final class Runbook {
     if (violation.isPresent()) {
       return new Refused(violation.get());
     }
-    Preview preview = action.preview(arguments);
+    Preview preview = action.preview(withoutCluster(arguments));
     if (preview instanceof Plan plan) {
       Optional<String> step = scaleStepViolation(plan);
       if (step.isPresent()) {
@@ -109,7 +196,19 @@ public final class Runbook {
     if (violation.isPresent()) {
       return new Refused(violation.get());
     }
-    return action.execute(arguments, context);
+    return action.execute(
+        withoutCluster(arguments),
+        cluster(arguments).map(c -> context.onCluster(c)).orElse(context));
+  }
+
+  /** The arguments the action itself knows: its schema has no {@code cluster}. */
+  static JsonNode withoutCluster(JsonNode arguments) {
+    if (!arguments.has(CLUSTER) || !(arguments instanceof ObjectNode object)) {
+      return arguments;
+    }
+    ObjectNode copy = object.deepCopy();
+    copy.remove(CLUSTER);
+    return copy;
   }
 
   private Optional<String> namespaceViolation(JsonNode arguments) {

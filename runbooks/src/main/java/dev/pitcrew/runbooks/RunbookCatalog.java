@@ -90,6 +90,17 @@ public final class RunbookCatalog {
     return new RunbookCatalog(Map.copyOf(kept));
   }
 
+  /**
+   * This catalog with a {@code cluster} argument on every runbook, taking one of {@code names}:
+   * optional (and filled in) when there is one, required when there are several. No names: no
+   * argument, as before clusters were named.
+   */
+  public RunbookCatalog onClusters(List<String> names) {
+    Map<String, Runbook> withClusters = new LinkedHashMap<>();
+    runbooks.forEach((name, runbook) -> withClusters.put(name, runbook.withClusters(names)));
+    return new RunbookCatalog(Map.copyOf(withClusters));
+  }
+
   public List<Runbook> runbooks() {
     return runbooks.values().stream().sorted((a, b) -> a.name().compareTo(b.name())).toList();
   }
@@ -130,18 +141,41 @@ public final class RunbookCatalog {
           "arguments for " + runbook.name() + " must be a JSON object",
           ArgumentCheck.Reason.INVALID_JSON);
     }
+    ObjectNode accepted = object.deepCopy();
+    List<String> problems = new ArrayList<>();
+    ObjectNode own = object;
+    if (!runbook.clusters().isEmpty()) {
+      clusterProblem(runbook.clusters(), object.get(Runbook.CLUSTER)).ifPresent(problems::add);
+      own = (ObjectNode) Runbook.withoutCluster(object);
+      if (!object.has(Runbook.CLUSTER) && runbook.clusters().size() == 1) {
+        accepted.put(Runbook.CLUSTER, runbook.clusters().get(0));
+      }
+    }
     // Both schemas at once, so one answer names every problem (the action's DNS-label rule too).
-    List<Error> errors = new ArrayList<>(runbook.schema().validate(object));
-    errors.addAll(runbook.actionSchema().validate(object));
+    List<Error> errors = new ArrayList<>(runbook.schema().validate(own));
+    errors.addAll(runbook.actionSchema().validate(own));
     if (!errors.isEmpty()) {
+      problems.add(SchemaErrors.plain(errors, runbook.toolSpec().parameters()));
+    }
+    if (!problems.isEmpty()) {
       return new ArgumentCheck.Rejected(
-          "arguments for "
-              + runbook.name()
-              + " are not valid: "
-              + SchemaErrors.plain(errors, runbook.toolSpec().parameters()),
+          "arguments for " + runbook.name() + " are not valid: " + String.join("; ", problems),
           ArgumentCheck.Reason.SCHEMA);
     }
-    return new ArgumentCheck.Accepted(runbook, object.deepCopy());
+    return new ArgumentCheck.Accepted(runbook, accepted);
+  }
+
+  private static Optional<String> clusterProblem(List<String> clusters, JsonNode given) {
+    String choices = String.join(", ", clusters);
+    if (given == null) {
+      return clusters.size() == 1
+          ? Optional.empty()
+          : Optional.of("cluster is required (one of " + choices + ")");
+    }
+    if (!given.isTextual() || !clusters.contains(given.asText())) {
+      return Optional.of("cluster must be one of " + choices);
+    }
+    return Optional.empty();
   }
 
   private List<String> names() {

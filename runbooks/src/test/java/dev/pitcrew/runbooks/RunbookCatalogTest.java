@@ -32,6 +32,8 @@ class RunbookCatalogTest {
   /** An action that records calls instead of touching a cluster; replicas start at 3. */
   static final class FakeScale implements Remediation {
     final AtomicInteger executions = new AtomicInteger();
+    volatile JsonNode lastArguments;
+    volatile ChangeContext lastContext;
 
     @Override
     public String name() {
@@ -73,6 +75,8 @@ class RunbookCatalogTest {
     @Override
     public Outcome execute(JsonNode arguments, ChangeContext context) {
       executions.incrementAndGet();
+      lastArguments = arguments;
+      lastContext = context;
       return new dev.pitcrew.remediations.Applied(
           "scaled", java.util.Map.of(), Optional.empty(), Optional.empty());
     }
@@ -272,6 +276,93 @@ class RunbookCatalogTest {
                         "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":5000}"))
                 .error())
         .isEqualTo("arguments for scale_deployment are not valid: replicas must be at most 50");
+  }
+
+  @Test
+  void withSeveralClustersEveryRunbookNeedsOneOfThem() {
+    RunbookCatalog catalog = fakeCatalog().onClusters(List.of("prod", "staging"));
+
+    JsonNode offered = catalog.find("scale_deployment").orElseThrow().toolSpec().parameters();
+    assertThat(offered.at("/properties/cluster/enum").toString())
+        .isEqualTo("[\"prod\",\"staging\"]");
+    assertThat(offered.path("required").toString()).contains("\"cluster\"");
+    assertThat(
+            ((ArgumentCheck.Rejected)
+                    catalog.check(
+                        "scale_deployment",
+                        "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":5}"))
+                .error())
+        .isEqualTo(
+            "arguments for scale_deployment are not valid: cluster is required (one of prod,"
+                + " staging)");
+    assertThat(
+            ((ArgumentCheck.Rejected)
+                    catalog.check(
+                        "scale_deployment",
+                        "{\"cluster\":\"qa\",\"namespace\":\"shop\",\"name\":\"checkout\"}"))
+                .error())
+        .isEqualTo(
+            "arguments for scale_deployment are not valid: cluster must be one of prod, staging;"
+                + " replicas is required");
+  }
+
+  @Test
+  void theActionNeverSeesTheClusterButItsContextNamesIt() {
+    RunbookCatalog catalog = fakeCatalog().onClusters(List.of("prod", "staging"));
+    ArgumentCheck.Accepted accepted =
+        (ArgumentCheck.Accepted)
+            catalog.check(
+                "scale_deployment",
+                "{\"cluster\":\"staging\",\"namespace\":\"shop\",\"name\":\"checkout\","
+                    + "\"replicas\":5}");
+    assertThat(accepted.arguments().path("cluster").asText()).isEqualTo("staging");
+
+    accepted.runbook().execute(accepted.arguments(), new ChangeContext("pc-1", "U1", "U2", "a"));
+
+    assertThat(scale.lastArguments.has("cluster")).isFalse();
+    assertThat(scale.lastContext.cluster()).isEqualTo("staging");
+  }
+
+  @Test
+  void withOneClusterItIsOptionalAndFilledIn() {
+    RunbookCatalog catalog = fakeCatalog().onClusters(List.of("prod"));
+    JsonNode offered = catalog.find("scale_deployment").orElseThrow().toolSpec().parameters();
+    assertThat(offered.path("required").toString()).doesNotContain("cluster");
+
+    ArgumentCheck check =
+        catalog.check(
+            "scale_deployment", "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":5}");
+
+    assertThat(((ArgumentCheck.Accepted) check).arguments().path("cluster").asText())
+        .isEqualTo("prod");
+  }
+
+  @Test
+  void withoutNamedClustersThereIsNoClusterArgument() {
+    RunbookCatalog catalog = fakeCatalog();
+    assertThat(catalog.find("scale_deployment").orElseThrow().toolSpec().parameters().toString())
+        .doesNotContain("cluster");
+    assertThat(
+            catalog.check(
+                "scale_deployment",
+                "{\"cluster\":\"prod\",\"namespace\":\"shop\",\"name\":\"checkout\","
+                    + "\"replicas\":5}"))
+        .isInstanceOf(ArgumentCheck.Rejected.class);
+  }
+
+  @Test
+  void aRunbookCanBeBoundToAnotherInstanceOfItsActionOnly() {
+    Runbook runbook = fakeCatalog().find("scale_deployment").orElseThrow();
+    FakeScale other = new FakeScale();
+    runbook
+        .on(other)
+        .execute(
+            read("{\"namespace\":\"shop\",\"name\":\"c\",\"replicas\":2}"),
+            new ChangeContext("pc-1", "U1", "U2", "a"));
+    assertThat(other.executions).hasValue(1);
+    assertThat(scale.executions).hasValue(0);
+    assertThatThrownBy(() -> runbook.on(new FakeStatus()))
+        .hasMessage("runbook scale_deployment runs deployment.scale, not deployment.status");
   }
 
   @Test
