@@ -21,7 +21,7 @@ final class KubeFailures {
     String reason =
         switch (code) {
           case 401 -> "the API server rejected Pitcrew's credentials while trying to " + what;
-          case 403 -> "Pitcrew's service account is not allowed to " + what + " (RBAC)";
+          case 403 -> forbidden(e).orElse("Pitcrew is not allowed to " + what + " (RBAC)");
           case 404 -> target + " was not found";
           case 409 -> target + " changed while Pitcrew tried to " + what + "; read it again";
           case 422 -> "the API server rejected the request to " + what + ": " + statusMessage(e);
@@ -40,6 +40,32 @@ final class KubeFailures {
         };
     return new Failed(reason);
   }
+
+  /**
+   * The API server's refusal in words: {@code alice@example.com may not patch deployments in
+   * payments (Kubernetes RBAC)}, read from its message {@code ... User "alice@example.com" cannot
+   * patch resource "deployments" in API group "apps" in the namespace "payments"}. The user is
+   * whoever the call ran as: Pitcrew's service account, or the requester it impersonated.
+   */
+  static java.util.Optional<String> forbidden(KubernetesClientException e) {
+    java.util.regex.Matcher m = FORBIDDEN.matcher(statusMessage(e));
+    if (!m.find()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        m.group(1)
+            + " may not "
+            + m.group(2)
+            + " "
+            + m.group(3)
+            + (m.group(4) == null ? "" : " in " + m.group(4))
+            + " (Kubernetes RBAC)");
+  }
+
+  private static final java.util.regex.Pattern FORBIDDEN =
+      java.util.regex.Pattern.compile(
+          "User \"([^\"]+)\" cannot ([a-z]+) resource \"([^\"]+)\""
+              + "(?: in API group \"[^\"]*\")?(?: in the namespace \"([^\"]+)\")?");
 
   private static String statusMessage(KubernetesClientException e) {
     if (e.getStatus() != null && e.getStatus().getMessage() != null) {

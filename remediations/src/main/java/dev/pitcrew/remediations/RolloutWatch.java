@@ -56,6 +56,14 @@ public final class RolloutWatch implements AutoCloseable {
   }
 
   /**
+   * The same watch reading through {@code other} (another cluster, or an impersonating client), on
+   * this watch's scheduler; closing this watch stops both.
+   */
+  public RolloutWatch on(KubernetesClient other) {
+    return new RolloutWatch(other, clock, scheduler, pollEvery);
+  }
+
+  /**
    * Completes when the rollout is done, or with what is wrong: as soon as it is clearly failing
    * (new pods crash-looping or unable to pull their image, the progress deadline exceeded), else
    * once {@code timeout} passed.

@@ -20,8 +20,7 @@ class KubeFailuresTest {
   void eachApiFailureReadsAsASentence() {
     assertThat(reason(401, "Unauthorized")).contains("rejected Pitcrew's credentials");
     assertThat(reason(403, "forbidden"))
-        .isEqualTo(
-            "Pitcrew's service account is not allowed to scale deployment shop/checkout (RBAC)");
+        .isEqualTo("Pitcrew is not allowed to scale deployment shop/checkout (RBAC)");
     assertThat(reason(404, "not found")).isEqualTo("deployment shop/checkout was not found");
     assertThat(reason(409, "conflict")).contains("changed while Pitcrew tried to scale");
     assertThat(reason(422, "spec.replicas: Invalid value"))
@@ -31,6 +30,26 @@ class KubeFailuresTest {
         .isEqualTo(
             "the API server failed (HTTP 500) while trying to scale deployment shop/checkout");
     assertThat(reason(503, "unavailable")).contains("HTTP 503");
+  }
+
+  @Test
+  void aRefusalNamesWhoMayNotDoWhatWhereAsTheApiServerSaysIt() {
+    assertThat(
+            reason(
+                403,
+                "deployments.apps \"checkout\" is forbidden: User \"alice@example.com\" cannot"
+                    + " patch resource \"deployments\" in API group \"apps\" in the namespace"
+                    + " \"payments\""))
+        .isEqualTo("alice@example.com may not patch deployments in payments (Kubernetes RBAC)");
+    // The impersonation itself refused: Pitcrew's account lacks the impersonate grant.
+    assertThat(
+            reason(
+                403,
+                "users \"bob@example.com\" is forbidden: User"
+                    + " \"system:serviceaccount:pitcrew:pitcrew\" cannot impersonate resource"
+                    + " \"users\" in API group \"\" at the cluster scope"))
+        .isEqualTo(
+            "system:serviceaccount:pitcrew:pitcrew may not impersonate users (Kubernetes RBAC)");
   }
 
   @Test

@@ -54,9 +54,7 @@ class KubernetesFailuresTest {
     Preview preview = scale(noRetries).preview(SCALE);
 
     assertThat(preview)
-        .isEqualTo(
-            new Failed(
-                "Pitcrew's service account is not allowed to read deployment shop/checkout (RBAC)"));
+        .isEqualTo(new Failed("Pitcrew is not allowed to read deployment shop/checkout (RBAC)"));
   }
 
   // Fabric8's patch() reads the object first, so each scale does GET, GET, PATCH (then a
@@ -86,9 +84,7 @@ class KubernetesFailuresTest {
 
     assertThat(outcome)
         .isEqualTo(
-            new Failed(
-                "Pitcrew's service account is not allowed to change deployment shop/checkout"
-                    + " (RBAC)"));
+            new Failed("Pitcrew is not allowed to change deployment shop/checkout" + " (RBAC)"));
   }
 
   @Test
