@@ -21,7 +21,8 @@ final class KubeFailures {
     String reason =
         switch (code) {
           case 401 -> "the API server rejected Pitcrew's credentials while trying to " + what;
-          case 403 -> forbidden(e).orElse("Pitcrew is not allowed to " + what + " (RBAC)");
+          case 403 ->
+              forbidden(e).orElse("the API server refused to " + what + ": " + statusMessage(e));
           case 404 -> target + " was not found";
           case 409 -> target + " changed while Pitcrew tried to " + what + "; read it again";
           case 422 -> "the API server rejected the request to " + what + ": " + statusMessage(e);

@@ -20,7 +20,7 @@ class KubeFailuresTest {
   void eachApiFailureReadsAsASentence() {
     assertThat(reason(401, "Unauthorized")).contains("rejected Pitcrew's credentials");
     assertThat(reason(403, "forbidden"))
-        .isEqualTo("Pitcrew is not allowed to scale deployment shop/checkout (RBAC)");
+        .isEqualTo("the API server refused to scale deployment shop/checkout: forbidden");
     assertThat(reason(404, "not found")).isEqualTo("deployment shop/checkout was not found");
     assertThat(reason(409, "conflict")).contains("changed while Pitcrew tried to scale");
     assertThat(reason(422, "spec.replicas: Invalid value"))

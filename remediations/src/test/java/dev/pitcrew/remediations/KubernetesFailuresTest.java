@@ -54,7 +54,8 @@ class KubernetesFailuresTest {
     Preview preview = scale(noRetries).preview(SCALE);
 
     assertThat(preview)
-        .isEqualTo(new Failed("Pitcrew is not allowed to read deployment shop/checkout (RBAC)"));
+        .isEqualTo(
+            new Failed("the API server refused to read deployment shop/checkout: forbidden"));
   }
 
   // Fabric8's patch() reads the object first, so each scale does GET, GET, PATCH (then a
@@ -84,7 +85,7 @@ class KubernetesFailuresTest {
 
     assertThat(outcome)
         .isEqualTo(
-            new Failed("Pitcrew is not allowed to change deployment shop/checkout" + " (RBAC)"));
+            new Failed("the API server refused to change deployment shop/checkout: forbidden"));
   }
 
   @Test
@@ -123,8 +124,9 @@ class KubernetesFailuresTest {
     assertThat(preview)
         .isEqualTo(
             new Refused(
-                "a server-side dry run says this would fail: Pitcrew's service account is not"
-                    + " allowed to change deployment shop/checkout (RBAC)"));
+                "a server-side dry run says this would fail: the API server refused to change"
+                    + " deployment shop/checkout: admission webhook denied the request: replicas"
+                    + " above quota"));
   }
 
   @Test
