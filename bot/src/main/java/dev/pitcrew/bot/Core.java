@@ -1,9 +1,12 @@
 package dev.pitcrew.bot;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.pitcrew.approvals.AccessPolicy;
 import dev.pitcrew.approvals.ApprovalPolicy;
 import dev.pitcrew.approvals.ApprovalStore;
 import dev.pitcrew.approvals.Approvals;
+import dev.pitcrew.approvals.GroupDirectory;
+import dev.pitcrew.approvals.KubernetesIdentity;
 import dev.pitcrew.bot.agent.Agent;
 import dev.pitcrew.bot.audit.Audit;
 import dev.pitcrew.bot.audit.AuditSink;
@@ -14,6 +17,10 @@ import dev.pitcrew.bot.core.Assistant;
 import dev.pitcrew.bot.core.Conversations;
 import dev.pitcrew.bot.core.Surface;
 import dev.pitcrew.bot.core.ToolRunner;
+import dev.pitcrew.bot.kube.Clusters;
+import dev.pitcrew.bot.kube.Identities;
+import dev.pitcrew.bot.kube.Targets;
+import dev.pitcrew.bot.kube.UserDirectory;
 import dev.pitcrew.bot.metrics.Metrics;
 import dev.pitcrew.remediations.Remediations;
 import dev.pitcrew.remediations.RolloutWatch;
@@ -53,7 +60,24 @@ final class Core implements AutoCloseable {
       Optional<String> protectedNamespace,
       Optional<Path> runbooksDirectory,
       Optional<Set<String>> enabledRunbooks,
-      Duration approvalRetention) {}
+      Duration approvalRetention,
+      People people) {}
+
+  /** Who may use what, and as whom their calls run. */
+  record People(
+      AccessPolicy access,
+      KubernetesIdentity identity,
+      UserDirectory users,
+      GroupDirectory groups) {
+    /** Everyone may use every runbook, as Pitcrew's own service account. */
+    static People ownRights() {
+      return new People(
+          AccessPolicy.open(),
+          KubernetesIdentity.bot(),
+          UserDirectory.none(),
+          GroupDirectory.none());
+    }
+  }
 
   final RunbookCatalog catalog;
 
@@ -67,6 +91,7 @@ final class Core implements AutoCloseable {
   final Metrics metrics;
   private final RolloutWatch rollouts;
   private final List<ExecutorService> pools;
+  private final Clusters clusters;
 
   private Core(
       RunbookCatalog catalog,
@@ -77,7 +102,9 @@ final class Core implements AutoCloseable {
       Conversations conversations,
       Metrics metrics,
       RolloutWatch rollouts,
-      List<ExecutorService> pools) {
+      List<ExecutorService> pools,
+      Clusters clusters) {
+    this.clusters = clusters;
     this.metrics = metrics;
     this.pools = pools;
     this.catalog = catalog;
@@ -92,15 +119,24 @@ final class Core implements AutoCloseable {
   /**
    * @throws dev.pitcrew.runbooks.RunbookException if a runbook is broken (file, line, reason)
    */
-  static Core create(
-      Settings settings, KubernetesClient kubernetes, Surface surface, List<AuditSink> sinks) {
+  static Core create(Settings settings, Clusters clusters, Surface surface, List<AuditSink> sinks) {
     Clock clock = settings.clock();
+    KubernetesClient kubernetes = clusters.home();
     Remediations.Options options = Remediations.Options.defaults().withClock(clock);
     List<RunbookSource> sources = new ArrayList<>(RunbookSource.shipped());
     settings.runbooksDirectory().ifPresent(dir -> sources.addAll(RunbookSource.directory(dir)));
     RunbookCatalog loaded =
         RunbookCatalog.load(Remediations.all(kubernetes, options), sources)
-            .protecting(settings.protectedNamespace().map(Set::of).orElse(Set.of()));
+            .protecting(settings.protectedNamespace().map(Set::of).orElse(Set.of()))
+            .onClusters(clusters.names());
+    People people = settings.people();
+    Targets targets =
+        new Targets(
+            clusters,
+            new Identities(people.identity(), people.users(), people.groups()),
+            people.access(),
+            people.groups(),
+            options);
     RunbookCatalog catalog =
         settings
             .enabledRunbooks()
@@ -129,8 +165,9 @@ final class Core implements AutoCloseable {
             new LinkedBlockingQueue<>(100),
             Threads.daemon("pitcrew-follow-up"),
             (r, pool) -> log.warn("busy: a follow-up was skipped"));
-    ApprovalPath.Proposing proposing = ApprovalPath.begin(approvals, catalog, surface, audit);
-    ToolRunner tools = new ToolRunner(catalog, proposing.proposals(), audit, metrics);
+    ApprovalPath.Proposing proposing =
+        ApprovalPath.begin(approvals, catalog, surface, audit, targets);
+    ToolRunner tools = new ToolRunner(catalog, proposing.proposals(), audit, metrics, targets);
     ExecutorService toolPool = toolPool();
     Optional<Assistant> assistant =
         settings
@@ -199,7 +236,8 @@ final class Core implements AutoCloseable {
         conversations,
         metrics,
         rollouts,
-        List.of(toolPool, followUps, sweeper, renewals));
+        List.of(toolPool, followUps, sweeper, renewals),
+        clusters);
   }
 
   /** Runs {@code task} on {@code pool} every {@code period}; a failure is logged, not fatal. */
@@ -250,5 +288,6 @@ final class Core implements AutoCloseable {
   public void close() {
     pools.forEach(ExecutorService::shutdownNow);
     rollouts.close();
+    clusters.close();
   }
 }

@@ -15,6 +15,8 @@ import dev.pitcrew.bot.http.HttpFrontend;
 import dev.pitcrew.bot.http.HttpReply;
 import dev.pitcrew.bot.http.HttpRoute;
 import dev.pitcrew.bot.http.Readiness;
+import dev.pitcrew.bot.kube.ClusterClients;
+import dev.pitcrew.bot.kube.Clusters;
 import dev.pitcrew.bot.slack.SlackBot;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -108,6 +110,7 @@ public final class Pitcrew implements AutoCloseable {
     private String bindAddress = "0.0.0.0";
     private Duration rolloutPoll = Duration.ofSeconds(2);
     private Duration sweepEvery = Duration.ofSeconds(30);
+    private Map<String, KubernetesClient> namedClusters;
 
     private Builder(Config config, CompletableFuture<KubernetesClient> kubernetes) {
       this.config = config;
@@ -126,6 +129,12 @@ public final class Pitcrew implements AutoCloseable {
 
     Builder sweepEvery(Duration every) {
       this.sweepEvery = every;
+      return this;
+    }
+
+    /** These named clusters instead of the ones {@code PITCREW_CLUSTERS} configures. */
+    Builder clusters(Map<String, KubernetesClient> named) {
+      this.namedClusters = new LinkedHashMap<>(named);
       return this;
     }
 
@@ -160,6 +169,10 @@ public final class Pitcrew implements AutoCloseable {
                           slack.auditSink(channel), 10_000, Threads.daemon("pitcrew-audit-feed")));
       auditFeed.ifPresent(sinks::add);
       GroupDirectory groups = slack.groups(clock);
+      Clusters clusters =
+          Clusters.named(
+              kubernetes,
+              namedClusters != null ? namedClusters : ClusterClients.build(config.clusters()));
       ApprovalStore store =
           config.approvalStore() == Config.ApprovalStoreKind.KUBERNETES
               ? ApprovalStore.kubernetes(kubernetes, config.namespace().orElseThrow(), clock)
@@ -176,8 +189,13 @@ public final class Pitcrew implements AutoCloseable {
                   config.namespace(),
                   config.runbooksDirectory(),
                   config.enabledRunbooks(),
-                  config.approvalRetention()),
-              kubernetes,
+                  config.approvalRetention(),
+                  new Core.People(
+                      config.policies().access(),
+                      config.policies().kubernetes(),
+                      slack.users(clock),
+                      groups)),
+              clusters,
               slack.surface(),
               sinks);
       auditFeed.ifPresent(feed -> core.metrics.auditFeed(feed));

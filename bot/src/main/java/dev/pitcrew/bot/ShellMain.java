@@ -4,11 +4,14 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.core.ConsoleAppender;
 import dev.pitcrew.approvals.ApprovalRule;
+import dev.pitcrew.approvals.GroupDirectory;
 import dev.pitcrew.approvals.PolicyException;
 import dev.pitcrew.approvals.PolicyFile;
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.config.ConfigException;
 import dev.pitcrew.bot.demo.DemoCluster;
+import dev.pitcrew.bot.kube.Clusters;
+import dev.pitcrew.bot.kube.UserDirectory;
 import dev.pitcrew.bot.shell.Shell;
 import dev.pitcrew.bot.shell.ShellAuditSink;
 import dev.pitcrew.bot.shell.ShellSurface;
@@ -163,8 +166,13 @@ final class ShellMain {
                 Optional.empty(),
                 runbooks,
                 enabledRunbooks,
-                Config.DEFAULT_APPROVAL_RETENTION),
-            kubernetes,
+                Config.DEFAULT_APPROVAL_RETENTION,
+                new Core.People(
+                    policies.access(),
+                    policies.kubernetes(),
+                    UserDirectory.none(),
+                    GroupDirectory.none())),
+            Clusters.single(kubernetes),
             surface,
             List.of(
                 auditFile != null

@@ -189,8 +189,9 @@ class PromptInjectionTest {
                 Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),
-                Config.DEFAULT_APPROVAL_RETENTION),
-            client,
+                Config.DEFAULT_APPROVAL_RETENTION,
+                Core.People.ownRights()),
+            dev.pitcrew.bot.kube.Clusters.single(client),
             surface,
             List.of(audit::add));
   }

@@ -97,7 +97,7 @@ public final class Agent implements Assistant {
   private final OpenAIClient client;
   private final String model;
   private final RunbookCatalog catalog;
-  private final List<ChatCompletionTool> tools;
+  private final java.util.Map<String, ChatCompletionTool> tools;
   private final ToolRunner runner;
   private final Limits limits;
   private final ExecutorService toolPool;
@@ -118,7 +118,9 @@ public final class Agent implements Assistant {
     this.client = client;
     this.model = model;
     this.catalog = catalog;
-    this.tools = catalog.runbooks().stream().map(Agent::tool).toList();
+    java.util.Map<String, ChatCompletionTool> byName = new java.util.LinkedHashMap<>();
+    catalog.runbooks().forEach(r -> byName.put(r.name(), tool(r)));
+    this.tools = java.util.Collections.unmodifiableMap(byName);
     this.runner = runner;
     this.limits = limits;
     this.toolPool = toolPool;
@@ -189,7 +191,7 @@ public final class Agent implements Assistant {
                   + ", the time limit per question.");
         }
         iterations++;
-        ChatCompletion completion = complete(params(history, turn), left);
+        ChatCompletion completion = complete(params(ask, history, turn), left);
         ChatCompletionMessage message = completion.choices().get(0).message();
         long used = completion.usage().map(u -> u.totalTokens()).orElse(0L);
         tokens += used;
@@ -367,21 +369,26 @@ public final class Agent implements Assistant {
         : result.text();
   }
 
+  /** The request with only the runbooks the requester may use offered as tools. */
   private ChatCompletionCreateParams params(
-      List<ChatCompletionMessageParam> history, List<ChatCompletionMessageParam> turn) {
+      Ask ask, List<ChatCompletionMessageParam> history, List<ChatCompletionMessageParam> turn) {
     List<ChatCompletionMessageParam> messages = new ArrayList<>();
     messages.add(
         ChatCompletionMessageParam.ofSystem(
             ChatCompletionSystemMessageParam.builder().content(SYSTEM_PROMPT).build()));
     messages.addAll(history);
     messages.addAll(turn);
+    List<ChatCompletionTool> offered =
+        tools.entrySet().stream()
+            .filter(t -> runner.offers(ask.requester(), t.getKey()))
+            .map(java.util.Map.Entry::getValue)
+            .toList();
+    var params = ChatCompletionCreateParams.builder().model(model).messages(messages);
+    if (offered.isEmpty()) {
+      return params.build(); // an empty tool list is an error to some servers
+    }
     metrics.toolChoice("auto");
-    return ChatCompletionCreateParams.builder()
-        .model(model)
-        .messages(messages)
-        .tools(tools)
-        .toolChoice(ChatCompletionToolChoiceOption.Auto.AUTO)
-        .build();
+    return params.tools(offered).toolChoice(ChatCompletionToolChoiceOption.Auto.AUTO).build();
   }
 
   private ChatCompletion complete(ChatCompletionCreateParams params, Duration left) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -35,7 +36,8 @@ public record Config(
     Optional<Set<String>> enabledRunbooks,
     Duration approvalRetention,
     PolicyFile.Policies policies,
-    ApprovalStoreKind approvalStore) {
+    ApprovalStoreKind approvalStore,
+    List<ClusterSpec> clusters) {
 
   /** Where approval requests are kept. */
   public enum ApprovalStoreKind {
@@ -73,6 +75,7 @@ public record Config(
 
   public Config {
     approvers = Set.copyOf(approvers);
+    clusters = List.copyOf(clusters);
   }
 
   /**
@@ -137,6 +140,14 @@ public record Config(
             optional(env, "PITCREW_APPROVERS").map(v -> approvers),
             optional(env, "PITCREW_APPROVAL_EXPIRY").map(v -> expiry));
     ApprovalStoreKind store = approvalStore(env, namespace);
+    List<ClusterSpec> clusters = clusters(env);
+    try {
+      // A rule for a cluster nobody configured would never apply: say so at start.
+      policies.requireClusters(
+          clusters.stream().map(ClusterSpec::name).collect(java.util.stream.Collectors.toSet()));
+    } catch (PolicyException e) {
+      throw new ConfigException(e.getMessage());
+    }
     return new Config(
         botToken,
         signingSecret,
@@ -153,7 +164,13 @@ public record Config(
         enabled,
         retention,
         policies,
-        store);
+        store,
+        clusters);
+  }
+
+  /** The named clusters ({@code PITCREW_CLUSTERS}); empty for one unnamed cluster. */
+  public static List<ClusterSpec> clusters(Map<String, String> env) throws ConfigException {
+    return ClusterSpec.parse(optional(env, "PITCREW_CLUSTERS").orElse(""));
   }
 
   /**
@@ -406,6 +423,12 @@ public record Config(
         + approvalRetention
         + ", approvalStore="
         + approvalStore
+        + ", clusters="
+        + (clusters.isEmpty()
+            ? "(one, unnamed)"
+            : clusters.stream().map(ClusterSpec::name).toList().toString())
+        + ", kubernetesIdentity="
+        + policies.kubernetes().mode()
         + "]";
   }
 }

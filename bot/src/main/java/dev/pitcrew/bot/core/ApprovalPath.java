@@ -2,6 +2,7 @@ package dev.pitcrew.bot.core;
 
 import dev.pitcrew.approvals.Approvals;
 import dev.pitcrew.bot.audit.Audit;
+import dev.pitcrew.bot.kube.Targets;
 import dev.pitcrew.remediations.RolloutWatch;
 import dev.pitcrew.runbooks.RunbookCatalog;
 import java.util.concurrent.Executor;
@@ -16,20 +17,23 @@ public record ApprovalPath(Proposals proposals, Decisions decisions, Undo undo, 
 
   /** The first step: what proposing needs. */
   public static Proposing begin(
-      Approvals approvals, RunbookCatalog catalog, Surface surface, Audit audit) {
+      Approvals approvals, RunbookCatalog catalog, Surface surface, Audit audit, Targets targets) {
     ApprovalView view = new ApprovalView(approvals, surface, audit);
-    return new Proposing(view, catalog, new Proposals(view));
+    return new Proposing(view, catalog, targets, new Proposals(view, targets));
   }
 
   /** Proposals exist; decisions and changes follow in {@link #finish}. */
   public static final class Proposing {
     private final ApprovalView view;
     private final RunbookCatalog catalog;
+    private final Targets targets;
     private final Proposals proposals;
 
-    private Proposing(ApprovalView view, RunbookCatalog catalog, Proposals proposals) {
+    private Proposing(
+        ApprovalView view, RunbookCatalog catalog, Targets targets, Proposals proposals) {
       this.view = view;
       this.catalog = catalog;
+      this.targets = targets;
       this.proposals = proposals;
     }
 
@@ -45,9 +49,9 @@ public record ApprovalPath(Proposals proposals, Decisions decisions, Undo undo, 
     public ApprovalPath finish(
         RolloutWatch rollouts, Changes.Listener finished, Executor followUps) {
       Undo undo = new Undo(view, catalog, proposals);
-      Changes changes = new Changes(view, catalog, rollouts, undo, finished, followUps);
+      Changes changes = new Changes(view, catalog, targets, rollouts, undo, finished, followUps);
       return new ApprovalPath(
-          proposals, new Decisions(view, changes), undo, new Sweeps(view, catalog));
+          proposals, new Decisions(view, changes), undo, new Sweeps(view, catalog, targets));
     }
   }
 }

@@ -9,6 +9,8 @@ import dev.pitcrew.approvals.Reversal;
 import dev.pitcrew.bot.audit.AuditEvent.Type;
 import dev.pitcrew.bot.concurrent.LogContext;
 import dev.pitcrew.bot.concurrent.Threads;
+import dev.pitcrew.bot.kube.Clusters;
+import dev.pitcrew.bot.kube.Targets;
 import dev.pitcrew.remediations.Applied;
 import dev.pitcrew.remediations.ChangeContext;
 import dev.pitcrew.remediations.Failed;
@@ -47,6 +49,7 @@ public final class Changes {
 
   private final ApprovalView view;
   private final RunbookCatalog catalog;
+  private final Targets targets;
   private final RolloutWatch rollouts;
   private final Undo undo;
   private final Listener listener;
@@ -55,12 +58,14 @@ public final class Changes {
   Changes(
       ApprovalView view,
       RunbookCatalog catalog,
+      Targets targets,
       RolloutWatch rollouts,
       Undo undo,
       Listener listener,
       Executor followUps) {
     this.view = view;
     this.catalog = catalog;
+    this.targets = targets;
     this.rollouts = rollouts;
     this.undo = undo;
     this.listener = listener;
@@ -86,13 +91,14 @@ public final class Changes {
     }
     view.redraw(approved);
     AtomicReference<Outcome> outcome = new AtomicReference<>();
+    AtomicReference<Targets.Bound> ranAs = new AtomicReference<>();
     Optional<ApprovalRequest> done =
         view.approvals.execute(
             approved,
             request -> {
-              Outcome o = execute(request);
+              Outcome o = execute(request, ranAs);
               outcome.set(o);
-              return execution(o);
+              return execution(o, request);
             });
     if (done.isEmpty()) {
       return; // another click or replica runs it
@@ -101,7 +107,7 @@ public final class Changes {
     // Verification starts the moment the change is applied; the card, the thread and the model's
     // summary follow.
     if (outcome.get() instanceof Applied applied && applied.rollout().isPresent()) {
-      verify(result, applied.rollout().get());
+      verify(result, applied.rollout().get(), targets.watch(rollouts, ranAs.get()));
     }
     view.redraw(result);
     ApprovalState end = result.state();
@@ -136,7 +142,11 @@ public final class Changes {
     if (runbook.isEmpty()) {
       return Optional.empty(); // execute() reports it
     }
-    Preview now = runbook.get().preview(approved.arguments());
+    Targets.Binding binding = targets.bind(runbook.get(), approved.arguments(), caller(approved));
+    if (binding instanceof Targets.Refused refused) {
+      return Optional.of(refused.reason());
+    }
+    Preview now = ((Targets.Bound) binding).runbook().preview(approved.arguments());
     if (now instanceof Plan plan) {
       List<PlannedChange> current = ApprovalView.changes(plan);
       return current.equals(approved.changes())
@@ -151,7 +161,7 @@ public final class Changes {
   }
 
   /** Watches the rollout off the request thread and reports how it ended. */
-  private void verify(ApprovalRequest request, Rollout rollout) {
+  private void verify(ApprovalRequest request, Rollout rollout, RolloutWatch rollouts) {
     Duration timeout =
         catalog
             .find(request.runbook())
@@ -165,37 +175,52 @@ public final class Changes {
   private void report(ApprovalRequest request, Verification v, String note) {
     try (var ignored = LogContext.correlation(request.correlationId())) {
       Verdict verdict = v.complete() ? Verdict.VERIFIED : Verdict.NOT_VERIFIED;
-      view.record(
-          request, v.complete() ? Type.VERIFIED : Type.NOT_VERIFIED, "pitcrew", v.summary() + note);
-      view.say(request, verdict.lead(v.summary() + note));
+      String summary = Clusters.named(request.arguments(), v.summary()) + note;
+      view.record(request, v.complete() ? Type.VERIFIED : Type.NOT_VERIFIED, "pitcrew", summary);
+      view.say(request, verdict.lead(summary));
     }
   }
 
-  private Outcome execute(ApprovalRequest request) {
+  private Outcome execute(ApprovalRequest request, AtomicReference<Targets.Bound> ranAs) {
     Optional<Runbook> runbook = catalog.find(request.runbook());
     if (runbook.isEmpty()) {
       return new Failed("runbook " + request.runbook() + " is no longer loaded");
     }
-    return runbook
-        .get()
+    // The write runs as the requester, with the approver and correlation ID as extras.
+    Targets.Binding binding = targets.bind(runbook.get(), request.arguments(), caller(request));
+    if (binding instanceof Targets.Refused refused) {
+      return new Failed(refused.reason());
+    }
+    Targets.Bound bound = (Targets.Bound) binding;
+    ranAs.set(bound);
+    return bound
+        .runbook()
         .execute(
             request.arguments(),
             new ChangeContext(
                 request.correlationId(), request.requester(), request.decidedBy(), request.id()));
   }
 
-  private static Execution execution(Outcome outcome) {
-    if (outcome instanceof Applied applied) {
-      return new Execution(
-          true, applied.summary(), applied.inverse().map(Changes::reversal).orElse(null));
-    }
-    if (outcome instanceof OutcomeUnknown unknown) {
-      return new Execution(Execution.Result.UNKNOWN, unknown.summary(), null);
-    }
-    return new Execution(outcome instanceof Observed, outcome.summary());
+  private static Targets.Caller caller(ApprovalRequest request) {
+    return new Targets.Caller(request.requester(), request.approvals(), request.correlationId());
   }
 
-  private static Reversal reversal(Inverse inverse) {
-    return new Reversal(inverse.action(), JSON.valueToTree(new TreeMap<>(inverse.arguments())));
+  private static Execution execution(Outcome outcome, ApprovalRequest request) {
+    String summary = Clusters.named(request.arguments(), outcome.summary());
+    if (outcome instanceof Applied applied) {
+      return new Execution(
+          true, summary, applied.inverse().map(i -> reversal(i, request)).orElse(null));
+    }
+    if (outcome instanceof OutcomeUnknown) {
+      return new Execution(Execution.Result.UNKNOWN, summary, null);
+    }
+    return new Execution(outcome instanceof Observed, summary);
+  }
+
+  /** The inverse, on the same cluster as the change it undoes. */
+  private static Reversal reversal(Inverse inverse, ApprovalRequest request) {
+    TreeMap<String, Object> arguments = new TreeMap<>(inverse.arguments());
+    Runbook.cluster(request.arguments()).ifPresent(c -> arguments.put(Runbook.CLUSTER, c));
+    return new Reversal(inverse.action(), JSON.valueToTree(arguments));
   }
 }

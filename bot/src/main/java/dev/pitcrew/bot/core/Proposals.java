@@ -6,6 +6,8 @@ import dev.pitcrew.approvals.ApprovalRequest;
 import dev.pitcrew.approvals.ApprovalState;
 import dev.pitcrew.approvals.Proposal;
 import dev.pitcrew.bot.audit.AuditEvent.Type;
+import dev.pitcrew.bot.kube.Clusters;
+import dev.pitcrew.bot.kube.Targets;
 import dev.pitcrew.remediations.Failed;
 import dev.pitcrew.remediations.Plan;
 import dev.pitcrew.remediations.Preview;
@@ -19,9 +21,11 @@ import java.time.temporal.ChronoUnit;
  */
 public final class Proposals {
   private final ApprovalView view;
+  private final Targets targets;
 
-  Proposals(ApprovalView view) {
+  Proposals(ApprovalView view, Targets targets) {
     this.view = view;
+    this.targets = targets;
   }
 
   /**
@@ -35,15 +39,25 @@ public final class Proposals {
 
   /** As {@link #propose(Ask, Runbook, ObjectNode)}, for the undo of {@code undoOf}. */
   ToolResult propose(Ask ask, Runbook runbook, ObjectNode arguments, String undoOf) {
+    // The preview's dry run runs as the requester: a change they could not make gets no card.
+    Targets.Binding binding =
+        targets.bind(
+            runbook, arguments, Targets.Caller.asking(ask.requester(), ask.correlationId()));
     // Java 17 has no pattern matching for switch; Preview is sealed, so this chain is complete.
-    Preview preview = runbook.preview(arguments);
+    Preview preview =
+        binding instanceof Targets.Bound bound
+            ? bound.runbook().preview(arguments)
+            : new Refused(((Targets.Refused) binding).reason());
     if (preview instanceof Plan plan) {
       return requestApproval(ask, runbook, arguments, plan, undoOf);
     }
     String reason =
         preview instanceof Refused r
             ? Verdict.NOT_PROPOSED.lead(r.reason())
-            : "Could not prepare " + runbook.name() + ": " + ((Failed) preview).reason();
+            : "Could not prepare "
+                + runbook.name()
+                + ": "
+                + Clusters.named(arguments, ((Failed) preview).reason());
     view.audit.record(
         Type.TOOL_REJECTED,
         ask.correlationId(),
@@ -63,7 +77,7 @@ public final class Proposals {
                 runbook.name(),
                 namespace == null ? null : namespace.asText(),
                 arguments,
-                (undoOf == null ? "" : "Undo: ") + plan.summary(),
+                (undoOf == null ? "" : "Undo: ") + Clusters.named(arguments, plan.summary()),
                 ApprovalView.changes(plan),
                 ask.requester(),
                 ask.correlationId(),
@@ -97,7 +111,7 @@ public final class Proposals {
         "Approval requested ("
             + request.id()
             + "): "
-            + plan.summary()
+            + request.previewSummary()
             + ". Nothing has changed yet: the change runs only if an authorized approver approves it"
             + " before "
             + request.expiresAt().truncatedTo(ChronoUnit.SECONDS)

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pitcrew.approvals.ApprovalRequest;
 import dev.pitcrew.bot.audit.AuditEvent.Type;
 import dev.pitcrew.bot.concurrent.LogContext;
+import dev.pitcrew.bot.kube.Targets;
 import dev.pitcrew.remediations.ChangeContext;
 import dev.pitcrew.runbooks.Runbook;
 import dev.pitcrew.runbooks.RunbookCatalog;
@@ -21,10 +22,12 @@ public final class Sweeps {
 
   private final ApprovalView view;
   private final RunbookCatalog catalog;
+  private final Targets targets;
 
-  Sweeps(ApprovalView view, RunbookCatalog catalog) {
+  Sweeps(ApprovalView view, RunbookCatalog catalog, Targets targets) {
     this.view = view;
     this.catalog = catalog;
+    this.targets = targets;
   }
 
   /**
@@ -78,11 +81,23 @@ public final class Sweeps {
       return Optional.empty();
     }
     ObjectNode target = JSON.createObjectNode();
+    if (arguments.has(Runbook.CLUSTER)) {
+      target.set(Runbook.CLUSTER, arguments.get(Runbook.CLUSTER));
+    }
     target.set("namespace", arguments.get("namespace"));
     target.set("name", arguments.get("name"));
+    // Read as the request's requester, like every other call made for it.
+    Targets.Binding binding =
+        targets.bind(
+            status.get(),
+            target,
+            Targets.Caller.asking(request.requester(), request.correlationId()));
+    if (!(binding instanceof Targets.Bound bound)) {
+      return Optional.empty();
+    }
     return Optional.of(
-        status
-            .get()
+        bound
+            .runbook()
             .execute(target, ChangeContext.readOnly(request.correlationId(), "pitcrew"))
             .summary());
   }

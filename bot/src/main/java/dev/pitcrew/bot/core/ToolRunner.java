@@ -2,6 +2,8 @@ package dev.pitcrew.bot.core;
 
 import dev.pitcrew.bot.audit.Audit;
 import dev.pitcrew.bot.audit.AuditEvent.Type;
+import dev.pitcrew.bot.kube.Clusters;
+import dev.pitcrew.bot.kube.Targets;
 import dev.pitcrew.bot.metrics.Metrics;
 import dev.pitcrew.remediations.ChangeContext;
 import dev.pitcrew.remediations.Outcome;
@@ -24,12 +26,20 @@ public final class ToolRunner {
   private final Proposals approvals;
   private final Audit audit;
   private final Metrics metrics;
+  private final Targets targets;
 
-  public ToolRunner(RunbookCatalog catalog, Proposals approvals, Audit audit, Metrics metrics) {
+  public ToolRunner(
+      RunbookCatalog catalog, Proposals approvals, Audit audit, Metrics metrics, Targets targets) {
     this.catalog = catalog;
     this.approvals = approvals;
     this.audit = audit;
     this.metrics = metrics;
+    this.targets = targets;
+  }
+
+  /** Whether {@code runbook} is offered to {@code requester} (as a tool the model may call). */
+  public boolean offers(String requester, String runbook) {
+    return targets.offers(requester, runbook);
   }
 
   public ToolResult run(Ask ask, String tool, String argumentsJson) {
@@ -88,10 +98,28 @@ public final class ToolRunner {
     if (runbook.risk() == Risk.MUTATE) {
       return approvals.propose(ask, runbook, accepted.arguments());
     }
+    Targets.Binding binding =
+        targets.bind(
+            runbook,
+            accepted.arguments(),
+            Targets.Caller.asking(ask.requester(), ask.correlationId()));
+    if (binding instanceof Targets.Refused refused) {
+      audit.record(
+          Type.TOOL_REJECTED,
+          ask.correlationId(),
+          ask.requester(),
+          runbook.name() + ": " + refused.reason(),
+          ask.channel(),
+          ask.thread());
+      return ToolResult.error(Verdict.NOT_RUN.lead(refused.reason()));
+    }
     Outcome outcome =
-        runbook.execute(
-            accepted.arguments(), ChangeContext.readOnly(ask.correlationId(), ask.requester()));
-    return ToolResult.output(truncate(outcome.summary(), MAX_OUTPUT_CHARS));
+        ((Targets.Bound) binding)
+            .runbook()
+            .execute(
+                accepted.arguments(), ChangeContext.readOnly(ask.correlationId(), ask.requester()));
+    return ToolResult.output(
+        truncate(Clusters.named(accepted.arguments(), outcome.summary()), MAX_OUTPUT_CHARS));
   }
 
   /**

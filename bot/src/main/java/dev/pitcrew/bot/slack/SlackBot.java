@@ -220,6 +220,12 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
         calls, () -> java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(clock.millis()));
   }
 
+  /** Profile emails from Slack, cached, for acting on the cluster as the requester. */
+  public dev.pitcrew.bot.kube.UserDirectory users(Clock clock) {
+    return new SlackUsers(
+        calls, () -> java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(clock.millis()));
+  }
+
   /** Audit events to a channel, each with a link to its thread. */
   public AuditSink auditSink(String channel) {
     return new SlackAuditSink(

@@ -30,17 +30,19 @@ public final class SlackManifest {
    * already landed (its metadata carries Pitcrew's key), in public and private channels.
    */
   public static final Map<String, List<String>> SCOPES =
-      Map.of(
-          "auth.test", List.of(),
-          "chat.postMessage", List.of("chat:write"),
-          "chat.postEphemeral", List.of("chat:write"),
-          "chat.update", List.of("chat:write"),
-          "chat.getPermalink", List.of(),
-          "usergroups.users.list", List.of("usergroups:read"),
-          "bots.info", List.of("users:read"),
-          "conversations.replies", List.of("channels:history", "groups:history"),
-          "conversations.history", List.of("channels:history", "groups:history"),
-          "apps.connections.open", List.of());
+      Map.ofEntries(
+          Map.entry("auth.test", List.of()),
+          Map.entry("chat.postMessage", List.of("chat:write")),
+          Map.entry("chat.postEphemeral", List.of("chat:write")),
+          Map.entry("chat.update", List.of("chat:write")),
+          Map.entry("chat.getPermalink", List.of()),
+          Map.entry("usergroups.users.list", List.of("usergroups:read")),
+          Map.entry("bots.info", List.of("users:read")),
+          // Only with kubernetes.identity: requester, to map a requester to their email.
+          Map.entry("users.info", List.of("users:read", "users:read.email")),
+          Map.entry("conversations.replies", List.of("channels:history", "groups:history")),
+          Map.entry("conversations.history", List.of("channels:history", "groups:history")),
+          Map.entry("apps.connections.open", List.of()));
 
   /** Scopes for what Slack sends rather than what Pitcrew calls. */
   private static final Map<String, String> INBOUND_SCOPES =

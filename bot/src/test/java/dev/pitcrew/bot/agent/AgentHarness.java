@@ -196,8 +196,10 @@ final class AgentHarness implements AutoCloseable {
             Duration.ofSeconds(2),
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 dev.pitcrew.bot.concurrent.Threads.daemon("test-rollout-watch")));
-    ApprovalPath.Proposing proposing = ApprovalPath.begin(approvals, catalog, surface, audited);
-    ToolRunner runner = new ToolRunner(catalog, proposing.proposals(), audited, metrics);
+    dev.pitcrew.bot.kube.Targets targets = dev.pitcrew.bot.kube.Targets.asPitcrew(null);
+    ApprovalPath.Proposing proposing =
+        ApprovalPath.begin(approvals, catalog, surface, audited, targets);
+    ToolRunner runner = new ToolRunner(catalog, proposing.proposals(), audited, metrics, targets);
     agent =
         new Agent(
             Agent.client(new Config.Llm("sk-test", URI.create(llm.baseUrl()), "test-model")),

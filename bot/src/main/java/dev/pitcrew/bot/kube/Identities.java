@@ -1,0 +1,66 @@
+package dev.pitcrew.bot.kube;
+
+import dev.pitcrew.approvals.GroupDirectory;
+import dev.pitcrew.approvals.KubernetesIdentity;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Maps a chat user to the Kubernetes identity their requests run as. With {@code kubernetes.
+ * identity: bot} everyone runs as Pitcrew's service account; with {@code requester}, as their
+ * mapped user (the explicit map first, else their profile email) and the groups of the chat groups
+ * they are in. Someone with no mapping is refused, never given Pitcrew's own rights.
+ */
+public final class Identities {
+  private final KubernetesIdentity policy;
+  private final UserDirectory users;
+  private final GroupDirectory groups;
+
+  public Identities(KubernetesIdentity policy, UserDirectory users, GroupDirectory groups) {
+    this.policy = policy;
+    this.users = users;
+    this.groups = groups;
+  }
+
+  public boolean impersonates() {
+    return policy.impersonates();
+  }
+
+  /** As whom a chat user's calls run, or why they cannot run at all. */
+  public sealed interface Resolution {}
+
+  public record Known(Identity identity) implements Resolution {}
+
+  public record Unmapped(String reason) implements Resolution {}
+
+  /** As whom {@code chatUser}'s calls run, or why they cannot run at all. */
+  public Resolution of(String chatUser) {
+    if (!policy.impersonates()) {
+      return new Known(Identity.bot());
+    }
+    Optional<String> user =
+        policy
+            .mapped(chatUser)
+            .or(() -> policy.fromEmail() ? users.email(chatUser) : Optional.empty());
+    if (user.isEmpty()) {
+      return new Unmapped(
+          "Pitcrew acts on the cluster as the person who asks, and "
+              + chatUser
+              + " has no Kubernetes user: not in the policy's kubernetes.users"
+              + (policy.fromEmail() ? " and no email readable on their profile" : "")
+              + ". Ask whoever runs Pitcrew to map you");
+    }
+    Set<String> kubeGroups = new LinkedHashSet<>();
+    policy
+        .groups()
+        .forEach(
+            (chatGroup, names) -> {
+              if (groups.members(chatGroup).contains(chatUser)) {
+                kubeGroups.addAll(names);
+              }
+            });
+    return new Known(new Identity(user.get(), List.copyOf(kubeGroups)));
+  }
+}
