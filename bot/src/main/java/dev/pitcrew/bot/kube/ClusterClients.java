@@ -45,7 +45,7 @@ public final class ClusterClients {
    * cluster Pitcrew lives in, too slow for one of several where a down cluster must not hold up a
    * conversation.
    */
-  static Config fastFailing(Config config) {
+  public static Config fastFailing(Config config) {
     config.setConnectionTimeout(CONNECT_TIMEOUT_MS);
     config.setRequestRetryBackoffLimit(RETRIES);
     return config;

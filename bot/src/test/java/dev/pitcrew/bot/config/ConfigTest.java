@@ -128,6 +128,48 @@ class ConfigTest {
         .contains("model=gpt");
   }
 
+  @Test
+  void namedClustersComeFromContextsKubeconfigFilesOrTheClusterPitcrewRunsIn(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path staging = java.nio.file.Files.writeString(dir.resolve("staging"), "{}");
+    Config config =
+        Config.fromEnv(
+            with("PITCREW_CLUSTERS", "prod, staging=kubeconfig:" + staging + ",home=in-cluster"));
+
+    assertThat(config.clusters())
+        .containsExactly(
+            new ClusterSpec("prod", ClusterSpec.Kind.CONTEXT, "prod"),
+            new ClusterSpec("staging", ClusterSpec.Kind.KUBECONFIG, staging.toString()),
+            new ClusterSpec("home", ClusterSpec.Kind.IN_CLUSTER, ""));
+    assertThat(Config.fromEnv(minimal()).clusters()).isEmpty();
+  }
+
+  @Test
+  void aBadClusterSettingIsNamed() {
+    assertFails(with("PITCREW_CLUSTERS", "Prod"), "PITCREW_CLUSTERS: 'Prod' is not a cluster name");
+    assertFails(with("PITCREW_CLUSTERS", "a,a"), "PITCREW_CLUSTERS names cluster a twice");
+    assertFails(
+        with("PITCREW_CLUSTERS", "a=kubeconfig:/nonexistent/x"),
+        "PITCREW_CLUSTERS: cluster a names kubeconfig /nonexistent/x, which is not a readable file");
+    assertFails(
+        with("PITCREW_CLUSTERS", "a=ftp:x"),
+        "cluster a has source 'ftp:x'; expected context:NAME, kubeconfig:/path or in-cluster");
+  }
+
+  @Test
+  void aPolicyRuleForAClusterNobodyConfiguredStopsStartUp(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path policy =
+        java.nio.file.Files.writeString(
+            dir.resolve("policy.yaml"), "approvals:\n  clusters:\n    prod: {minApprovals: 2}\n");
+    Map<String, String> env = with("PITCREW_CONFIG", policy.toString());
+    assertFails(env, "approvals.clusters.prod: no cluster of that name is configured");
+    env.put("PITCREW_CLUSTERS", "prod");
+    assertThat(
+            Config.fromEnv(env).policies().approvals().ruleFor("x", "shop", "prod").minApprovals())
+        .isEqualTo(2);
+  }
+
   private static Map<String, String> with(String name, String value) {
     Map<String, String> env = minimal();
     env.put(name, value);
