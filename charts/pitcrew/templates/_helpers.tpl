@@ -93,3 +93,17 @@ Usage: include "pitcrew.rules" (dict "root" $ "scopes" (list "namespaces"))
   verbs: {{ get $merged $key | toJson }}
 {{- end }}
 {{- end }}
+
+{{/*
+PITCREW_CLUSTERS from clusters.inCluster and clusters.kubeconfigs; empty when none are named.
+*/}}
+{{- define "pitcrew.clusters" -}}
+{{- $entries := list }}
+{{- with .Values.clusters.inCluster }}
+{{- $entries = append $entries (printf "%s=in-cluster" .) }}
+{{- end }}
+{{- range .Values.clusters.kubeconfigs }}
+{{- $entries = append $entries (printf "%s=kubeconfig:/etc/pitcrew/clusters/%s/kubeconfig" .name .name) }}
+{{- end }}
+{{- join "," $entries }}
+{{- end }}

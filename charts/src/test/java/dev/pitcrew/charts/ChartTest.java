@@ -426,6 +426,71 @@ class ChartTest {
     return grants;
   }
 
+  @Test
+  void impersonationIsGrantedOnlyWhenThePolicyActsAsTheRequesterAndOnlyForTheListedNames()
+      throws Exception {
+    assertThat(render("(defaults)"))
+        .noneMatch(o -> o.getMetadata().getName().equals("pitcrew-impersonate"));
+
+    List<HasMetadata> objects =
+        renderYaml(
+            """
+            policy:
+              kubernetes:
+                identity: requester
+            rbac:
+              impersonate:
+                users: [alice@example.com]
+                groups: [sre]
+            """);
+
+    ClusterRole role = named(objects, ClusterRole.class, "pitcrew-impersonate");
+    assertThat(role.getRules())
+        .allSatisfy(r -> assertThat(r.getVerbs()).containsExactly("impersonate"));
+    assertThat(role.getRules().get(0).getResources()).containsExactly("users");
+    assertThat(role.getRules().get(0).getResourceNames()).containsExactly("alice@example.com");
+    assertThat(role.getRules().get(1).getResourceNames()).containsExactly("sre");
+    assertThat(role.getRules().get(2).getResources())
+        .containsExactly(
+            "userextras/pitcrew.dev/approved-by", "userextras/pitcrew.dev/correlation-id");
+    named(
+        objects,
+        io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding.class,
+        "pitcrew-impersonate");
+  }
+
+  @Test
+  void namedClustersBecomePitcrewClustersWithEachKubeconfigMountedFromItsSecret() throws Exception {
+    List<HasMetadata> objects =
+        renderYaml(
+            """
+            clusters:
+              inCluster: prod
+              kubeconfigs:
+                - {name: staging, secretName: staging-kubeconfig}
+                - {name: eu, secretName: eu-kube, key: config}
+            """);
+
+    PodSpec pod = podSpecs(objects).get(0);
+    assertThat(pod.getContainers().get(0).getEnv())
+        .filteredOn(e -> e.getName().equals("PITCREW_CLUSTERS"))
+        .singleElement()
+        .extracting(EnvVar::getValue)
+        .isEqualTo(
+            "prod=in-cluster,staging=kubeconfig:/etc/pitcrew/clusters/staging/kubeconfig,"
+                + "eu=kubeconfig:/etc/pitcrew/clusters/eu/kubeconfig");
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getName().equals("cluster-eu"))
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getSecret().getSecretName()).isEqualTo("eu-kube");
+              assertThat(v.getSecret().getItems().get(0).getKey()).isEqualTo("config");
+            });
+    assertThat(podSpecs(render("(defaults)")).get(0).getContainers().get(0).getEnv())
+        .noneMatch(e -> e.getName().equals("PITCREW_CLUSTERS"));
+  }
+
   private static List<HasMetadata> render(String values) throws Exception {
     return render(values, Map.of());
   }
