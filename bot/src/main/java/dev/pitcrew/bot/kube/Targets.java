@@ -125,6 +125,15 @@ public final class Targets {
       return new Refused(unmapped.reason());
     }
     Identity identity = ((Identities.Known) resolution).identity();
+    // A request stored before the clusters were named (or renamed) must not guess where to run.
+    if (!clusters.names().isEmpty() && (cluster == null || !clusters.names().contains(cluster))) {
+      return new Refused(
+          (cluster == null
+                  ? "the call names no cluster"
+                  : "cluster " + cluster + " is not configured")
+              + "; configured: "
+              + String.join(", ", clusters.names()));
+    }
     KubernetesClient base = clusters.client(cluster);
     if (!identity.impersonated()) {
       Runbook bound =
