@@ -242,8 +242,11 @@ class SlackEndToEndTest {
         .until(() -> !slack.auditLines(AUDIT, correlationId, "*tool called*").isEmpty());
 
     List<FakeSlack.Call> made = slack.calls().subList(before, slack.calls().size());
+    // Regression (failed once in a full run): /readyz's own auth.test probe runs on its schedule
+    // and may land inside this window; it is not on the answer path, so it is not counted.
     assertThat(made)
         .filteredOn(c -> !c.param("channel").equals(AUDIT))
+        .filteredOn(c -> !c.method().equals("auth.test"))
         .extracting(FakeSlack.Call::method)
         .containsExactly("chat.postMessage", "chat.postMessage");
     assertThat(made).noneMatch(c -> c.method().equals("chat.getPermalink"));

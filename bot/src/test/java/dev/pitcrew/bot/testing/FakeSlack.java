@@ -239,6 +239,14 @@ public final class FakeSlack implements AutoCloseable {
         body.putObject("message").put("ts", next).put("text", call.param("text"));
       }
       case "apps.connections.open" -> body.put("url", socketUrl);
+      case "users.info" -> {
+        var profile = body.putObject("user").put("id", call.param("user")).putObject("profile");
+        if (!call.param("user").startsWith("UNOEMAIL")) {
+          profile.put(
+              "email",
+              call.param("user").substring(1).toLowerCase(java.util.Locale.ROOT) + "@example.com");
+        }
+      }
       case "bots.info" ->
           body.putObject("bot")
               .put("id", call.param("bot"))
