@@ -7,9 +7,11 @@ import dev.pitcrew.approvals.ApprovalRule;
 import dev.pitcrew.approvals.GroupDirectory;
 import dev.pitcrew.approvals.PolicyException;
 import dev.pitcrew.approvals.PolicyFile;
+import dev.pitcrew.bot.config.ClusterSpec;
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.config.ConfigException;
 import dev.pitcrew.bot.demo.DemoCluster;
+import dev.pitcrew.bot.kube.ClusterClients;
 import dev.pitcrew.bot.kube.Clusters;
 import dev.pitcrew.bot.kube.UserDirectory;
 import dev.pitcrew.bot.shell.Shell;
@@ -106,12 +108,20 @@ final class ShellMain {
     Optional<Path> runbooks;
     Optional<Set<String>> enabledRunbooks;
     PolicyFile.Policies policies;
+    List<ClusterSpec> clusters;
     try {
       llm = Config.llm(env);
       runbooks = Config.runbooksDirectory(env);
       enabledRunbooks = Config.enabledRunbooks(env);
       // The demo's approver is the default approver unless the settings name approvers.
       policies = Config.policies(env, demo ? decider.map(Set::of).orElse(Set.of()) : Set.of());
+      // The demo is one embedded cluster; otherwise the shell sees what Slack would.
+      clusters = demo ? List.of() : Config.clusters(env);
+      policies.requireClusters(
+          clusters.stream().map(ClusterSpec::name).collect(java.util.stream.Collectors.toSet()));
+    } catch (dev.pitcrew.approvals.PolicyException e) {
+      err.println("pitcrew: configuration error: " + e.getMessage());
+      return Main.CONFIG_ERROR;
     } catch (ConfigException e) {
       err.println("pitcrew: configuration error: " + e.getMessage());
       return Main.CONFIG_ERROR;
@@ -172,7 +182,7 @@ final class ShellMain {
                     policies.kubernetes(),
                     UserDirectory.none(),
                     GroupDirectory.none())),
-            Clusters.single(kubernetes),
+            Clusters.named(kubernetes, ClusterClients.build(clusters)),
             surface,
             List.of(
                 auditFile != null

@@ -74,6 +74,31 @@ class ShellSettingsTest {
   }
 
   @Test
+  void theShellReadsNamedClustersAndRefusesAPolicyForAnotherOne(@TempDir Path dir)
+      throws Exception {
+    Path policy = dir.resolve("policy.yaml");
+    Files.writeString(policy, "approvals:\n  clusters:\n    prod: {minApprovals: 2}\n");
+    Path kubeconfig = Files.writeString(dir.resolve("staging"), "{}");
+
+    int code =
+        shell(
+            Map.of(
+                "PITCREW_CONFIG",
+                policy.toString(),
+                "PITCREW_CLUSTERS",
+                "staging=kubeconfig:" + kubeconfig),
+            "exit\n",
+            "--approver",
+            "lead");
+
+    assertThat(code).isEqualTo(Main.CONFIG_ERROR);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains(
+            "approvals.clusters.prod: no cluster of that name is configured (configured:"
+                + " staging)");
+  }
+
+  @Test
   void aBadExpiryIsAConfigurationError() {
     int code = shell(Map.of("PITCREW_APPROVAL_EXPIRY", "soon"), "exit\n", "--demo");
 
