@@ -325,7 +325,9 @@ public final class PolicyFile {
       k.groups()
           .forEach(
               (group, names) -> {
-                if (names == null || names.isEmpty() || names.stream().anyMatch(String::isBlank)) {
+                if (names == null
+                    || names.isEmpty()
+                    || names.stream().anyMatch(n -> n == null || n.isBlank() || hasControl(n))) {
                   throw new PolicyException(
                       origin
                           + ":"
@@ -341,7 +343,7 @@ public final class PolicyFile {
       k.users()
           .forEach(
               (user, name) -> {
-                if (name == null || name.isBlank()) {
+                if (name == null || name.isBlank() || hasControl(name)) {
                   throw new PolicyException(
                       origin
                           + ":"
@@ -451,6 +453,11 @@ public final class PolicyFile {
       }
     }
     return path.isEmpty() ? Optional.empty() : Optional.of(at + 1);
+  }
+
+  /** A name sent as an HTTP header value must not carry control characters (CR, LF). */
+  private static boolean hasControl(String name) {
+    return name.chars().anyMatch(Character::isISOControl);
   }
 
   private static Set<String> set(List<String> values) {

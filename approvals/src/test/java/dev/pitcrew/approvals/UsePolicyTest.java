@@ -177,6 +177,14 @@ class UsePolicyTest {
             () ->
                 PolicyFile.parse(
                     "p.yaml",
+                    "kubernetes:\n  users:\n    U1: \"a\\r\\nb\"\n",
+                    Optional.empty(),
+                    Optional.empty()))
+        .hasMessage("p.yaml:3: kubernetes.users.U1: expected a Kubernetes user name");
+    assertThatThrownBy(
+            () ->
+                PolicyFile.parse(
+                    "p.yaml",
                     "kubernetes:\n  identty: requester\n",
                     Optional.empty(),
                     Optional.empty()))

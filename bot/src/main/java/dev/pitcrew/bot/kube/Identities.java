@@ -14,6 +14,8 @@ import java.util.Set;
  * they are in. Someone with no mapping is refused, never given Pitcrew's own rights.
  */
 public final class Identities {
+  private static final java.util.regex.Pattern EMAIL =
+      java.util.regex.Pattern.compile("^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$");
   private final KubernetesIdentity policy;
   private final UserDirectory users;
   private final GroupDirectory groups;
@@ -51,6 +53,15 @@ public final class Identities {
               + " has no Kubernetes user: not in the policy's kubernetes.users"
               + (policy.fromEmail() ? " and no email readable on their profile" : "")
               + ". Ask whoever runs Pitcrew to map you");
+    }
+    if (policy.mapped(chatUser).isEmpty() && !EMAIL.matcher(user.get()).matches()) {
+      // A profile is the user's own text: only a plain address may become a Kubernetes user,
+      // never a system: name or anything a header could not carry.
+      return new Unmapped(
+          "Pitcrew acts on the cluster as the person who asks, and the email on "
+              + chatUser
+              + "'s profile is not a plain address it will act as. Ask whoever runs Pitcrew to map"
+              + " you in kubernetes.users");
     }
     Set<String> kubeGroups = new LinkedHashSet<>();
     policy
