@@ -44,6 +44,9 @@ public final class Main {
           "  shell [--demo] ...          Pitcrew in this terminal; --demo on an embedded cluster",
           "  slack-manifest [--http URL] print the Slack app manifest (Socket Mode, or HTTP with",
           "                              URL as the request URL, e.g. https://host/slack/events)",
+          "  cds-train                   start, answer one /ask on loopback and stop: run under",
+          "                              -XX:ArchiveClassesAtExit=FILE to make a class-data",
+          "                              sharing archive for faster starts (the chart does)",
           "  version                     print the version",
           "  --help                      print this text",
           "",
@@ -77,6 +80,16 @@ public final class Main {
         return ShellMain.run(rest, env, in, out, err);
       case "slack-manifest":
         return slackManifest(rest, out, err);
+      case "cds-train":
+        try {
+          return dev.pitcrew.bot.cds.Training.run(err);
+        } catch (java.io.IOException | RuntimeException e) {
+          err.println("pitcrew: cds-train failed: " + e);
+          return START_FAILED;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return START_FAILED;
+        }
       case "version":
       case "--version":
         out.println("pitcrew " + version());

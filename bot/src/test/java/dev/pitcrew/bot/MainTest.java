@@ -138,10 +138,26 @@ class MainTest {
     assertThat(out.toString(StandardCharsets.UTF_8))
         .contains("usage: java -jar pitcrew.jar")
         .contains("slack-manifest")
+        .contains("cds-train")
         .contains("shell");
     out.reset();
     assertThat(Main.command(List.of("version"), Map.of(), null, print, print)).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).matches("pitcrew \\d+\\.\\d+\\.\\d+.*\\R");
+  }
+
+  /**
+   * The class-data training run answers its one /ask and ends: under {@code
+   * -XX:ArchiveClassesAtExit} (the chart's init container; startup-benchmark does it too) the JVM
+   * writes the archive then. In-process here, so no archive: this proves the run itself.
+   */
+  @Test
+  void cdsTrainingStartsAnswersOneAskAndEnds() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+
+    assertThat(Main.command(List.of("cds-train"), Map.of(), null, e, e))
+        .as("%s", err.toString(StandardCharsets.UTF_8))
+        .isZero();
   }
 
   @Test

@@ -491,6 +491,41 @@ class ChartTest {
         .noneMatch(e -> e.getName().equals("PITCREW_CLUSTERS"));
   }
 
+  @Test
+  void theClassDataArchiveIsWrittenByTheSameImageAndMappedByEveryStart() throws Exception {
+    PodSpec pod = podSpecs(render("(defaults)")).get(0);
+
+    Container train = pod.getInitContainers().get(0);
+    Container pitcrew = pod.getContainers().get(0);
+    assertThat(train.getImage()).isEqualTo(pitcrew.getImage());
+    assertThat(train.getArgs()).containsExactly("cds-train");
+    assertThat(train.getCommand()).isEmpty(); // the image's entrypoint: same flags, same class path
+    assertThat(env(train, "JDK_JAVA_OPTIONS"))
+        .contains("-XX:ArchiveClassesAtExit=/cds/pitcrew.jsa");
+    assertThat(env(pitcrew, "JDK_JAVA_OPTIONS"))
+        .isEqualTo("-XX:SharedArchiveFile=/cds/pitcrew.jsa");
+    assertThat(train.getResources()).isEqualTo(pitcrew.getResources());
+    assertThat(pitcrew.getVolumeMounts())
+        .anySatisfy(
+            m -> {
+              assertThat(m.getMountPath()).isEqualTo("/cds");
+              assertThat(m.getReadOnly()).isTrue();
+            });
+
+    PodSpec without = podSpecs(render("(defaults)", Map.of("cds.enabled", "false"))).get(0);
+    assertThat(without.getInitContainers()).isEmpty();
+    assertThat(without.getContainers().get(0).getEnv())
+        .noneMatch(e -> e.getName().equals("JDK_JAVA_OPTIONS"));
+  }
+
+  private static String env(Container container, String name) {
+    return container.getEnv().stream()
+        .filter(e -> e.getName().equals(name))
+        .map(EnvVar::getValue)
+        .findFirst()
+        .orElse(null);
+  }
+
   private static List<HasMetadata> render(String values) throws Exception {
     return render(values, Map.of());
   }

@@ -103,6 +103,35 @@ public final class StartupBenchmark {
           master,
           port -> concat(java, concat(flags, List.of("-jar", j.toString()))),
           true);
+      // As the chart runs it: an archive written by a cds-train run with the same JVM and flags
+      // (the chart's init container), then every start maps it.
+      Path archive = Files.createTempDirectory("pitcrew-cds").resolve("pitcrew.jsa");
+      Process train =
+          new ProcessBuilder(
+                  concat(
+                      java,
+                      concat(
+                          flags,
+                          List.of(
+                              "-XX:ArchiveClassesAtExit=" + archive,
+                              "-Xlog:cds=off",
+                              "-jar",
+                              j.toString(),
+                              "cds-train"))))
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      if (train.waitFor() != 0 || !Files.exists(archive)) {
+        throw new IllegalStateException("cds-train failed: exit " + train.exitValue());
+      }
+      List<String> withArchive = concat(flags, List.of("-XX:SharedArchiveFile=" + archive));
+      measure(
+          "Pitcrew, image's flags + CDS",
+          runs,
+          slack,
+          master,
+          port -> concat(java, concat(withArchive, List.of("-jar", j.toString()))),
+          true);
     }
   }
 
