@@ -42,6 +42,7 @@ public final class Main {
           "  (no command)                serve Slack: Socket Mode when SLACK_APP_TOKEN is set,",
           "                              else HTTP on PORT (POST /slack/events)",
           "  shell [--demo] ...          Pitcrew in this terminal; --demo on an embedded cluster",
+          "                              (--incident NAME: one of the incident library's)",
           "  slack-manifest [--http URL] print the Slack app manifest (Socket Mode, or HTTP with",
           "                              URL as the request URL, e.g. https://host/slack/events)",
           "  cds-train                   start, answer one /ask on loopback and stop: run under",

@@ -11,6 +11,7 @@ import dev.pitcrew.bot.config.ClusterSpec;
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.config.ConfigException;
 import dev.pitcrew.bot.demo.DemoCluster;
+import dev.pitcrew.bot.demo.Incident;
 import dev.pitcrew.bot.kube.ClusterClients;
 import dev.pitcrew.bot.kube.Clusters;
 import dev.pitcrew.bot.kube.UserDirectory;
@@ -42,13 +43,15 @@ import org.jline.terminal.TerminalBuilder;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code java -jar pitcrew.jar shell [--demo] [--user NAME] [--approver NAME] [--audit FILE]}:
- * Pitcrew in a terminal, on the current KUBECONFIG's cluster or an embedded demo cluster, under the
- * same policy settings as Slack (PITCREW_CONFIG, PITCREW_APPROVERS, PITCREW_APPROVAL_EXPIRY).
+ * {@code java -jar pitcrew.jar shell [--demo [--incident NAME]] [--user NAME] [--approver NAME]
+ * [--audit FILE]}: Pitcrew in a terminal, on the current KUBECONFIG's cluster or an embedded demo
+ * cluster, under the same policy settings as Slack (PITCREW_CONFIG, PITCREW_APPROVERS,
+ * PITCREW_APPROVAL_EXPIRY).
  */
 final class ShellMain {
   static final String USAGE =
-      "usage: pitcrew shell [--demo] [--user NAME] [--approver NAME] [--audit FILE]";
+      "usage: pitcrew shell [--demo [--incident NAME]] [--user NAME] [--approver NAME]"
+          + " [--audit FILE]";
 
   /** The demo's two local identities: one asks, the other may approve. */
   static final String DEMO_USER = "operator";
@@ -59,7 +62,11 @@ final class ShellMain {
 
   /** What the command line chose. */
   private record Options(
-      boolean demo, Optional<String> user, Optional<String> approver, Optional<String> audit) {}
+      boolean demo,
+      Optional<String> user,
+      Optional<String> approver,
+      Optional<String> audit,
+      Optional<Incident> incident) {}
 
   /**
    * The shell on the process's own terminal: a real one with line editing when there is one, a
@@ -159,7 +166,10 @@ final class ShellMain {
     }
     Runnable restoreLogs = quietLogs();
     Clock clock = Clock.systemUTC();
-    DemoCluster cluster = demo ? DemoCluster.start(clock) : null;
+    DemoCluster cluster =
+        demo
+            ? DemoCluster.start(clock, options.incident().orElse(Incident.named(Incident.DEFAULT)))
+            : null;
     KubernetesClient kubernetes = demo ? cluster.client() : new KubernetesClientBuilder().build();
     ShellSurface surface = new ShellSurface(terminal);
     // Ctrl-C while a command runs must not end the process; at the prompt it clears the line.
@@ -240,11 +250,12 @@ final class ShellMain {
     Optional<String> user = Optional.empty();
     Optional<String> approver = Optional.empty();
     Optional<String> audit = Optional.empty();
+    Optional<Incident> incident = Optional.empty();
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       switch (arg) {
         case "--demo" -> demo = true;
-        case "--user", "--approver", "--audit" -> {
+        case "--user", "--approver", "--audit", "--incident" -> {
           if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
             throw new IllegalArgumentException(arg + " needs a value");
           }
@@ -252,13 +263,17 @@ final class ShellMain {
           switch (arg) {
             case "--user" -> user = Optional.of(value);
             case "--approver" -> approver = Optional.of(value);
+            case "--incident" -> incident = Optional.of(Incident.named(value));
             default -> audit = Optional.of(value);
           }
         }
         default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
       }
     }
-    return new Options(demo, user, approver, audit);
+    if (incident.isPresent() && !demo) {
+      throw new IllegalArgumentException("--incident needs --demo: incidents are demo clusters");
+    }
+    return new Options(demo, user, approver, audit, incident);
   }
 
   /** What the operator must know before typing: where, who, and what will not work. */
@@ -275,7 +290,13 @@ final class ShellMain {
     lines.add(
         "Pitcrew shell on "
             + (demo
-                ? "the embedded demo cluster (namespace " + DemoCluster.NAMESPACE + ")"
+                ? "the embedded demo cluster (namespace "
+                    + DemoCluster.NAMESPACE
+                    + options
+                        .incident()
+                        .map(i -> "; incident " + i.name() + ": " + i.summary())
+                        .orElse("")
+                    + ")"
                 : "the cluster at " + kubernetes.getMasterUrl())
             + ". You are '"
             + me

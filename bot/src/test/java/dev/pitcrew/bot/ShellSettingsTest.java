@@ -99,6 +99,25 @@ class ShellSettingsTest {
   }
 
   @Test
+  void theDemoStartsWithTheIncidentNamed() {
+    int code = shell(Map.of(), "exit\n", "--demo", "--incident", "scaled-to-zero");
+
+    assertThat(code).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("incident scaled-to-zero: cart was scaled from 2 to 0 replicas by mistake");
+  }
+
+  @Test
+  void anUnknownIncidentOrOneWithoutTheDemoIsRefused() {
+    assertThat(shell(Map.of(), "", "--demo", "--incident", "oom")).isEqualTo(Main.CONFIG_ERROR);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("no incident named 'oom'; known: bad-config-rollout, image-pull-backoff,");
+    err.reset();
+    assertThat(shell(Map.of(), "", "--incident", "scaled-to-zero")).isEqualTo(Main.CONFIG_ERROR);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--incident needs --demo");
+  }
+
+  @Test
   void aBadExpiryIsAConfigurationError() {
     int code = shell(Map.of("PITCREW_APPROVAL_EXPIRY", "soon"), "exit\n", "--demo");
 

@@ -11,12 +11,14 @@ import io.fabric8.mockwebserver.MockWebServer;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 
 /**
  * A Kubernetes API in this process, on loopback: Fabric8's mock server in CRUD mode plus a tiny
- * controller, seeded with namespace {@code shop} where {@code checkout} crash-loops after a bad
- * rollout (revision 3, image v3; revisions 1 and 2 kept), {@code cart} and {@code payments} are
- * healthy, and three nodes are ready. Needs no network and no cluster.
+ * controller, seeded with namespace {@code shop} ({@code cart}, {@code payments}, {@code checkout})
+ * and three ready nodes, then brought into one {@link Incident}: by default {@code checkout}
+ * crash-loops after a bad rollout (revision 3, image v3; revisions 1 and 2 kept). Needs no network
+ * and no cluster.
  */
 public final class DemoCluster implements AutoCloseable {
   public static final String NAMESPACE = "shop";
@@ -29,26 +31,92 @@ public final class DemoCluster implements AutoCloseable {
   private final KubernetesClient client;
   private final DemoController controller;
 
+  private final DemoImages images;
+
   private DemoCluster(
-      KubernetesMockServer server, KubernetesClient client, DemoController controller) {
+      KubernetesMockServer server,
+      KubernetesClient client,
+      DemoController controller,
+      DemoImages images) {
     this.server = server;
     this.client = client;
     this.controller = controller;
+    this.images = images;
   }
 
-  /** Starts the API server, seeds it and starts the controller loop. */
+  /** Starts the API server, seeds it with the default incident and starts the controller. */
   public static DemoCluster start(Clock clock) {
+    return start(clock, Incident.named(Incident.DEFAULT));
+  }
+
+  /** Starts the API server, seeds it with {@code incident} and starts the controller loop. */
+  public static DemoCluster start(Clock clock, Incident incident) {
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING); // it logs every request at INFO
+    DemoImages images = new DemoImages();
     KubernetesMockServer server =
         new KubernetesMockServer(
-            new Context(), new MockWebServer(), new HashMap<>(), new DemoDispatcher(), false);
+            new Context(), new MockWebServer(), new HashMap<>(), new DemoDispatcher(images), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     KubernetesClient client = server.createClient();
-    DemoController controller = new DemoController(client, clock);
-    DemoCluster cluster = new DemoCluster(server, client, controller);
-    cluster.seed();
+    DemoController controller = new DemoController(client, clock, images);
+    DemoCluster cluster = new DemoCluster(server, client, controller, images);
+    cluster.seed(incident);
     controller.start();
     return cluster;
+  }
+
+  /** What an incident may do to the healthy base while it is seeded. */
+  final class Seeder {
+    private Seeder() {}
+
+    DemoImages images() {
+      return images;
+    }
+
+    void deploy(String name, int replicas, String image, String cause) {
+      DemoCluster.this.deploy(name, replicas, image, cause);
+    }
+
+    void rollOut(String name, String image, String cause) {
+      DemoCluster.this.rollOut(name, image, cause);
+    }
+
+    /** checkout's healthy history: releases 1 and 2. */
+    void healthyCheckout() {
+      deploy("checkout", 3, "registry.example/checkout:v1", "release 1");
+      rollOut("checkout", "registry.example/checkout:v2", "release 2: faster cart totals");
+    }
+
+    void scale(String name, int replicas) {
+      edit(name, d -> d.getSpec().setReplicas(replicas));
+    }
+
+    void pause(String name) {
+      edit(name, d -> d.getSpec().setPaused(true));
+    }
+
+    /** A new revision with the same image: only an environment variable changes. */
+    void setEnv(String name, String variable, String value, String cause) {
+      edit(
+          name,
+          d -> {
+            d.getMetadata().getAnnotations().put("kubernetes.io/change-cause", cause);
+            d.getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .setEnv(List.of(new io.fabric8.kubernetes.api.model.EnvVar(variable, value, null)));
+          });
+    }
+
+    private void edit(String name, java.util.function.Consumer<Deployment> change) {
+      Deployment d = client.apps().deployments().inNamespace(NAMESPACE).withName(name).get();
+      change.accept(d);
+      client.resource(d).update();
+      controller.reconcileAll();
+      controller.reconcileAll();
+    }
   }
 
   /** A client of the demo API server. */
@@ -61,7 +129,7 @@ public final class DemoCluster implements AutoCloseable {
     controller.reconcileAll();
   }
 
-  private void seed() {
+  private void seed(Incident incident) {
     client
         .resource(
             new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
@@ -95,10 +163,7 @@ public final class DemoCluster implements AutoCloseable {
     }
     deploy("cart", 2, "registry.example/cart:v7", "release 7");
     deploy("payments", 2, "registry.example/payments:v12", "release 12");
-    // checkout's history: v1, v2 healthy; v3 crashes on a bad config value.
-    deploy("checkout", 3, "registry.example/checkout:v1", "release 1");
-    rollOut("checkout", "registry.example/checkout:v2", "release 2: faster cart totals");
-    rollOut("checkout", "registry.example/checkout:v3", "release 3: payments timeout setting");
+    incident.seed().apply(new Seeder());
     controller.reconcileAll(); // start the pods created by the last pass
   }
 

@@ -28,7 +28,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,9 +46,6 @@ final class DemoController implements AutoCloseable {
   static final String REVISION = ReplicaSets.REVISION;
   static final String HASH = ReplicaSets.POD_TEMPLATE_HASH;
 
-  /** Images that crash on start: the demo's bad rollout. */
-  private static final Set<String> CRASHING = Set.of("registry.example/checkout:v3");
-
   private static final Logger log = LoggerFactory.getLogger(DemoController.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -58,15 +54,14 @@ final class DemoController implements AutoCloseable {
   private final ScheduledExecutorService loop;
   private final AtomicLong names = new AtomicLong();
 
-  DemoController(KubernetesClient client, Clock clock) {
+  private final DemoImages images;
+
+  DemoController(KubernetesClient client, Clock clock, DemoImages images) {
     this.client = client;
     this.clock = clock;
+    this.images = images;
     this.loop =
         Executors.newSingleThreadScheduledExecutor(Threads.daemon("pitcrew-demo-controller"));
-  }
-
-  static boolean crashes(String image) {
-    return CRASHING.contains(image);
   }
 
   void start() {
@@ -148,13 +143,16 @@ final class DemoController implements AutoCloseable {
                 + " replica set "
                 + rs.getMetadata().getName()
                 + " to "
-                + want);
+                + want
+                + " from "
+                + had);
       }
       List<Pod> pods = syncPods(rs, want);
       total += pods.size();
       long readyHere = pods.stream().filter(DemoController::ready).count();
       ready += readyHere;
-      if (isCurrent) {
+      // Updated means running the Deployment's template: a paused rollout's old pods are not.
+      if (isCurrent && withoutHash(rs.getSpec().getTemplate()).equals(template)) {
         updated = pods.size();
       }
       rs.setStatus(
@@ -224,19 +222,25 @@ final class DemoController implements AutoCloseable {
             minimum
                 ? "Deployment has minimum availability."
                 : "Deployment does not have minimum availability."),
-        condition(
-            d,
-            "Progressing",
-            true,
-            complete ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
-            complete
-                ? "ReplicaSet \"" + replicaSet + "\" has successfully progressed."
-                : "ReplicaSet \"" + replicaSet + "\" is progressing."));
+        Boolean.TRUE.equals(d.getSpec().getPaused())
+            ? condition(d, "Progressing", "Unknown", "DeploymentPaused", "Deployment is paused")
+            : condition(
+                d,
+                "Progressing",
+                true,
+                complete ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
+                complete
+                    ? "ReplicaSet \"" + replicaSet + "\" has successfully progressed."
+                    : "ReplicaSet \"" + replicaSet + "\" is progressing."));
   }
 
   private DeploymentCondition condition(
       Deployment d, String type, boolean status, String reason, String message) {
-    String value = status ? "True" : "False";
+    return condition(d, type, status ? "True" : "False", reason, message);
+  }
+
+  private DeploymentCondition condition(
+      Deployment d, String type, String value, String reason, String message) {
     DeploymentCondition before =
         d.getStatus() == null || d.getStatus().getConditions() == null
             ? null
@@ -387,8 +391,11 @@ final class DemoController implements AutoCloseable {
    */
   private Pod start(Pod pod) {
     String image = pod.getSpec().getContainers().get(0).getImage();
-    boolean crash = crashes(image);
+    boolean crash = images.crashes(image);
     var status = pod.getStatus().getContainerStatuses().get(0);
+    if (images.unpullable(image)) {
+      return pullFailing(pod, image);
+    }
     if (!"Pending".equals(pod.getStatus().getPhase())) {
       int restarts = crash ? crashRestarts(age(pod)) : 0;
       if (!crash || Objects.equals(status.getRestartCount(), restarts)) {
@@ -433,6 +440,37 @@ final class DemoController implements AutoCloseable {
               + pod.getMetadata().getName());
     }
     pod.getStatus().setPhase("Running");
+    return client.resource(pod).updateStatus();
+  }
+
+  /**
+   * The kubelet cannot pull the image: the pod stays Pending, its container waits in
+   * ImagePullBackOff, and the pull errors are Events, as a registry answering "not found" makes it.
+   */
+  private Pod pullFailing(Pod pod, String image) {
+    var status = pod.getStatus().getContainerStatuses().get(0);
+    if ("ImagePullBackOff".equals(status.getState().getWaiting().getReason())) {
+      return pod;
+    }
+    status.setState(
+        new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+            .withNewWaiting()
+            .withReason("ImagePullBackOff")
+            .withMessage("Back-off pulling image \"" + image + "\"")
+            .endWaiting()
+            .build());
+    event(
+        pod,
+        "Warning",
+        "Failed",
+        "Failed to pull image \""
+            + image
+            + "\": rpc error: code = NotFound desc = failed to pull and unpack image \""
+            + image
+            + "\": not found");
+    event(pod, "Warning", "Failed", "Error: ErrImagePull");
+    event(pod, "Normal", "BackOff", "Back-off pulling image \"" + image + "\"");
+    event(pod, "Warning", "Failed", "Error: ImagePullBackOff");
     return client.resource(pod).updateStatus();
   }
 

@@ -14,6 +14,12 @@ import java.util.regex.Pattern;
  * (the mock serves none) and dry-run writes that change nothing (the mock applies them).
  */
 final class DemoDispatcher extends KubernetesCrudDispatcher {
+  private final DemoImages images;
+
+  DemoDispatcher(DemoImages images) {
+    this.images = images;
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern LOG =
       Pattern.compile("^(/api/v1/namespaces/[^/]+/pods/[^/?]+)/log(\\?.*)?$");
@@ -42,28 +48,31 @@ final class DemoDispatcher extends KubernetesCrudDispatcher {
       return pod;
     }
     String image;
+    String container;
     try {
       JsonNode node = JSON.readTree(pod.getBody().readUtf8());
       image = node.path("spec").path("containers").path(0).path("image").asText();
+      container = node.path("spec").path("containers").path(0).path("name").asText();
     } catch (IOException e) {
       return new MockResponse().setResponseCode(500).setBody("cannot read pod");
     }
+    if (images.unpullable(image)) {
+      String name = podPath.substring(podPath.lastIndexOf('/') + 1);
+      return new MockResponse()
+          .setResponseCode(400)
+          .setBody(
+              "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":400,"
+                  + "\"reason\":\"BadRequest\",\"message\":\"container \\\""
+                  + container
+                  + "\\\" in pod \\\""
+                  + name
+                  + "\\\" is waiting to start: trying and failing to pull image\"}");
+    }
     boolean previous = query.contains("previous=true");
     String text;
-    if (DemoController.crashes(image)) {
+    if (images.crashes(image)) {
       text =
-          previous
-              ? """
-                2026-11-21T09:58:01Z INFO  Starting checkout %s
-                2026-11-21T09:58:02Z INFO  Connecting to payments at http://payments.shop:8080
-                2026-11-21T09:58:03Z ERROR Configuration key PAYMENTS_TIMEOUT_MS is not a number: '30s'
-                Exception in thread "main" java.lang.NumberFormatException: For input string: "30s"
-                \tat java.base/java.lang.Integer.parseInt(Integer.java:668)
-                \tat shop.checkout.Config.paymentsTimeout(Config.java:41)
-                \tat shop.checkout.Main.main(Main.java:17)
-                """
-                  .formatted(image)
-              : "2026-11-21T09:59:40Z INFO  Starting checkout " + image + "\n";
+          previous ? images.crashLog(image) : "2026-11-21T09:59:40Z INFO  Starting " + image + "\n";
     } else {
       text =
           """

@@ -182,12 +182,18 @@ class DemoClusterTest {
         .until(
             () -> {
               List<Pod> now = pods("cart");
+              // Regression (failed once): the controller writes the revision after the pods, so
+              // the wait covers it too.
               return now.size() == 4
                   && now.stream().noneMatch(p -> before.contains(p.getMetadata().getName()))
-                  && deployment("cart").getStatus().getReadyReplicas() == 4;
+                  && deployment("cart").getStatus().getReadyReplicas() == 4
+                  && "2"
+                      .equals(
+                          deployment("cart")
+                              .getMetadata()
+                              .getAnnotations()
+                              .get("deployment.kubernetes.io/revision"));
             });
-    assertThat(deployment("cart").getMetadata().getAnnotations())
-        .containsEntry("deployment.kubernetes.io/revision", "2");
   }
 
   @Test

@@ -1,0 +1,40 @@
+package dev.pitcrew.bot.demo;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * What a good answer to an incident needs, checked without a model.
+ *
+ * @param evidence runbooks the agent must have called; an entry {@code a|b} is met by either
+ * @param remediation the change it must propose (a card), if any
+ * @param facts patterns its answer must match (case-insensitive), each a fact in the diagnosis
+ * @param mustNotPropose runbooks whose proposal makes the run fail: changes that would not help
+ */
+public record Expectation(
+    List<String> evidence,
+    Optional<Remedy> remediation,
+    List<Pattern> facts,
+    Set<String> mustNotPropose) {
+
+  /**
+   * A proposal: the runbook and the arguments that matter, compared as text ({@code replicas: "2"}
+   * matches the number 2); other arguments may be anything.
+   */
+  public record Remedy(String runbook, Map<String, String> keyArguments) {}
+
+  public Expectation {
+    evidence = List.copyOf(evidence);
+    facts = List.copyOf(facts);
+    mustNotPropose = Set.copyOf(mustNotPropose);
+  }
+
+  static List<Pattern> facts(String... patterns) {
+    return java.util.Arrays.stream(patterns)
+        .map(p -> Pattern.compile(p, Pattern.CASE_INSENSITIVE))
+        .toList();
+  }
+}

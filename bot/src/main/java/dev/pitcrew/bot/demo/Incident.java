@@ -1,0 +1,162 @@
+package dev.pitcrew.bot.demo;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * A named broken state of the demo cluster, with the evidence a real cluster would show (status,
+ * events, logs, rollout history), the question an on-call engineer would ask about it, and what a
+ * good answer needs.
+ */
+public record Incident(
+    String name, String summary, String question, Expectation expect, Seed seed) {
+
+  /** Brings a demo cluster that has the healthy base into the incident's state. */
+  @FunctionalInterface
+  interface Seed {
+    void apply(DemoCluster.Seeder cluster);
+  }
+
+  /** The incident {@code --demo} alone starts with. */
+  public static final String DEFAULT = "bad-config-rollout";
+
+  private static final String CHECKOUT_CONFIG_LOG =
+      """
+      2026-11-21T09:58:01Z INFO  Starting checkout registry.example/checkout:v3
+      2026-11-21T09:58:02Z INFO  Connecting to payments at http://payments.shop:8080
+      2026-11-21T09:58:03Z ERROR Configuration key PAYMENTS_TIMEOUT_MS is not a number: '30s'
+      Exception in thread "main" java.lang.NumberFormatException: For input string: "30s"
+      \tat java.base/java.lang.Integer.parseInt(Integer.java:668)
+      \tat shop.checkout.Config.paymentsTimeout(Config.java:41)
+      \tat shop.checkout.Main.main(Main.java:17)
+      """;
+
+  private static final String CHECKOUT_DB_LOG =
+      """
+      2026-11-21T09:58:01Z INFO  Starting checkout registry.example/checkout:v5
+      2026-11-21T09:58:02Z INFO  Opening a pool of 20 connections to orders-db.shop:5432
+      2026-11-21T09:58:05Z ERROR Connection to orders-db.shop:5432 refused. Check that the hostname and port are correct and that the postmaster is accepting TCP/IP connections.
+      Exception in thread "main" org.postgresql.util.PSQLException: Connection to orders-db.shop:5432 refused.
+      \tat org.postgresql.core.v3.ConnectionFactoryImpl.openConnectionImpl(ConnectionFactoryImpl.java:346)
+      \tat shop.checkout.Db.pool(Db.java:28)
+      \tat shop.checkout.Main.main(Main.java:21)
+      """;
+
+  private static final List<Incident> LIBRARY =
+      List.of(
+          new Incident(
+              "bad-config-rollout",
+              "checkout crash-loops after release 3 set PAYMENTS_TIMEOUT_MS to '30s'",
+              "Why is checkout crashlooping in the shop namespace?",
+              new Expectation(
+                  List.of("pod_logs"),
+                  Optional.of(
+                      new Expectation.Remedy(
+                          "rollback_deployment", Map.of("namespace", "shop", "name", "checkout"))),
+                  Expectation.facts("PAYMENTS_TIMEOUT_MS|'?30s'?"),
+                  Set.of("restart_deployment", "delete_pod", "scale_deployment")),
+              cluster -> {
+                cluster.images().crashing("registry.example/checkout:v3", CHECKOUT_CONFIG_LOG);
+                cluster.deploy("checkout", 3, "registry.example/checkout:v1", "release 1");
+                cluster.rollOut(
+                    "checkout", "registry.example/checkout:v2", "release 2: faster cart totals");
+                cluster.rollOut(
+                    "checkout",
+                    "registry.example/checkout:v3",
+                    "release 3: payments timeout setting");
+              }),
+          new Incident(
+              "image-pull-backoff",
+              "checkout's release 3 names an image tag the registry does not have",
+              "The checkout rollout in shop is stuck: its new pods never start. What is wrong?",
+              new Expectation(
+                  List.of("list_pods|recent_events|deployment_status"),
+                  Optional.of(
+                      new Expectation.Remedy(
+                          "rollback_deployment", Map.of("namespace", "shop", "name", "checkout"))),
+                  Expectation.facts("ImagePullBackOff|ErrImagePull|pull|not found"),
+                  Set.of("restart_deployment", "delete_pod", "scale_deployment")),
+              cluster -> {
+                cluster.images().missing("registry.example/checkout:v3.0.1");
+                cluster.deploy("checkout", 3, "registry.example/checkout:v1", "release 1");
+                cluster.rollOut(
+                    "checkout", "registry.example/checkout:v2", "release 2: faster cart totals");
+                cluster.rollOut(
+                    "checkout", "registry.example/checkout:v3.0.1", "release 3: hotfix");
+              }),
+          new Incident(
+              "scaled-to-zero",
+              "cart was scaled from 2 to 0 replicas by mistake",
+              "cart in shop is down, every request to it fails. What happened?",
+              new Expectation(
+                  List.of("deployment_status|recent_events|list_pods"),
+                  Optional.of(
+                      new Expectation.Remedy(
+                          "scale_deployment",
+                          Map.of("namespace", "shop", "name", "cart", "replicas", "2"))),
+                  Expectation.facts("\\b0\\b|zero"),
+                  Set.of("rollback_deployment", "restart_deployment", "delete_pod")),
+              cluster -> {
+                cluster.healthyCheckout();
+                cluster.scale("cart", 0);
+              }),
+          new Incident(
+              "paused-rollout",
+              "payments v13 was deployed onto a paused Deployment and never rolled out",
+              "We deployed payments v13 in shop an hour ago but it still runs v12. Why?",
+              new Expectation(
+                  List.of("deployment_status"),
+                  Optional.of(
+                      new Expectation.Remedy(
+                          "resume_rollout", Map.of("namespace", "shop", "name", "payments"))),
+                  Expectation.facts("paused"),
+                  Set.of("rollback_deployment", "restart_deployment", "delete_pod")),
+              cluster -> {
+                cluster.healthyCheckout();
+                cluster.pause("payments");
+                cluster.rollOut("payments", "registry.example/payments:v13", "release 13");
+              }),
+          new Incident(
+              "crash-rollback-wont-fix",
+              "checkout crash-loops because orders-db refuses connections; the previous revision"
+                  + " runs the same image",
+              "checkout in shop keeps crashing since this morning. Should we roll it back?",
+              new Expectation(
+                  List.of("pod_logs"),
+                  Optional.empty(),
+                  Expectation.facts("orders-db|5432|database|refused"),
+                  Set.of(
+                      "rollback_deployment",
+                      "restart_deployment",
+                      "delete_pod",
+                      "scale_deployment")),
+              cluster -> {
+                cluster.images().crashing("registry.example/checkout:v5", CHECKOUT_DB_LOG);
+                cluster.deploy("checkout", 3, "registry.example/checkout:v5", "release 5");
+                cluster.setEnv("checkout", "DB_POOL_SIZE", "20", "raise the DB pool to 20");
+              }));
+
+  /** Every incident, in the order the eval runs them. */
+  public static List<Incident> all() {
+    return LIBRARY;
+  }
+
+  /**
+   * @throws IllegalArgumentException naming the known incidents
+   */
+  public static Incident named(String name) {
+    return LIBRARY.stream()
+        .filter(i -> i.name().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "no incident named '"
+                        + name
+                        + "'; known: "
+                        + LIBRARY.stream().map(Incident::name).collect(Collectors.joining(", "))));
+  }
+}
