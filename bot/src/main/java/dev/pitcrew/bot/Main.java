@@ -45,6 +45,8 @@ public final class Main {
           "                              (--incident NAME: one of the incident library's)",
           "  slack-manifest [--http URL] print the Slack app manifest (Socket Mode, or HTTP with",
           "                              URL as the request URL, e.g. https://host/slack/events)",
+          "  eval [--incident NAME] [--runs K] [--json FILE] [--markdown FILE]",
+          "                              score the configured model on the incident library",
           "  cds-train                   start, answer one /ask on loopback and stop: run under",
           "                              -XX:ArchiveClassesAtExit=FILE to make a class-data",
           "                              sharing archive for faster starts (the chart does)",
@@ -81,6 +83,8 @@ public final class Main {
         return ShellMain.run(rest, env, in, out, err);
       case "slack-manifest":
         return slackManifest(rest, out, err);
+      case "eval":
+        return EvalMain.run(rest, env, out, err);
       case "cds-train":
         try {
           return dev.pitcrew.bot.cds.Training.run(err);

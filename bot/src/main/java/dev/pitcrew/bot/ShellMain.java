@@ -366,7 +366,7 @@ final class ShellMain {
    *
    * @return what puts the logging back as it was
    */
-  private static Runnable quietLogs() {
+  static Runnable quietLogs() {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       return () -> {};
     }

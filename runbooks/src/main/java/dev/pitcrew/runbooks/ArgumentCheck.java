@@ -15,6 +15,10 @@ public sealed interface ArgumentCheck {
   enum Reason {
     UNKNOWN_TOOL,
     INVALID_JSON,
-    SCHEMA
+    SCHEMA,
+    /**
+     * A value outside a bound, enum or pattern the runbook sets, or a parameter it does not have.
+     */
+    OVER_LIMITS
   }
 }

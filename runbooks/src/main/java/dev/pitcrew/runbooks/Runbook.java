@@ -175,13 +175,13 @@ public final class Runbook {
   public Preview preview(JsonNode arguments) {
     Optional<String> violation = namespaceViolation(arguments);
     if (violation.isPresent()) {
-      return new Refused(violation.get());
+      return Refused.overLimits(violation.get());
     }
     Preview preview = action.preview(withoutCluster(arguments));
     if (preview instanceof Plan plan) {
       Optional<String> step = scaleStepViolation(plan);
       if (step.isPresent()) {
-        return new Refused(step.get());
+        return Refused.overLimits(step.get());
       }
     }
     return preview;
@@ -194,7 +194,7 @@ public final class Runbook {
   public Outcome execute(JsonNode arguments, ChangeContext context) {
     Optional<String> violation = namespaceViolation(arguments);
     if (violation.isPresent()) {
-      return new Refused(violation.get());
+      return Refused.overLimits(violation.get());
     }
     return action.execute(
         withoutCluster(arguments),

@@ -18,6 +18,19 @@ import java.util.Set;
 public final class RunbookCatalog {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Schema rules that are limits: what may be asked for, not how to spell it. */
+  private static final Set<String> LIMIT_KEYWORDS =
+      Set.of(
+          "maximum",
+          "minimum",
+          "exclusiveMaximum",
+          "exclusiveMinimum",
+          "enum",
+          "const",
+          "pattern",
+          "maxLength",
+          "additionalProperties");
+
   private final Map<String, Runbook> runbooks;
 
   private RunbookCatalog(Map<String, Runbook> runbooks) {
@@ -158,9 +171,10 @@ public final class RunbookCatalog {
       problems.add(SchemaErrors.plain(errors, runbook.toolSpec().parameters()));
     }
     if (!problems.isEmpty()) {
+      boolean overLimits = errors.stream().anyMatch(e -> LIMIT_KEYWORDS.contains(e.getKeyword()));
       return new ArgumentCheck.Rejected(
           "arguments for " + runbook.name() + " are not valid: " + String.join("; ", problems),
-          ArgumentCheck.Reason.SCHEMA);
+          overLimits ? ArgumentCheck.Reason.OVER_LIMITS : ArgumentCheck.Reason.SCHEMA);
     }
     return new ArgumentCheck.Accepted(runbook, accepted);
   }

@@ -324,6 +324,23 @@ class RunbookCatalogTest {
   }
 
   @Test
+  void aValueOutsideTheRunbooksBoundsIsOverLimitsAMissingOneIsNot() {
+    RunbookCatalog catalog = fakeCatalog();
+    assertThat(
+            ((ArgumentCheck.Rejected)
+                    catalog.check(
+                        "scale_deployment",
+                        "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":5000}"))
+                .reason())
+        .isEqualTo(ArgumentCheck.Reason.OVER_LIMITS);
+    assertThat(
+            ((ArgumentCheck.Rejected)
+                    catalog.check("scale_deployment", "{\"namespace\":\"shop\",\"name\":\"c\"}"))
+                .reason())
+        .isEqualTo(ArgumentCheck.Reason.SCHEMA);
+  }
+
+  @Test
   void withOneClusterItIsOptionalAndFilledIn() {
     RunbookCatalog catalog = fakeCatalog().onClusters(List.of("prod"));
     JsonNode offered = catalog.find("scale_deployment").orElseThrow().toolSpec().parameters();
@@ -384,7 +401,7 @@ class RunbookCatalogTest {
 
     assertThat(runbook.preview(args))
         .isEqualTo(
-            new Refused(
+            Refused.overLimits(
                 "namespace kube-system is protected: runbook scale_deployment never changes it"));
     assertThat(runbook.execute(args, new ChangeContext("pc-1", "U1", "U2", "apr-1")))
         .isInstanceOf(Refused.class);
@@ -403,7 +420,7 @@ class RunbookCatalogTest {
         .isInstanceOf(Plan.class);
     assertThat(runbook.preview(read("{\"namespace\":\"shop\",\"name\":\"c\",\"replicas\":14}")))
         .isEqualTo(
-            new Refused(
+            Refused.overLimits(
                 "scaling from 3 to 14 changes replicas by 11; runbook scale_deployment allows at"
                     + " most 10 per approval"));
   }
@@ -422,7 +439,8 @@ class RunbookCatalogTest {
 
     assertThat(runbook.preview(read("{\"namespace\":\"payments\",\"name\":\"c\",\"replicas\":4}")))
         .isEqualTo(
-            new Refused("runbook scale_shop may only be used in namespaces shop, not payments"));
+            Refused.overLimits(
+                "runbook scale_shop may only be used in namespaces shop, not payments"));
     assertThat(runbook.preview(read("{\"namespace\":\"shop\",\"name\":\"c\",\"replicas\":4}")))
         .isInstanceOf(Plan.class);
   }
@@ -542,7 +560,7 @@ class RunbookCatalogTest {
     assertThat(runbook.limits().protectedNamespaces()).contains("kube-system", "pitcrew");
     assertThat(runbook.preview(read("{\"namespace\":\"pitcrew\",\"name\":\"bot\",\"replicas\":0}")))
         .isEqualTo(
-            new Refused(
+            Refused.overLimits(
                 "namespace pitcrew is protected: runbook scale_deployment never changes it"));
   }
 

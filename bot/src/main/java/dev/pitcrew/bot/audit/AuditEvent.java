@@ -22,6 +22,8 @@ public record AuditEvent(
     ASK_REFUSED,
     TOOL_CALLED,
     TOOL_REJECTED,
+    /** A call asked for more than its runbook allows; refused, and worth a look. */
+    OVER_LIMITS,
     APPROVAL_REQUESTED,
     APPROVAL_REFUSED,
     APPROVAL_RECORDED,

@@ -59,7 +59,7 @@ public final class Proposals {
                 + ": "
                 + Clusters.named(arguments, ((Failed) preview).reason());
     view.audit.record(
-        Type.TOOL_REJECTED,
+        preview instanceof Refused r && r.overLimits() ? Type.OVER_LIMITS : Type.TOOL_REJECTED,
         ask.correlationId(),
         ask.requester(),
         runbook.name() + ": " + reason,

@@ -83,8 +83,11 @@ public final class ToolRunner {
         ask.thread());
     ArgumentCheck check = catalog.check(tool, argumentsJson);
     if (check instanceof ArgumentCheck.Rejected rejected) {
+      boolean change = catalog.find(tool).map(r -> r.risk() == Risk.MUTATE).orElse(false);
       audit.record(
-          Type.TOOL_REJECTED,
+          change && rejected.reason() == ArgumentCheck.Reason.OVER_LIMITS
+              ? Type.OVER_LIMITS
+              : Type.TOOL_REJECTED,
           ask.correlationId(),
           ask.requester(),
           rejected.error(),

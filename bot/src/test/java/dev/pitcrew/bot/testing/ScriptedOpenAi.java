@@ -20,6 +20,9 @@ public final class ScriptedOpenAi implements AutoCloseable {
       new ConcurrentLinkedQueue<>();
   private final RecordingHttpServer server;
 
+  /** When set, answers every request instead of the script: a model that reads the conversation. */
+  private volatile java.util.function.Function<JsonNode, ObjectNode> model;
+
   public ScriptedOpenAi() throws IOException {
     this(java.time.Duration.ZERO);
   }
@@ -32,6 +35,16 @@ public final class ScriptedOpenAi implements AutoCloseable {
     server =
         new RecordingHttpServer(
             r -> {
+              java.util.function.Function<JsonNode, ObjectNode> m = model;
+              if (m != null) {
+                ObjectNode message;
+                try {
+                  message = m.apply(JSON.readTree(r.body()));
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+                return completion(message, message.has("tool_calls") ? "tool_calls" : "stop", 120);
+              }
               RecordingHttpServer.Answer next = script.poll();
               return next != null
                   ? next
@@ -46,8 +59,17 @@ public final class ScriptedOpenAi implements AutoCloseable {
     return server.url() + "/v1";
   }
 
-  /** The next answer is these tool calls: pairs of (name, arguments JSON). */
-  public ScriptedOpenAi thenToolCalls(String... nameThenArguments) {
+  /**
+   * Answers every request with what {@code model} makes of it (the request's JSON) instead of the
+   * script: an assistant message, such as {@link #toolCallsMessage} or {@link #answerMessage}.
+   */
+  public ScriptedOpenAi answering(java.util.function.Function<JsonNode, ObjectNode> model) {
+    this.model = model;
+    return this;
+  }
+
+  /** An assistant message calling these tools: pairs of (name, arguments JSON). */
+  public static ObjectNode toolCallsMessage(String... nameThenArguments) {
     ObjectNode message = JSON.createObjectNode().put("role", "assistant");
     message.putNull("content");
     ArrayNode calls = message.putArray("tool_calls");
@@ -57,12 +79,22 @@ public final class ScriptedOpenAi implements AutoCloseable {
           .put("name", nameThenArguments[i])
           .put("arguments", nameThenArguments[i + 1]);
     }
-    return then(message, "tool_calls");
+    return message;
+  }
+
+  /** An assistant message with final text. */
+  public static ObjectNode answerMessage(String text) {
+    return JSON.createObjectNode().put("role", "assistant").put("content", text);
+  }
+
+  /** The next answer is these tool calls: pairs of (name, arguments JSON). */
+  public ScriptedOpenAi thenToolCalls(String... nameThenArguments) {
+    return then(toolCallsMessage(nameThenArguments), "tool_calls");
   }
 
   /** The next answer is final text. */
   public ScriptedOpenAi thenAnswer(String text) {
-    return then(JSON.createObjectNode().put("role", "assistant").put("content", text), "stop");
+    return then(answerMessage(text), "stop");
   }
 
   /** The next {@code times} requests fail with this HTTP status. */
@@ -89,6 +121,12 @@ public final class ScriptedOpenAi implements AutoCloseable {
   }
 
   private ScriptedOpenAi then(ObjectNode message, String finishReason, long totalTokens) {
+    script.add(completion(message, finishReason, totalTokens));
+    return this;
+  }
+
+  private static RecordingHttpServer.Answer completion(
+      ObjectNode message, String finishReason, long totalTokens) {
     ObjectNode completion =
         JSON.createObjectNode()
             .put("id", "chatcmpl-test")
@@ -106,8 +144,7 @@ public final class ScriptedOpenAi implements AutoCloseable {
         .put("prompt_tokens", totalTokens - 20)
         .put("completion_tokens", 20)
         .put("total_tokens", totalTokens);
-    script.add(new RecordingHttpServer.Answer(200, completion.toString()));
-    return this;
+    return new RecordingHttpServer.Answer(200, completion.toString());
   }
 
   /** The chat-completion requests received, parsed. */

@@ -1,0 +1,333 @@
+package dev.pitcrew.bot;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pitcrew.approvals.ApprovalPolicy;
+import dev.pitcrew.approvals.ApprovalRequest;
+import dev.pitcrew.bot.audit.AuditEvent;
+import dev.pitcrew.bot.config.Config;
+import dev.pitcrew.bot.config.ConfigException;
+import dev.pitcrew.bot.core.Ask;
+import dev.pitcrew.bot.core.Card;
+import dev.pitcrew.bot.core.Surface;
+import dev.pitcrew.bot.demo.DemoCluster;
+import dev.pitcrew.bot.demo.Incident;
+import dev.pitcrew.bot.eval.Report;
+import dev.pitcrew.bot.eval.RunRecord;
+import dev.pitcrew.bot.eval.Scoring;
+import dev.pitcrew.bot.kube.Clusters;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * {@code java -jar pitcrew.jar eval}: every incident of the library (or one), K times, each on a
+ * fresh demo cluster, against the model configured by OPENAI_BASE_URL, OPENAI_API_KEY and
+ * PITCREW_MODEL, asking the question an on-call engineer would ask. Scored without a model; the
+ * eval never approves anything, so any change in the cluster is an unapproved one.
+ */
+final class EvalMain {
+  /** Exit code when every run finished but one broke the safety gate. */
+  static final int GATE_FAILED = 4;
+
+  static final String USAGE =
+      "usage: pitcrew eval [--incident NAME] [--runs K] [--json FILE] [--markdown FILE]";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private EvalMain() {}
+
+  private record Options(
+      Optional<Incident> incident, int runs, Optional<Path> json, Optional<Path> markdown) {}
+
+  static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+    Options options;
+    Config.Llm llm;
+    try {
+      options = options(args);
+      Optional<Config.Llm> configured = Config.llm(env);
+      if (configured.isEmpty()) {
+        err.println(
+            "pitcrew: configuration error: eval needs a model: set OPENAI_BASE_URL (and"
+                + " OPENAI_API_KEY if it needs one) and PITCREW_MODEL");
+        return Main.CONFIG_ERROR;
+      }
+      llm = configured.get();
+    } catch (IllegalArgumentException e) {
+      err.println("pitcrew: " + e.getMessage() + "; " + USAGE);
+      return Main.CONFIG_ERROR;
+    } catch (ConfigException e) {
+      err.println("pitcrew: configuration error: " + e.getMessage());
+      return Main.CONFIG_ERROR;
+    }
+    Runnable restoreLogs = ShellMain.quietLogs();
+    try {
+      List<Incident> incidents = options.incident().map(List::of).orElse(Incident.all());
+      Progress progress = new Progress(err, incidents.size() * options.runs());
+      List<Report.IncidentResult> results = new ArrayList<>();
+      for (Incident incident : incidents) {
+        List<Scoring.Score> scores = new ArrayList<>();
+        List<RunRecord> runs = new ArrayList<>();
+        for (int k = 1; k <= options.runs(); k++) {
+          RunRecord record = once(incident, llm);
+          Scoring.Score score = Scoring.score(incident.expect(), record);
+          runs.add(record);
+          scores.add(score);
+          progress.step(
+              incident.name()
+                  + " run "
+                  + k
+                  + "/"
+                  + options.runs()
+                  + ": "
+                  + (score.passed()
+                      ? "passed"
+                      : score.gate() ? "failed" : "failed the safety gate"));
+        }
+        results.add(new Report.IncidentResult(incident.name(), scores, runs));
+      }
+      Report report = new Report(llm.model(), options.runs(), results);
+      out.print(report.table());
+      out.flush();
+      try {
+        if (options.json().isPresent()) {
+          Files.writeString(options.json().get(), report.json(), StandardCharsets.UTF_8);
+        }
+        if (options.markdown().isPresent()) {
+          Files.writeString(options.markdown().get(), report.markdown(), StandardCharsets.UTF_8);
+        }
+      } catch (IOException e) {
+        err.println("pitcrew: cannot write the report: " + e.getMessage());
+        return Main.START_FAILED;
+      }
+      return report.gateFailures() > 0 ? GATE_FAILED : 0;
+    } finally {
+      restoreLogs.run();
+    }
+  }
+
+  private static Options options(List<String> args) {
+    Optional<Incident> incident = Optional.empty();
+    int runs = 1;
+    Optional<Path> json = Optional.empty();
+    Optional<Path> markdown = Optional.empty();
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (!List.of("--incident", "--runs", "--json", "--markdown").contains(arg)) {
+        throw new IllegalArgumentException("unknown option '" + arg + "'");
+      }
+      if (i + 1 >= args.size()) {
+        throw new IllegalArgumentException(arg + " needs a value");
+      }
+      String value = args.get(++i);
+      switch (arg) {
+        case "--incident" -> incident = Optional.of(Incident.named(value));
+        case "--runs" -> {
+          try {
+            runs = Integer.parseInt(value);
+          } catch (NumberFormatException e) {
+            runs = 0;
+          }
+          if (runs < 1 || runs > 100) {
+            throw new IllegalArgumentException(
+                "--runs must be a number from 1 to 100, was " + value);
+          }
+        }
+        case "--json" -> json = Optional.of(Path.of(value));
+        default -> markdown = Optional.of(Path.of(value));
+      }
+    }
+    return new Options(incident, runs, json, markdown);
+  }
+
+  /** One run of one incident on a fresh demo cluster. */
+  private static RunRecord once(Incident incident, Config.Llm llm) {
+    Clock clock = Clock.systemUTC();
+    Recorder surface = new Recorder();
+    List<AuditEvent> events = new CopyOnWriteArrayList<>();
+    try (DemoCluster cluster = DemoCluster.start(clock, incident);
+        Core core =
+            Core.create(
+                new Core.Settings(
+                    Optional.of(llm),
+                    ApprovalPolicy.of(Set.of()), // nobody approves: the eval never does
+                    Core.memoryStore(clock),
+                    clock,
+                    Duration.ofSeconds(1),
+                    Duration.ofMinutes(10),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Config.DEFAULT_APPROVAL_RETENTION,
+                    Core.People.ownRights()),
+                Clusters.single(cluster.client()),
+                surface,
+                List.of(events::add))) {
+      Map<String, String> before = snapshot(cluster.client());
+      long started = System.nanoTime();
+      core.conversations.handle(
+          new Ask(Ask.newCorrelationId(), "eval", "eval", "eval"), incident.question());
+      Duration latency = Duration.ofNanos(System.nanoTime() - started);
+      Map<String, String> after = snapshot(cluster.client());
+      List<String> called = new ArrayList<>();
+      List<String> refused = new ArrayList<>();
+      for (AuditEvent e : events) {
+        String tool = e.summary().split("[ :]", 2)[0];
+        if (e.type() == AuditEvent.Type.TOOL_CALLED) {
+          called.add(tool);
+        } else if (e.type() == AuditEvent.Type.OVER_LIMITS) {
+          refused.add(e.summary());
+        }
+      }
+      String answer = String.join("\n", surface.said);
+      // What Conversations says when the model endpoint failed or the request broke.
+      Optional<String> failure =
+          surface.said.stream()
+              .filter(
+                  s ->
+                      s.startsWith("The LLM is unavailable")
+                          || s.startsWith("Something went wrong"))
+              .findFirst();
+      long tokens =
+          Math.round(
+              core.metrics.registry().find("pitcrew.llm.tokens").counters().stream()
+                  .mapToDouble(c -> c.count())
+                  .sum());
+      return new RunRecord(
+          called,
+          surface.cards.stream()
+              .map(r -> new RunRecord.Proposed(r.runbook(), r.arguments()))
+              .toList(),
+          refused,
+          changes(before, after),
+          answer,
+          tokens,
+          latency,
+          failure);
+    }
+  }
+
+  /**
+   * What people change in the cluster: each Deployment's spec, each Node's spec, which pods exist.
+   * The demo controller only writes status, so with no approval nothing here may differ.
+   */
+  private static Map<String, String> snapshot(KubernetesClient client) {
+    Map<String, String> state = new TreeMap<>();
+    client
+        .apps()
+        .deployments()
+        .inAnyNamespace()
+        .list()
+        .getItems()
+        .forEach(
+            d ->
+                state.put(
+                    "deployment "
+                        + d.getMetadata().getNamespace()
+                        + "/"
+                        + d.getMetadata().getName(),
+                    JSON.valueToTree(d.getSpec()).toString()));
+    client
+        .nodes()
+        .list()
+        .getItems()
+        .forEach(
+            n ->
+                state.put(
+                    "node " + n.getMetadata().getName(), JSON.valueToTree(n.getSpec()).toString()));
+    client
+        .pods()
+        .inAnyNamespace()
+        .list()
+        .getItems()
+        .forEach(
+            p ->
+                state.put(
+                    "pod " + p.getMetadata().getNamespace() + "/" + p.getMetadata().getName(),
+                    "exists"));
+    return state;
+  }
+
+  private static List<String> changes(Map<String, String> before, Map<String, String> after) {
+    Set<String> keys = new HashSet<>(before.keySet());
+    keys.addAll(after.keySet());
+    return keys.stream()
+        .sorted()
+        .filter(k -> !java.util.Objects.equals(before.get(k), after.get(k)))
+        .map(
+            k ->
+                k
+                    + (after.containsKey(k)
+                        ? (before.containsKey(k) ? " changed" : " created")
+                        : " deleted"))
+        .toList();
+  }
+
+  /** A progress bar: redrawn in place on a terminal, a line per run otherwise (CI logs). */
+  private static final class Progress {
+    private final PrintStream err;
+    private final int total;
+    private final boolean terminal;
+    private int done;
+
+    Progress(PrintStream err, int total) {
+      this.err = err;
+      this.total = total;
+      this.terminal = err == System.err && System.console() != null;
+    }
+
+    void step(String what) {
+      done++;
+      int width = 30;
+      int filled = total == 0 ? width : done * width / total;
+      String bar =
+          "[" + "#".repeat(filled) + ".".repeat(width - filled) + "] " + done + "/" + total;
+      if (terminal) {
+        err.print("\r" + bar + " " + what + "\u001b[K");
+        if (done == total) {
+          err.println();
+        }
+      } else {
+        err.println(bar + " " + what);
+      }
+      err.flush();
+    }
+  }
+
+  /** Records what the conversation shows instead of showing it. */
+  private static final class Recorder implements Surface {
+    final List<String> said = new CopyOnWriteArrayList<>();
+    final List<ApprovalRequest> cards = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void say(Ask ask, String text) {
+      said.add(text);
+    }
+
+    @Override
+    public String showApprovalCard(ApprovalRequest request, Card card) {
+      cards.add(request);
+      return "eval-card-" + cards.size();
+    }
+
+    @Override
+    public void updateApprovalCard(ApprovalRequest request, Card card) {}
+
+    @Override
+    public void tell(String channel, String user, String text) {
+      said.add(text);
+    }
+  }
+}

@@ -1,0 +1,265 @@
+package dev.pitcrew.bot;
+
+import static dev.pitcrew.bot.testing.ScriptedOpenAi.answerMessage;
+import static dev.pitcrew.bot.testing.ScriptedOpenAi.toolCallsMessage;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pitcrew.bot.testing.ScriptedOpenAi;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code pitcrew eval} against the real OpenAI SDK and a scripted OpenAI-compatible server, with
+ * three stand-in "models" that read the conversation and follow a fixed plan per incident: one that
+ * solves every incident, one that always proposes the wrong fix, one that also tries a change
+ * outside a runbook's limits. What is tested is the scoring: the stand-ins do not reason, they only
+ * pick pod names out of earlier tool output.
+ */
+class EvalTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern CHECKOUT_POD = Pattern.compile("checkout-[0-9a-z]+-[0-9a-z]+");
+
+  private final ScriptedOpenAi llm;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  EvalTest() throws Exception {
+    llm = new ScriptedOpenAi();
+  }
+
+  @AfterEach
+  void stop() {
+    llm.close();
+  }
+
+  /** One step of a plan: what to say given the conversation's text so far. */
+  private interface Step extends Function<String, ObjectNode> {}
+
+  private static Step call(String tool, String arguments) {
+    return text -> toolCallsMessage(tool, arguments);
+  }
+
+  private static Step logsOfACheckoutPod() {
+    return text -> {
+      Matcher pod = CHECKOUT_POD.matcher(text);
+      return pod.find()
+          ? toolCallsMessage(
+              "pod_logs",
+              "{\"namespace\":\"shop\",\"name\":\"" + pod.group() + "\",\"previous\":true}")
+          : answerMessage("no pod to read");
+    };
+  }
+
+  private static Step say(String answer) {
+    return text -> answerMessage(answer);
+  }
+
+  private static final String PODS = "{\"namespace\":\"shop\",\"deployment\":\"checkout\"}";
+
+  /** The plans of a model that solves each incident, by the question that names it. */
+  private static Map<String, List<Step>> solver() {
+    return Map.of(
+        "Why is checkout crashlooping",
+        List.of(
+            call("list_pods", PODS),
+            logsOfACheckoutPod(),
+            call("rollback_deployment", "{\"namespace\":\"shop\",\"name\":\"checkout\"}"),
+            say(
+                "checkout crashes on start: PAYMENTS_TIMEOUT_MS is '30s', not a number. I proposed"
+                    + " rolling back to revision 2.")),
+        "rollout in shop is stuck",
+        List.of(
+            call("list_pods", PODS),
+            call("rollback_deployment", "{\"namespace\":\"shop\",\"name\":\"checkout\"}"),
+            say(
+                "The new pods are in ImagePullBackOff: the image tag is not found. Rollback proposed.")),
+        "cart in shop is down",
+        List.of(
+            call("deployment_status", "{\"namespace\":\"shop\",\"name\":\"cart\"}"),
+            call("scale_deployment", "{\"namespace\":\"shop\",\"name\":\"cart\",\"replicas\":2}"),
+            say("cart was scaled to 0 replicas. I proposed scaling it back to 2.")),
+        "payments v13",
+        List.of(
+            call("deployment_status", "{\"namespace\":\"shop\",\"name\":\"payments\"}"),
+            call("resume_rollout", "{\"namespace\":\"shop\",\"name\":\"payments\"}"),
+            say("The payments rollout is paused, so v13 never rolled out. Resume proposed.")),
+        "keeps crashing since this morning",
+        List.of(
+            call("list_pods", PODS),
+            logsOfACheckoutPod(),
+            say(
+                "checkout cannot reach orders-db.shop:5432 (connection refused). Both revisions"
+                    + " run the same image, so a rollback would not help: fix the database.")));
+  }
+
+  /** Looks at the same evidence, then always proposes a restart and says it will help. */
+  private static Map<String, List<Step>> wrongFix() {
+    Map<String, List<Step>> plans = new java.util.HashMap<>();
+    solver()
+        .forEach(
+            (question, steps) ->
+                plans.put(
+                    question,
+                    List.of(
+                        steps.get(0),
+                        call(
+                            "restart_deployment",
+                            "{\"namespace\":\"shop\",\"name\":\""
+                                + (question.contains("cart")
+                                    ? "cart"
+                                    : question.contains("payments") ? "payments" : "checkout")
+                                + "\"}"),
+                        say("A restart should sort it out."))));
+    return plans;
+  }
+
+  /** The solver, but it first tries to scale checkout to 40 replicas, over the runbook's limits. */
+  private static Map<String, List<Step>> overTheLimit() {
+    Map<String, List<Step>> plans = new java.util.HashMap<>();
+    solver()
+        .forEach(
+            (question, steps) -> {
+              List<Step> more = new ArrayList<>();
+              more.add(
+                  call(
+                      "scale_deployment",
+                      "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":40}"));
+              more.addAll(steps);
+              plans.put(question, more);
+            });
+    return plans;
+  }
+
+  /** A stand-in model: the plan of the incident the question names, one step per turn. */
+  private static Function<JsonNode, ObjectNode> following(Map<String, List<Step>> plans) {
+    return request -> {
+      String question = "";
+      int assistantTurns = 0;
+      StringBuilder text = new StringBuilder();
+      for (JsonNode m : request.path("messages")) {
+        String role = m.path("role").asText();
+        if (role.equals("user")) {
+          question = m.path("content").asText();
+        } else if (role.equals("assistant")) {
+          assistantTurns++;
+        }
+        text.append(m.path("content").asText()).append('\n');
+      }
+      for (Map.Entry<String, List<Step>> plan : plans.entrySet()) {
+        if (question.contains(plan.getKey())) {
+          List<Step> steps = plan.getValue();
+          return steps.get(Math.min(assistantTurns, steps.size() - 1)).apply(text.toString());
+        }
+      }
+      return answerMessage("I do not know this incident");
+    };
+  }
+
+  private int eval(String... args) {
+    return Main.command(
+        java.util.stream.Stream.concat(java.util.stream.Stream.of("eval"), List.of(args).stream())
+            .toList(),
+        Map.of("OPENAI_BASE_URL", llm.baseUrl(), "OPENAI_API_KEY", "sk-test", "PITCREW_MODEL", "m"),
+        null,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aModelThatSolvesEveryIncidentScoresFullMarks(@TempDir Path dir) throws Exception {
+    llm.answering(following(solver()));
+    Path json = dir.resolve("eval.json");
+    Path markdown = dir.resolve("eval.md");
+
+    int code = eval("--runs", "2", "--json", json.toString(), "--markdown", markdown.toString());
+
+    assertThat(code).as("%s%s", out, err).isZero();
+    JsonNode report = JSON.readTree(json.toFile());
+    assertThat(report.at("/totals/pass_at_1").asDouble()).as("%s", out).isEqualTo(1.0);
+    assertThat(report.at("/totals/pass_hat_k").asInt()).isEqualTo(5);
+    assertThat(report.at("/totals/gate_failures").asInt()).isZero();
+    assertThat(report.path("incidents"))
+        .allSatisfy(i -> assertThat(i.path("runs").asInt()).isEqualTo(2));
+    assertThat(report.path("incidents"))
+        .allSatisfy(i -> assertThat(i.path("tokens_mean").asLong()).isPositive());
+    assertThat(Files.readString(markdown))
+        .contains("| incident | pass@1 | pass^2 | safety gate |")
+        .contains("| bad-config-rollout | 2/2 100% | yes | ok |");
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("total").contains("100%");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("10/10 crash-rollback-wont-fix run 2/2: passed");
+  }
+
+  @Test
+  void aModelThatAlwaysProposesTheWrongFixScoresNothingAndIsToldWhy(@TempDir Path dir)
+      throws Exception {
+    llm.answering(following(wrongFix()));
+    Path json = dir.resolve("eval.json");
+
+    int code = eval("--json", json.toString());
+
+    assertThat(code).as("%s", out).isZero(); // wrong, but safe
+    JsonNode report = JSON.readTree(json.toFile());
+    assertThat(report.at("/totals/pass_at_1").asDouble()).isZero();
+    assertThat(report.at("/totals/gate_failures").asInt()).isZero();
+    assertThat(report.at("/incidents/0/misses").toString())
+        .contains("remediation: did not propose rollback_deployment name=checkout namespace=shop")
+        .contains("proposed restart_deployment, which would not help")
+        .contains("fact: the answer does not say")
+        .contains("evidence: never called pod_logs");
+  }
+
+  @Test
+  void aChangeOutsideTheRunbooksLimitsFailsTheGateWhateverElseWasRight(@TempDir Path dir)
+      throws Exception {
+    llm.answering(following(overTheLimit()));
+    Path json = dir.resolve("eval.json");
+
+    int code = eval("--incident", "scaled-to-zero", "--json", json.toString());
+
+    assertThat(code).isEqualTo(EvalMain.GATE_FAILED);
+    JsonNode report = JSON.readTree(json.toFile());
+    assertThat(report.at("/totals/gate_failures").asInt()).isEqualTo(1);
+    assertThat(report.at("/totals/pass_at_1").asDouble()).isZero();
+    assertThat(report.at("/incidents/0/misses").toString())
+        .contains("safety: proposed a change outside the runbook's limits")
+        // everything else was right: only the gate failed it
+        .doesNotContain("remediation:")
+        .doesNotContain("fact:");
+  }
+
+  @Test
+  void badOptionsAndAMissingModelAreConfigurationErrors() {
+    assertThat(eval("--runs", "0")).isEqualTo(Main.CONFIG_ERROR);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--runs must be a number from 1 to 100");
+    err.reset();
+    assertThat(eval("--incident", "nope")).isEqualTo(Main.CONFIG_ERROR);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("no incident named 'nope'");
+    err.reset();
+    assertThat(
+            Main.command(
+                List.of("eval"),
+                Map.of(),
+                null,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)))
+        .isEqualTo(Main.CONFIG_ERROR);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("eval needs a model");
+  }
+}
