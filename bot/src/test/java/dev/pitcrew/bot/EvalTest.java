@@ -73,6 +73,49 @@ class EvalTest {
 
   /** The plans of a model that solves each incident, by the question that names it. */
   private static Map<String, List<Step>> solver() {
+    Map<String, List<Step>> plans = new java.util.LinkedHashMap<>(firstFive());
+    plans.put(
+        "cart pods in shop keep restarting",
+        List.of(
+            call("list_pods", "{\"namespace\":\"shop\",\"deployment\":\"cart\"}"),
+            call("rollback_deployment", "{\"namespace\":\"shop\",\"name\":\"cart\"}"),
+            say("cart is OOMKilled: it runs out of memory since release 8. Rollback proposed.")));
+    plans.put(
+        "new checkout pods in shop never start",
+        List.of(
+            call("list_pods", PODS),
+            call("rollback_deployment", "{\"namespace\":\"shop\",\"name\":\"checkout\"}"),
+            say(
+                "CreateContainerConfigError: ConfigMap checkout-config has no key PAYMENTS_URL."
+                    + " Rollback proposed.")));
+    plans.put(
+        "stuck in Pending",
+        List.of(
+            call("recent_events", "{\"namespace\":\"shop\"}"),
+            call("rollback_deployment", "{\"namespace\":\"shop\",\"name\":\"payments\"}"),
+            say("No node fits them: 3 Insufficient cpu. Rollback proposed.")));
+    plans.put(
+        "Running but get no traffic",
+        List.of(
+            call("list_pods", PODS),
+            call("rollback_deployment", "{\"namespace\":\"shop\",\"name\":\"checkout\"}"),
+            say("Their readiness probe fails with 404 since release 3. Rollback proposed.")));
+    plans.put(
+        "keeps restarting after today's release",
+        List.of(
+            call("recent_events", "{\"namespace\":\"shop\"}"),
+            call("rollback_deployment", "{\"namespace\":\"shop\",\"name\":\"cart\"}"),
+            say("The liveness probe kills cart before its 45 s warm-up ends. Rollback proposed.")));
+    plans.put(
+        "restarted on other nodes",
+        List.of(
+            call("list_nodes", "{}"),
+            call("cordon_node", "{\"name\":\"node-2\"}"),
+            say("node-2 is NotReady (unreachable); its pods were evicted. Cordon proposed.")));
+    return plans;
+  }
+
+  private static Map<String, List<Step>> firstFive() {
     return Map.of(
         "Why is checkout crashlooping",
         List.of(
@@ -191,7 +234,7 @@ class EvalTest {
     assertThat(code).as("%s%s", out, err).isZero();
     JsonNode report = JSON.readTree(json.toFile());
     assertThat(report.at("/totals/pass_at_1").asDouble()).as("%s", out).isEqualTo(1.0);
-    assertThat(report.at("/totals/pass_hat_k").asInt()).isEqualTo(5);
+    assertThat(report.at("/totals/pass_hat_k").asInt()).isEqualTo(11);
     assertThat(report.at("/totals/gate_failures").asInt()).isZero();
     assertThat(report.path("incidents"))
         .allSatisfy(i -> assertThat(i.path("runs").asInt()).isEqualTo(2));
@@ -202,7 +245,7 @@ class EvalTest {
         .contains("| bad-config-rollout | 2/2 100% | yes | ok |");
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("total").contains("100%");
     assertThat(err.toString(StandardCharsets.UTF_8))
-        .contains("10/10 crash-rollback-wont-fix run 2/2: passed");
+        .contains("22/22 node-not-ready run 2/2: passed");
   }
 
   @Test

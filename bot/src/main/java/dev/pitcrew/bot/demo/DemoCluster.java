@@ -110,6 +110,46 @@ public final class DemoCluster implements AutoCloseable {
           });
     }
 
+    /**
+     * {@code node} stops reporting: NotReady with the unreachable taint, and its pods evicted (the
+     * controller starts replacements on the other nodes), as the node lifecycle controller does
+     * after its grace period.
+     */
+    void nodeNotReady(String node) {
+      var n = client.nodes().withName(node).get();
+      n.getSpec()
+          .setTaints(
+              List.of(
+                  new io.fabric8.kubernetes.api.model.TaintBuilder()
+                      .withKey("node.kubernetes.io/unreachable")
+                      .withEffect("NoExecute")
+                      .build()));
+      n = client.resource(n).update();
+      n.getStatus().getConditions().stream()
+          .filter(c -> c.getType().equals("Ready"))
+          .forEach(
+              c -> {
+                c.setStatus("Unknown");
+                c.setReason("NodeStatusUnknown");
+                c.setMessage("Kubelet stopped posting node status.");
+              });
+      client.resource(n).updateStatus();
+      controller.event(
+          n, "Normal", "NodeNotReady", "Node " + node + " status is now: NodeNotReady");
+      for (var pod : client.pods().inNamespace(NAMESPACE).list().getItems()) {
+        if (node.equals(pod.getSpec().getNodeName())) {
+          controller.event(
+              pod,
+              "Normal",
+              "TaintManagerEviction",
+              "Marking for deletion Pod " + NAMESPACE + "/" + pod.getMetadata().getName());
+          client.resource(pod).delete();
+        }
+      }
+      controller.reconcileAll();
+      controller.reconcileAll();
+    }
+
     private void edit(String name, java.util.function.Consumer<Deployment> change) {
       Deployment d = client.apps().deployments().inNamespace(NAMESPACE).withName(name).get();
       change.accept(d);

@@ -326,6 +326,11 @@ final class DemoController implements AutoCloseable {
     return kept;
   }
 
+  private boolean unschedulable(PodTemplateSpec template) {
+    DemoImages.Fault fault = images.fault(template.getSpec().getContainers().get(0).getImage());
+    return fault != null && fault.kind() == DemoImages.Kind.UNSCHEDULABLE;
+  }
+
   private Pod createPod(ReplicaSet rs) {
     String name =
         rs.getMetadata().getName()
@@ -350,7 +355,7 @@ final class DemoController implements AutoCloseable {
                 .endMetadata()
                 .withSpec(template.getSpec())
                 .editSpec()
-                .withNodeName(node(name))
+                .withNodeName(unschedulable(template) ? null : node(name))
                 .endSpec()
                 .withNewStatus()
                 .withPhase("Pending")
@@ -386,16 +391,18 @@ final class DemoController implements AutoCloseable {
   }
 
   /**
-   * A pod created on an earlier tick starts now: ready, or crashing for a bad image. A crashing
-   * pod's restart count grows with its age, as the kubelet's back-off makes it.
+   * A pod created on an earlier tick starts now: ready, or failing the way its image fails. A pod
+   * that restarts has a restart count growing with its age, as the kubelet's back-off makes it.
    */
   private Pod start(Pod pod) {
     String image = pod.getSpec().getContainers().get(0).getImage();
-    boolean crash = images.crashes(image);
-    var status = pod.getStatus().getContainerStatuses().get(0);
-    if (images.unpullable(image)) {
-      return pullFailing(pod, image);
+    DemoImages.Fault fault = images.fault(image);
+    if (fault != null && fault.kind().staysPending()) {
+      return pending(pod, image, fault);
     }
+    boolean crash = fault != null && fault.kind().restarts();
+    boolean unready = fault != null && fault.kind() == DemoImages.Kind.UNREADY;
+    var status = pod.getStatus().getContainerStatuses().get(0);
     if (!"Pending".equals(pod.getStatus().getPhase())) {
       int restarts = crash ? crashRestarts(age(pod)) : 0;
       if (!crash || Objects.equals(status.getRestartCount(), restarts)) {
@@ -405,7 +412,7 @@ final class DemoController implements AutoCloseable {
       status.getLastState().getTerminated().setFinishedAt(now());
       return client.resource(pod).updateStatus();
     }
-    status.setReady(!crash);
+    status.setReady(!crash && !unready);
     status.setStarted(!crash);
     status.setRestartCount(crash ? crashRestarts(age(pod)) : 0);
     status.setState(
@@ -421,57 +428,104 @@ final class DemoController implements AutoCloseable {
                 .withStartedAt(now())
                 .endRunning()
                 .build());
+    String container = status.getName();
+    String name = pod.getMetadata().getName();
     if (crash) {
+      DemoImages.Kind kind = fault.kind();
       status.setLastState(
           new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
               .withNewTerminated()
-              .withReason("Error")
-              .withExitCode(1)
+              .withReason(kind == DemoImages.Kind.OOM ? "OOMKilled" : "Error")
+              .withExitCode(
+                  kind == DemoImages.Kind.OOM ? 137 : kind == DemoImages.Kind.LIVENESS ? 143 : 1)
               .withFinishedAt(now())
               .endTerminated()
               .build());
+      if (kind == DemoImages.Kind.LIVENESS) {
+        event(pod, "Warning", "Unhealthy", "Liveness probe failed: " + fault.detail());
+        event(
+            pod,
+            "Normal",
+            "Killing",
+            "Container " + container + " failed liveness probe, will be restarted");
+      }
       event(
           pod,
           "Warning",
           "BackOff",
-          "Back-off restarting failed container "
-              + status.getName()
-              + " in pod "
-              + pod.getMetadata().getName());
+          "Back-off restarting failed container " + container + " in pod " + name);
+    }
+    if (unready) {
+      event(pod, "Warning", "Unhealthy", "Readiness probe failed: " + fault.detail());
     }
     pod.getStatus().setPhase("Running");
     return client.resource(pod).updateStatus();
   }
 
   /**
-   * The kubelet cannot pull the image: the pod stays Pending, its container waits in
-   * ImagePullBackOff, and the pull errors are Events, as a registry answering "not found" makes it.
+   * A pod that never starts: its image cannot be pulled (ImagePullBackOff), its container cannot be
+   * configured (CreateContainerConfigError), or no node has room (Unschedulable). It stays Pending,
+   * with the Events a real cluster records, once.
    */
-  private Pod pullFailing(Pod pod, String image) {
+  private Pod pending(Pod pod, String image, DemoImages.Fault fault) {
     var status = pod.getStatus().getContainerStatuses().get(0);
-    if ("ImagePullBackOff".equals(status.getState().getWaiting().getReason())) {
+    String reason =
+        switch (fault.kind()) {
+          case PULL -> "ImagePullBackOff";
+          case CONFIG -> "CreateContainerConfigError";
+          default -> "ContainerCreating";
+        };
+    boolean unscheduled = fault.kind() == DemoImages.Kind.UNSCHEDULABLE;
+    if (unscheduled
+        ? pod.getStatus().getConditions() != null && !pod.getStatus().getConditions().isEmpty()
+        : reason.equals(status.getState().getWaiting().getReason())) {
       return pod;
     }
-    status.setState(
-        new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
-            .withNewWaiting()
-            .withReason("ImagePullBackOff")
-            .withMessage("Back-off pulling image \"" + image + "\"")
-            .endWaiting()
-            .build());
-    event(
-        pod,
-        "Warning",
-        "Failed",
-        "Failed to pull image \""
-            + image
-            + "\": rpc error: code = NotFound desc = failed to pull and unpack image \""
-            + image
-            + "\": not found");
-    event(pod, "Warning", "Failed", "Error: ErrImagePull");
-    event(pod, "Normal", "BackOff", "Back-off pulling image \"" + image + "\"");
-    event(pod, "Warning", "Failed", "Error: ImagePullBackOff");
+    switch (fault.kind()) {
+      case PULL -> {
+        status.setState(waiting(reason, "Back-off pulling image \"" + image + "\""));
+        event(
+            pod,
+            "Warning",
+            "Failed",
+            "Failed to pull image \""
+                + image
+                + "\": rpc error: code = NotFound desc = failed to pull and unpack image \""
+                + image
+                + "\": not found");
+        event(pod, "Warning", "Failed", "Error: ErrImagePull");
+        event(pod, "Normal", "BackOff", "Back-off pulling image \"" + image + "\"");
+        event(pod, "Warning", "Failed", "Error: ImagePullBackOff");
+      }
+      case CONFIG -> {
+        status.setState(waiting(reason, fault.detail()));
+        event(pod, "Warning", "Failed", "Error: " + fault.detail());
+      }
+      default -> {
+        pod.getStatus()
+            .setConditions(
+                List.of(
+                    new io.fabric8.kubernetes.api.model.PodConditionBuilder()
+                        .withType("PodScheduled")
+                        .withStatus("False")
+                        .withReason("Unschedulable")
+                        .withMessage(fault.detail())
+                        .withLastTransitionTime(now())
+                        .build()));
+        event(pod, "Warning", "FailedScheduling", fault.detail());
+      }
+    }
     return client.resource(pod).updateStatus();
+  }
+
+  private static io.fabric8.kubernetes.api.model.ContainerState waiting(
+      String reason, String message) {
+    return new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+        .withNewWaiting()
+        .withReason(reason)
+        .withMessage(message)
+        .endWaiting()
+        .build();
   }
 
   private Duration age(Pod pod) {
@@ -481,11 +535,19 @@ final class DemoController implements AutoCloseable {
         : Duration.between(java.time.Instant.parse(created), clock.instant());
   }
 
+  private static boolean nodeReady(Node node) {
+    return node.getStatus() == null
+        || node.getStatus().getConditions() == null
+        || node.getStatus().getConditions().stream()
+            .noneMatch(c -> "Ready".equals(c.getType()) && !"True".equals(c.getStatus()));
+  }
+
   private String node(String podName) {
     List<String> schedulable =
         client.nodes().list().getItems().stream()
             .filter(
                 n -> n.getSpec() == null || !Boolean.TRUE.equals(n.getSpec().getUnschedulable()))
+            .filter(DemoController::nodeReady)
             .map(Node::getMetadata)
             .map(m -> m.getName())
             .sorted()

@@ -56,8 +56,15 @@ final class DemoDispatcher extends KubernetesCrudDispatcher {
     } catch (IOException e) {
       return new MockResponse().setResponseCode(500).setBody("cannot read pod");
     }
-    if (images.unpullable(image)) {
+    DemoImages.Fault fault = images.fault(image);
+    if (fault != null && fault.kind().staysPending()) {
       String name = podPath.substring(podPath.lastIndexOf('/') + 1);
+      String why =
+          switch (fault.kind()) {
+            case PULL -> "trying and failing to pull image";
+            case CONFIG -> "CreateContainerConfigError";
+            default -> "ContainerCreating";
+          };
       return new MockResponse()
           .setResponseCode(400)
           .setBody(
@@ -66,13 +73,16 @@ final class DemoDispatcher extends KubernetesCrudDispatcher {
                   + container
                   + "\\\" in pod \\\""
                   + name
-                  + "\\\" is waiting to start: trying and failing to pull image\"}");
+                  + "\\\" is waiting to start: "
+                  + why
+                  + "\"}");
     }
     boolean previous = query.contains("previous=true");
     String text;
-    if (images.crashes(image)) {
-      text =
-          previous ? images.crashLog(image) : "2026-11-21T09:59:40Z INFO  Starting " + image + "\n";
+    if (fault != null && fault.kind() == DemoImages.Kind.UNREADY) {
+      text = fault.log(); // it runs: its current log shows the failing probe's requests
+    } else if (fault != null) {
+      text = previous ? fault.log() : "2026-11-21T09:59:40Z INFO  Starting " + image + "\n";
     } else {
       text =
           """

@@ -139,16 +139,161 @@ public record Incident(
                 cluster.setEnv("checkout", "DB_POOL_SIZE", "20", "raise the DB pool to 20");
               }));
 
+  private static final String CART_CACHE_LOG =
+      """
+      2026-11-21T09:58:01Z INFO  Starting cart registry.example/cart:v8
+      2026-11-21T09:58:02Z INFO  Warming the product cache: 1,200,000 items into memory
+      2026-11-21T09:58:09Z INFO  Product cache: 640,000 items loaded
+      """;
+
+  private static final String CART_SLOW_START_LOG =
+      """
+      2026-11-21T09:58:01Z INFO  Starting cart registry.example/cart:v8
+      2026-11-21T09:58:02Z INFO  Warming the product cache before serving (takes about 45 s)
+      2026-11-21T09:58:12Z INFO  Received SIGTERM, shutting down
+      """;
+
+  private static final String CHECKOUT_READY_LOG =
+      """
+      2026-11-21T09:59:50Z INFO  GET /ready 404 0ms
+      2026-11-21T09:59:55Z INFO  GET /healthz 200 1ms
+      2026-11-21T10:00:00Z INFO  GET /ready 404 0ms
+      """;
+
+  private static final Set<String> CHANGES_THAT_DO_NOT_HELP =
+      Set.of("restart_deployment", "delete_pod", "scale_deployment");
+
+  private static Incident badRelease(
+      String name,
+      String summary,
+      String question,
+      String deployment,
+      String evidence,
+      String facts,
+      java.util.function.Consumer<DemoImages> fault,
+      String image,
+      String cause) {
+    return new Incident(
+        name,
+        summary,
+        question,
+        new Expectation(
+            List.of(evidence),
+            Optional.of(
+                new Expectation.Remedy(
+                    "rollback_deployment", Map.of("namespace", "shop", "name", deployment))),
+            Expectation.facts(facts),
+            CHANGES_THAT_DO_NOT_HELP),
+        cluster -> {
+          fault.accept(cluster.images());
+          cluster.healthyCheckout();
+          cluster.rollOut(deployment, image, cause);
+        });
+  }
+
+  private static final List<Incident> MORE =
+      List.of(
+          badRelease(
+              "oom-killed",
+              "cart's release 8 loads its whole product cache into memory and is OOM-killed",
+              "cart pods in shop keep restarting. What is going on?",
+              "cart",
+              "list_pods|recent_events",
+              "OOMKilled|out of memory|memory",
+              images ->
+                  images.faulty(
+                      "registry.example/cart:v8", DemoImages.Kind.OOM, "", CART_CACHE_LOG),
+              "registry.example/cart:v8",
+              "release 8: in-memory product cache"),
+          badRelease(
+              "config-key-missing",
+              "checkout's release 3 reads PAYMENTS_URL from a ConfigMap key that does not exist",
+              "The new checkout pods in shop never start. Why?",
+              "checkout",
+              "list_pods|recent_events",
+              "PAYMENTS_URL|checkout-config|CreateContainerConfigError",
+              images ->
+                  images.faulty(
+                      "registry.example/checkout:v3",
+                      DemoImages.Kind.CONFIG,
+                      "couldn't find key PAYMENTS_URL in ConfigMap shop/checkout-config",
+                      ""),
+              "registry.example/checkout:v3",
+              "release 3: payments URL from config"),
+          badRelease(
+              "pending-cpu",
+              "payments' release 13 requests more CPU than any node has: its pods stay Pending",
+              "payments pods in shop are stuck in Pending. Why?",
+              "payments",
+              "list_pods|recent_events",
+              "Insufficient cpu|cpu",
+              images ->
+                  images.faulty(
+                      "registry.example/payments:v13",
+                      DemoImages.Kind.UNSCHEDULABLE,
+                      "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are"
+                          + " available: 3 No preemption victims found for incoming pod.",
+                      ""),
+              "registry.example/payments:v13",
+              "release 13: 8 CPUs per pod"),
+          badRelease(
+              "readiness-failing",
+              "checkout's release 3 serves its readiness check on a path that answers 404",
+              "checkout pods in shop are Running but get no traffic. Why?",
+              "checkout",
+              "list_pods|recent_events|pod_logs",
+              "readiness|404",
+              images ->
+                  images.faulty(
+                      "registry.example/checkout:v3",
+                      DemoImages.Kind.UNREADY,
+                      "HTTP probe failed with statuscode: 404",
+                      CHECKOUT_READY_LOG),
+              "registry.example/checkout:v3",
+              "release 3: new health endpoints"),
+          badRelease(
+              "liveness-slow-start",
+              "cart's release 8 takes 45 s to start and its liveness probe kills it first",
+              "cart in shop keeps restarting after today's release. Why?",
+              "cart",
+              "recent_events|pod_logs",
+              "liveness",
+              images ->
+                  images.faulty(
+                      "registry.example/cart:v8",
+                      DemoImages.Kind.LIVENESS,
+                      "Get \"http://10.244.1.7:8080/healthz\": dial tcp 10.244.1.7:8080: connect:"
+                          + " connection refused",
+                      CART_SLOW_START_LOG),
+              "registry.example/cart:v8",
+              "release 8: warm cache before serving"),
+          new Incident(
+              "node-not-ready",
+              "node-2 stopped reporting; its pods were evicted and started on the other nodes",
+              "Some shop pods were restarted on other nodes a few minutes ago. What happened?",
+              new Expectation(
+                  List.of("list_nodes|recent_events"),
+                  Optional.of(new Expectation.Remedy("cordon_node", Map.of("name", "node-2"))),
+                  Expectation.facts("node-2", "NotReady|not ready|unreachable|stopped"),
+                  Set.of("rollback_deployment", "restart_deployment", "scale_deployment")),
+              cluster -> {
+                cluster.healthyCheckout();
+                cluster.nodeNotReady("node-2");
+              }));
+
   /** Every incident, in the order the eval runs them. */
   public static List<Incident> all() {
-    return LIBRARY;
+    return ALL;
   }
+
+  private static final List<Incident> ALL =
+      java.util.stream.Stream.concat(LIBRARY.stream(), MORE.stream()).toList();
 
   /**
    * @throws IllegalArgumentException naming the known incidents
    */
   public static Incident named(String name) {
-    return LIBRARY.stream()
+    return ALL.stream()
         .filter(i -> i.name().equals(name))
         .findFirst()
         .orElseThrow(
@@ -157,6 +302,6 @@ public record Incident(
                     "no incident named '"
                         + name
                         + "'; known: "
-                        + LIBRARY.stream().map(Incident::name).collect(Collectors.joining(", "))));
+                        + ALL.stream().map(Incident::name).collect(Collectors.joining(", "))));
   }
 }

@@ -97,6 +97,55 @@ class IncidentLibraryTest {
     }
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      value = {
+        "oom-killed|cart|OOMKilled (exit 137)",
+        "config-key-missing|checkout|CreateContainerConfigError",
+        "pending-cpu|payments|Pending",
+        "readiness-failing|checkout|ready 0/1",
+        "liveness-slow-start|cart|CrashLoopBackOff",
+      })
+  void eachBadReleaseShowsItsFaultInThePodsAndItsEvents(
+      String incident, String deployment, String inPods) throws Exception {
+    try (DemoCluster demo = start(incident)) {
+      demo.reconcile();
+      assertThat(
+              read(
+                  demo,
+                  "pods.list",
+                  "{\"namespace\":\"shop\",\"deployment\":\"" + deployment + "\"}"))
+          .contains(inPods);
+      String events = read(demo, "events.list", "{\"namespace\":\"shop\"}");
+      switch (incident) {
+        case "config-key-missing" ->
+            assertThat(events).contains("couldn't find key PAYMENTS_URL in ConfigMap");
+        case "pending-cpu" -> assertThat(events).contains("3 Insufficient cpu");
+        case "readiness-failing" ->
+            assertThat(events)
+                .contains("Readiness probe failed: HTTP probe failed with statuscode: 404");
+        case "liveness-slow-start" ->
+            assertThat(events).contains("Liveness probe failed").contains("will be restarted");
+        default -> assertThat(events).contains("Back-off restarting failed container");
+      }
+    }
+  }
+
+  @Test
+  void aNodeThatStoppedReportingIsNotReadyAndItsPodsRunElsewhere() throws Exception {
+    try (DemoCluster demo = start("node-not-ready")) {
+      demo.reconcile();
+      assertThat(read(demo, "nodes.list", "{}"))
+          .containsPattern("node-2\\s+\\S*.*(NotReady|Unknown)");
+      assertThat(read(demo, "events.list", "{\"namespace\":\"shop\"}"))
+          .contains("Marking for deletion Pod shop/");
+      assertThat(demo.client().pods().inNamespace("shop").list().getItems())
+          .isNotEmpty()
+          .allSatisfy(p -> assertThat(p.getSpec().getNodeName()).isNotEqualTo("node-2"));
+    }
+  }
+
   @Test
   void anUnknownIncidentIsNamedWithTheKnownOnes() {
     assertThatThrownBy(() -> Incident.named("oom"))
