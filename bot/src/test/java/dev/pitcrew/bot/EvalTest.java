@@ -107,6 +107,13 @@ class EvalTest {
             call("rollback_deployment", "{\"namespace\":\"shop\",\"name\":\"cart\"}"),
             say("The liveness probe kills cart before its 45 s warm-up ends. Rollback proposed.")));
     plans.put(
+        "in progress for 20 minutes",
+        List.of(
+            call("deployment_status", "{\"namespace\":\"shop\",\"name\":\"payments\"}"),
+            call("rollback_deployment", "{\"namespace\":\"shop\",\"name\":\"payments\"}"),
+            say(
+                "Yes: ProgressDeadlineExceeded, release 13 never became ready. Rollback proposed.")));
+    plans.put(
         "restarted on other nodes",
         List.of(
             call("list_nodes", "{}"),
@@ -234,7 +241,7 @@ class EvalTest {
     assertThat(code).as("%s%s", out, err).isZero();
     JsonNode report = JSON.readTree(json.toFile());
     assertThat(report.at("/totals/pass_at_1").asDouble()).as("%s", out).isEqualTo(1.0);
-    assertThat(report.at("/totals/pass_hat_k").asInt()).isEqualTo(11);
+    assertThat(report.at("/totals/pass_hat_k").asInt()).isEqualTo(12);
     assertThat(report.at("/totals/gate_failures").asInt()).isZero();
     assertThat(report.path("incidents"))
         .allSatisfy(i -> assertThat(i.path("runs").asInt()).isEqualTo(2));
@@ -245,7 +252,7 @@ class EvalTest {
         .contains("| bad-config-rollout | 2/2 100% | yes | ok |");
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("total").contains("100%");
     assertThat(err.toString(StandardCharsets.UTF_8))
-        .contains("22/22 node-not-ready run 2/2: passed");
+        .contains("24/24 node-not-ready run 2/2: passed");
   }
 
   @Test

@@ -150,6 +150,27 @@ public final class DemoCluster implements AutoCloseable {
       controller.reconcileAll();
     }
 
+    /**
+     * The rollout of {@code name} last made progress {@code ago}: its Progressing condition is
+     * dated back, as after a rollout that has been stuck that long.
+     */
+    void stuckFor(String name, java.time.Duration ago) {
+      controller.reconcileAll();
+      Deployment d = client.apps().deployments().inNamespace(NAMESPACE).withName(name).get();
+      String then =
+          java.time.format.DateTimeFormatter.ISO_INSTANT.format(
+              controller.instant().minus(ago).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+      d.getStatus().getConditions().stream()
+          .filter(c -> c.getType().equals("Progressing"))
+          .forEach(
+              c -> {
+                c.setLastUpdateTime(then);
+                c.setLastTransitionTime(then);
+              });
+      client.resource(d).updateStatus();
+      controller.reconcileAll();
+    }
+
     private void edit(String name, java.util.function.Consumer<Deployment> change) {
       Deployment d = client.apps().deployments().inNamespace(NAMESPACE).withName(name).get();
       change.accept(d);

@@ -224,14 +224,49 @@ final class DemoController implements AutoCloseable {
                 : "Deployment does not have minimum availability."),
         Boolean.TRUE.equals(d.getSpec().getPaused())
             ? condition(d, "Progressing", "Unknown", "DeploymentPaused", "Deployment is paused")
-            : condition(
-                d,
-                "Progressing",
-                true,
-                complete ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
-                complete
-                    ? "ReplicaSet \"" + replicaSet + "\" has successfully progressed."
-                    : "ReplicaSet \"" + replicaSet + "\" is progressing."));
+            : !complete && pastDeadline(d)
+                ? condition(
+                    d,
+                    "Progressing",
+                    false,
+                    "ProgressDeadlineExceeded",
+                    "ReplicaSet \"" + replicaSet + "\" has timed out progressing.")
+                : condition(
+                    d,
+                    "Progressing",
+                    true,
+                    complete ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
+                    complete
+                        ? "ReplicaSet \"" + replicaSet + "\" has successfully progressed."
+                        : "ReplicaSet \"" + replicaSet + "\" is progressing."));
+  }
+
+  /**
+   * Whether the rollout made no progress for {@code spec.progressDeadlineSeconds} (600 by default):
+   * the Progressing condition was last updated longer ago than that.
+   */
+  private boolean pastDeadline(Deployment d) {
+    if (d.getStatus() == null || d.getStatus().getConditions() == null) {
+      return false;
+    }
+    int deadline =
+        d.getSpec().getProgressDeadlineSeconds() == null
+            ? 600
+            : d.getSpec().getProgressDeadlineSeconds();
+    // Once exceeded it stays so until the rollout completes, as the real controller keeps it.
+    return d.getStatus().getConditions().stream()
+        .filter(c -> "Progressing".equals(c.getType()) && c.getLastUpdateTime() != null)
+        .anyMatch(
+            c ->
+                "ProgressDeadlineExceeded".equals(c.getReason())
+                    || java.time.Instant.parse(c.getLastUpdateTime())
+                        .plusSeconds(deadline)
+                        .isBefore(clock.instant()));
+  }
+
+  /** The controller's clock, for seeding states dated in the past. */
+  java.time.Instant instant() {
+    return clock.instant();
   }
 
   private DeploymentCondition condition(

@@ -160,6 +160,14 @@ public record Incident(
       2026-11-21T10:00:00Z INFO  GET /ready 404 0ms
       """;
 
+  private static final String PAYMENTS_READY_LOG =
+      """
+      2026-11-21T09:59:50Z WARN  fraud-check.shop:9090 unreachable: connect timed out after 2000 ms
+      2026-11-21T09:59:50Z INFO  GET /ready 503 2001ms
+      2026-11-21T09:59:55Z WARN  fraud-check.shop:9090 unreachable: connect timed out after 2000 ms
+      2026-11-21T09:59:55Z INFO  GET /ready 503 2002ms
+      """;
+
   private static final Set<String> CHANGES_THAT_DO_NOT_HELP =
       Set.of("restart_deployment", "delete_pod", "scale_deployment");
 
@@ -267,6 +275,31 @@ public record Incident(
                       CART_SLOW_START_LOG),
               "registry.example/cart:v8",
               "release 8: warm cache before serving"),
+          new Incident(
+              "progress-deadline",
+              "payments' release 13 never gets ready (fraud-check unreachable) and its rollout"
+                  + " passed its progress deadline",
+              "The payments deploy in shop has been in progress for 20 minutes. Is it stuck?",
+              new Expectation(
+                  List.of("deployment_status"),
+                  Optional.of(
+                      new Expectation.Remedy(
+                          "rollback_deployment", Map.of("namespace", "shop", "name", "payments"))),
+                  Expectation.facts("ProgressDeadlineExceeded|deadline|timed out"),
+                  CHANGES_THAT_DO_NOT_HELP),
+              cluster -> {
+                cluster
+                    .images()
+                    .faulty(
+                        "registry.example/payments:v13",
+                        DemoImages.Kind.UNREADY,
+                        "HTTP probe failed with statuscode: 503",
+                        PAYMENTS_READY_LOG);
+                cluster.healthyCheckout();
+                cluster.rollOut(
+                    "payments", "registry.example/payments:v13", "release 13: fraud checks");
+                cluster.stuckFor("payments", java.time.Duration.ofMinutes(20));
+              }),
           new Incident(
               "node-not-ready",
               "node-2 stopped reporting; its pods were evicted and started on the other nodes",

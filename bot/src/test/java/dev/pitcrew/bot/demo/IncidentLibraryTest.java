@@ -133,6 +133,16 @@ class IncidentLibraryTest {
   }
 
   @Test
+  void aRolloutStuckPastItsDeadlineSaysSoAndKeepsSaying() throws Exception {
+    try (DemoCluster demo = start("progress-deadline")) {
+      demo.reconcile();
+      demo.reconcile();
+      assertThat(read(demo, "deployment.status", "{\"namespace\":\"shop\",\"name\":\"payments\"}"))
+          .contains("Progressing=False (ProgressDeadlineExceeded)");
+    }
+  }
+
+  @Test
   void aNodeThatStoppedReportingIsNotReadyAndItsPodsRunElsewhere() throws Exception {
     try (DemoCluster demo = start("node-not-ready")) {
       demo.reconcile();
