@@ -44,6 +44,30 @@ class ReadActionsTest {
   }
 
   @Test
+  void describeShowsAnObjectAsYamlWithoutManagedFields() {
+    String yaml =
+        read(
+            "object.describe",
+            "{\"namespace\":\"shop\",\"kind\":\"Deployment\",\"name\":\"checkout\"}");
+
+    assertThat(yaml)
+        .startsWith("deployment shop/checkout:\n")
+        .contains("kind: \"Deployment\"")
+        .contains("image: \"registry.example/checkout:v3\"")
+        .doesNotContain("managedFields");
+  }
+
+  @Test
+  void describeOfAMissingObjectIsRefused() {
+    assertThat(
+            Remediations.named("object.describe", client, MutationsTest.OPTIONS)
+                .execute(
+                    args("{\"namespace\":\"shop\",\"kind\":\"Pod\",\"name\":\"nope\"}"),
+                    ChangeContext.readOnly("pc-1", "UREQ")))
+        .isEqualTo(new Refused("pod shop/nope was not found"));
+  }
+
+  @Test
   void missingDeploymentIsRefusedNotThrown() {
     Outcome outcome =
         Remediations.named("deployment.status", client, MutationsTest.OPTIONS)

@@ -162,6 +162,7 @@ class RunbookCatalogTest {
             "cordon_node",
             "delete_pod",
             "deployment_status",
+            "describe",
             "list_nodes",
             "list_pods",
             "pause_rollout",
@@ -172,6 +173,7 @@ class RunbookCatalogTest {
             "rollback_deployment",
             "rollout_history",
             "scale_deployment",
+            "set_resources",
             "uncordon_node");
     assertThat(catalog.runbooks())
         .allSatisfy(
@@ -185,6 +187,7 @@ class RunbookCatalogTest {
         .containsExactlyInAnyOrder(
             "rollback_deployment",
             "scale_deployment",
+            "set_resources",
             "restart_deployment",
             "delete_pod",
             "pause_rollout",
@@ -338,6 +341,21 @@ class RunbookCatalogTest {
                     catalog.check("scale_deployment", "{\"namespace\":\"shop\",\"name\":\"c\"}"))
                 .reason())
         .isEqualTo(ArgumentCheck.Reason.SCHEMA);
+  }
+
+  @Test
+  void describeNeverReadsSecretsOrConfigMaps() {
+    RunbookCatalog catalog = RunbookCatalog.shipped(REAL);
+    for (String kind : List.of("Secret", "ConfigMap", "secret")) {
+      ArgumentCheck check =
+          catalog.check(
+              "describe",
+              "{\"namespace\":\"shop\",\"kind\":\"" + kind + "\",\"name\":\"db-password\"}");
+      assertThat(((ArgumentCheck.Rejected) check).error())
+          .isEqualTo(
+              "arguments for describe are not valid: kind must be one of Deployment, ReplicaSet,"
+                  + " Pod, Service, PersistentVolumeClaim");
+    }
   }
 
   @Test

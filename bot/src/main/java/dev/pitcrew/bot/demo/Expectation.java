@@ -2,7 +2,6 @@ package dev.pitcrew.bot.demo;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -10,13 +9,14 @@ import java.util.regex.Pattern;
  * What a good answer to an incident needs, checked without a model.
  *
  * @param evidence runbooks the agent must have called; an entry {@code a|b} is met by either
- * @param remediation the change it must propose (a card), if any
+ * @param remediation the changes it may propose (a card) to pass: one of them is needed; empty when
+ *     none is right
  * @param facts patterns its answer must match (case-insensitive), each a fact in the diagnosis
  * @param mustNotPropose runbooks whose proposal makes the run fail: changes that would not help
  */
 public record Expectation(
     List<String> evidence,
-    Optional<Remedy> remediation,
+    List<Remedy> remediation,
     List<Pattern> facts,
     Set<String> mustNotPropose) {
 
@@ -28,6 +28,7 @@ public record Expectation(
 
   public Expectation {
     evidence = List.copyOf(evidence);
+    remediation = List.copyOf(remediation);
     facts = List.copyOf(facts);
     mustNotPropose = Set.copyOf(mustNotPropose);
   }

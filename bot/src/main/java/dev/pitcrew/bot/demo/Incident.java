@@ -2,7 +2,6 @@ package dev.pitcrew.bot.demo;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -53,7 +52,7 @@ public record Incident(
               "Why is checkout crashlooping in the shop namespace?",
               new Expectation(
                   List.of("pod_logs"),
-                  Optional.of(
+                  List.of(
                       new Expectation.Remedy(
                           "rollback_deployment", Map.of("namespace", "shop", "name", "checkout"))),
                   Expectation.facts("PAYMENTS_TIMEOUT_MS|'?30s'?"),
@@ -74,7 +73,7 @@ public record Incident(
               "The checkout rollout in shop is stuck: its new pods never start. What is wrong?",
               new Expectation(
                   List.of("list_pods|recent_events|deployment_status"),
-                  Optional.of(
+                  List.of(
                       new Expectation.Remedy(
                           "rollback_deployment", Map.of("namespace", "shop", "name", "checkout"))),
                   Expectation.facts("ImagePullBackOff|ErrImagePull|pull|not found"),
@@ -93,7 +92,7 @@ public record Incident(
               "cart in shop is down, every request to it fails. What happened?",
               new Expectation(
                   List.of("deployment_status|recent_events|list_pods"),
-                  Optional.of(
+                  List.of(
                       new Expectation.Remedy(
                           "scale_deployment",
                           Map.of("namespace", "shop", "name", "cart", "replicas", "2"))),
@@ -109,7 +108,7 @@ public record Incident(
               "We deployed payments v13 in shop an hour ago but it still runs v12. Why?",
               new Expectation(
                   List.of("deployment_status"),
-                  Optional.of(
+                  List.of(
                       new Expectation.Remedy(
                           "resume_rollout", Map.of("namespace", "shop", "name", "payments"))),
                   Expectation.facts("paused"),
@@ -126,7 +125,7 @@ public record Incident(
               "checkout in shop keeps crashing since this morning. Should we roll it back?",
               new Expectation(
                   List.of("pod_logs"),
-                  Optional.empty(),
+                  List.of(),
                   Expectation.facts("orders-db|5432|database|refused"),
                   Set.of(
                       "rollback_deployment",
@@ -187,7 +186,7 @@ public record Incident(
         question,
         new Expectation(
             List.of(evidence),
-            Optional.of(
+            List.of(
                 new Expectation.Remedy(
                     "rollback_deployment", Map.of("namespace", "shop", "name", deployment))),
             Expectation.facts(facts),
@@ -202,23 +201,27 @@ public record Incident(
   private static final List<Incident> MORE =
       List.of(
           badRelease(
-              "oom-killed",
-              "cart's release 8 loads its whole product cache into memory and is OOM-killed",
-              "cart pods in shop keep restarting. What is going on?",
-              "cart",
-              "list_pods|recent_events",
-              "OOMKilled|out of memory|memory",
-              images ->
-                  images.faulty(
-                      "registry.example/cart:v8", DemoImages.Kind.OOM, "", CART_CACHE_LOG),
-              "registry.example/cart:v8",
-              "release 8: in-memory product cache"),
+                  "oom-killed",
+                  "cart's release 8 loads its whole product cache into memory and is OOM-killed",
+                  "cart pods in shop keep restarting. What is going on?",
+                  "cart",
+                  "list_pods|recent_events|describe",
+                  "OOMKilled|out of memory|memory",
+                  images ->
+                      images.faulty(
+                          "registry.example/cart:v8", DemoImages.Kind.OOM, "", CART_CACHE_LOG),
+                  "registry.example/cart:v8",
+                  "release 8: in-memory product cache")
+              // Raising the limit is as good an answer as rolling back.
+              .alsoAccepting(
+                  new Expectation.Remedy(
+                      "set_resources", Map.of("namespace", "shop", "name", "cart"))),
           badRelease(
               "config-key-missing",
               "checkout's release 3 reads PAYMENTS_URL from a ConfigMap key that does not exist",
               "The new checkout pods in shop never start. Why?",
               "checkout",
-              "list_pods|recent_events",
+              "list_pods|recent_events|describe",
               "PAYMENTS_URL|checkout-config|CreateContainerConfigError",
               images ->
                   images.faulty(
@@ -233,7 +236,7 @@ public record Incident(
               "payments' release 13 requests more CPU than any node has: its pods stay Pending",
               "payments pods in shop are stuck in Pending. Why?",
               "payments",
-              "list_pods|recent_events",
+              "list_pods|recent_events|describe",
               "Insufficient cpu|cpu",
               images ->
                   images.faulty(
@@ -249,7 +252,7 @@ public record Incident(
               "checkout's release 3 serves its readiness check on a path that answers 404",
               "checkout pods in shop are Running but get no traffic. Why?",
               "checkout",
-              "list_pods|recent_events|pod_logs",
+              "list_pods|recent_events|pod_logs|describe",
               "readiness|404",
               images ->
                   images.faulty(
@@ -264,7 +267,7 @@ public record Incident(
               "cart's release 8 takes 45 s to start and its liveness probe kills it first",
               "cart in shop keeps restarting after today's release. Why?",
               "cart",
-              "recent_events|pod_logs",
+              "recent_events|pod_logs|describe",
               "liveness",
               images ->
                   images.faulty(
@@ -282,7 +285,7 @@ public record Incident(
               "The payments deploy in shop has been in progress for 20 minutes. Is it stuck?",
               new Expectation(
                   List.of("deployment_status"),
-                  Optional.of(
+                  List.of(
                       new Expectation.Remedy(
                           "rollback_deployment", Map.of("namespace", "shop", "name", "payments"))),
                   Expectation.facts("ProgressDeadlineExceeded|deadline|timed out"),
@@ -306,13 +309,25 @@ public record Incident(
               "Some shop pods were restarted on other nodes a few minutes ago. What happened?",
               new Expectation(
                   List.of("list_nodes|recent_events"),
-                  Optional.of(new Expectation.Remedy("cordon_node", Map.of("name", "node-2"))),
+                  List.of(new Expectation.Remedy("cordon_node", Map.of("name", "node-2"))),
                   Expectation.facts("node-2", "NotReady|not ready|unreachable|stopped"),
                   Set.of("rollback_deployment", "restart_deployment", "scale_deployment")),
               cluster -> {
                 cluster.healthyCheckout();
                 cluster.nodeNotReady("node-2");
               }));
+
+  /** This incident, with one more change that passes as its remediation. */
+  private Incident alsoAccepting(Expectation.Remedy remedy) {
+    List<Expectation.Remedy> remedies = new java.util.ArrayList<>(expect.remediation());
+    remedies.add(remedy);
+    return new Incident(
+        name,
+        summary,
+        question,
+        new Expectation(expect.evidence(), remedies, expect.facts(), expect.mustNotPropose()),
+        seed);
+  }
 
   /** Every incident, in the order the eval runs them. */
   public static List<Incident> all() {

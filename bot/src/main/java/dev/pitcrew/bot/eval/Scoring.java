@@ -43,14 +43,13 @@ public final class Scoring {
         misses.add("evidence: never called " + String.join(" or ", anyOf));
       }
     }
-    expect
-        .remediation()
-        .ifPresent(
-            remedy -> {
-              if (run.proposed().stream().noneMatch(p -> matches(remedy, p))) {
-                misses.add("remediation: did not propose " + describe(remedy));
-              }
-            });
+    if (!expect.remediation().isEmpty()
+        && run.proposed().stream()
+            .noneMatch(p -> expect.remediation().stream().anyMatch(r -> matches(r, p)))) {
+      misses.add(
+          "remediation: did not propose "
+              + String.join(" or ", expect.remediation().stream().map(Scoring::describe).toList()));
+    }
     for (RunRecord.Proposed p : run.proposed()) {
       if (expect.mustNotPropose().contains(p.runbook())) {
         misses.add("proposed " + p.runbook() + ", which would not help");

@@ -1,0 +1,93 @@
+package dev.pitcrew.remediations;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One object of an allow-listed kind as YAML, the way {@code kubectl get -o yaml} shows it without
+ * managed fields: for the details the summaries leave out (probes, resources, env sources, volume
+ * claims). Never Secrets, nor ConfigMaps (where configuration and too often credentials live): the
+ * kinds are a fixed list, and nothing else can be named.
+ */
+final class DescribeObject extends ReadAction {
+  /** Kind to its API group and resource, for RBAC. */
+  static final Map<String, String[]> KINDS =
+      Map.of(
+          "Deployment", new String[] {"apps", "deployments"},
+          "ReplicaSet", new String[] {"apps", "replicasets"},
+          "Pod", new String[] {"", "pods"},
+          "Service", new String[] {"", "services"},
+          "PersistentVolumeClaim", new String[] {"", "persistentvolumeclaims"});
+
+  private static final JsonNode SCHEMA =
+      Schemas.object(
+          "\"namespace\": {\"type\": \"string\", \"pattern\": \"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$\","
+              + " \"maxLength\": 63, \"description\": \"Namespace of the object\"},"
+              + " \"kind\": {\"type\": \"string\", \"enum\": [\"Deployment\", \"ReplicaSet\","
+              + " \"Pod\", \"Service\", \"PersistentVolumeClaim\"],"
+              + " \"description\": \"Kind of the object\"},"
+              + " \"name\": {\"type\": \"string\", \"pattern\":"
+              + " \"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$\", \"maxLength\": 253,"
+              + " \"description\": \"Name of the object\"}",
+          "\"namespace\", \"kind\", \"name\"");
+
+  DescribeObject(KubernetesClient client, Clock clock) {
+    super(
+        client,
+        clock,
+        "object.describe",
+        "One Deployment, ReplicaSet, Pod, Service or PersistentVolumeClaim as YAML (spec and"
+            + " status, no managed fields). Never Secrets or ConfigMaps.",
+        SCHEMA);
+  }
+
+  @Override
+  public List<Permission> permissions() {
+    return KINDS.values().stream()
+        .map(k -> Permission.namespaced(k[0], k[1], "get"))
+        .sorted(java.util.Comparator.comparing(Permission::toString))
+        .toList();
+  }
+
+  @Override
+  String describe(JsonNode arguments) {
+    return arguments.path("kind").asText().toLowerCase(java.util.Locale.ROOT)
+        + " "
+        + qualified(arguments);
+  }
+
+  @Override
+  Outcome read(JsonNode arguments) {
+    String namespace = namespace(arguments);
+    String name = objectName(arguments);
+    HasMetadata object =
+        switch (arguments.path("kind").asText()) {
+          case "Deployment" ->
+              client.apps().deployments().inNamespace(namespace).withName(name).get();
+          case "ReplicaSet" ->
+              client.apps().replicaSets().inNamespace(namespace).withName(name).get();
+          case "Pod" -> client.pods().inNamespace(namespace).withName(name).get();
+          case "Service" -> client.services().inNamespace(namespace).withName(name).get();
+          case "PersistentVolumeClaim" ->
+              client.persistentVolumeClaims().inNamespace(namespace).withName(name).get();
+          default -> null; // the schema's enum lets nothing else through
+        };
+    if (object == null) {
+      return new Refused(describe(arguments) + " was not found");
+    }
+    object.getMetadata().setManagedFields(null);
+    if (object.getMetadata().getAnnotations() != null) {
+      object
+          .getMetadata()
+          .getAnnotations()
+          .remove("kubectl.kubernetes.io/last-applied-configuration");
+    }
+    return new Observed(
+        describe(arguments) + ":\n" + client.getKubernetesSerialization().asYaml(object),
+        Map.of("kind", arguments.path("kind").asText()));
+  }
+}
