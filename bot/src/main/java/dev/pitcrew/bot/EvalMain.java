@@ -11,6 +11,7 @@ import dev.pitcrew.bot.core.Card;
 import dev.pitcrew.bot.core.Surface;
 import dev.pitcrew.bot.demo.DemoCluster;
 import dev.pitcrew.bot.demo.Incident;
+import dev.pitcrew.bot.eval.Judge;
 import dev.pitcrew.bot.eval.Report;
 import dev.pitcrew.bot.eval.RunRecord;
 import dev.pitcrew.bot.eval.Scoring;
@@ -43,14 +44,19 @@ final class EvalMain {
   static final int GATE_FAILED = 4;
 
   static final String USAGE =
-      "usage: pitcrew eval [--incident NAME] [--runs K] [--json FILE] [--markdown FILE]";
+      "usage: pitcrew eval [--incident NAME] [--runs K] [--json FILE] [--markdown FILE]"
+          + " [--judge-model MODEL]";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private EvalMain() {}
 
   private record Options(
-      Optional<Incident> incident, int runs, Optional<Path> json, Optional<Path> markdown) {}
+      Optional<Incident> incident,
+      int runs,
+      Optional<Path> json,
+      Optional<Path> markdown,
+      Optional<String> judgeModel) {}
 
   static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
     Options options;
@@ -75,6 +81,15 @@ final class EvalMain {
     Runnable restoreLogs = ShellMain.quietLogs();
     try {
       List<Incident> incidents = options.incident().map(List::of).orElse(Incident.all());
+      Optional<Judge> judge =
+          options
+              .judgeModel()
+              .map(
+                  m ->
+                      new Judge(
+                          dev.pitcrew.bot.agent.Agent.client(
+                              new Config.Llm(llm.apiKey(), llm.baseUrl(), m)),
+                          m));
       Progress progress = new Progress(err, incidents.size() * options.runs());
       List<Report.IncidentResult> results = new ArrayList<>();
       for (Incident incident : incidents) {
@@ -83,6 +98,14 @@ final class EvalMain {
         for (int k = 1; k <= options.runs(); k++) {
           RunRecord record = once(incident, llm);
           Scoring.Score score = Scoring.score(incident.expect(), record);
+          if (judge.isPresent() && record.failure().isEmpty()) {
+            Optional<String> failed = judge.get().fails(incident, record.answer());
+            if (failed.isPresent()) {
+              List<String> misses = new ArrayList<>(score.misses());
+              misses.add(failed.get());
+              score = new Scoring.Score(false, score.gate(), misses);
+            }
+          }
           runs.add(record);
           scores.add(score);
           progress.step(
@@ -123,9 +146,10 @@ final class EvalMain {
     int runs = 1;
     Optional<Path> json = Optional.empty();
     Optional<Path> markdown = Optional.empty();
+    Optional<String> judge = Optional.empty();
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
-      if (!List.of("--incident", "--runs", "--json", "--markdown").contains(arg)) {
+      if (!List.of("--incident", "--runs", "--json", "--markdown", "--judge-model").contains(arg)) {
         throw new IllegalArgumentException("unknown option '" + arg + "'");
       }
       if (i + 1 >= args.size()) {
@@ -146,10 +170,11 @@ final class EvalMain {
           }
         }
         case "--json" -> json = Optional.of(Path.of(value));
+        case "--judge-model" -> judge = Optional.of(value);
         default -> markdown = Optional.of(Path.of(value));
       }
     }
-    return new Options(incident, runs, json, markdown);
+    return new Options(incident, runs, json, markdown, judge);
   }
 
   /** One run of one incident on a fresh demo cluster. */

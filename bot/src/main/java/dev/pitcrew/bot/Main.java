@@ -46,6 +46,7 @@ public final class Main {
           "  slack-manifest [--http URL] print the Slack app manifest (Socket Mode, or HTTP with",
           "                              URL as the request URL, e.g. https://host/slack/events)",
           "  eval [--incident NAME] [--runs K] [--json FILE] [--markdown FILE]",
+          "       [--judge-model MODEL]",
           "                              score the configured model on the incident library",
           "  cds-train                   start, answer one /ask on loopback and stop: run under",
           "                              -XX:ArchiveClassesAtExit=FILE to make a class-data",

@@ -293,6 +293,51 @@ class EvalTest {
         .doesNotContain("fact:");
   }
 
+  /** A judge that fails answers about cart and passes the rest: it is asked by its model name. */
+  private static Function<JsonNode, ObjectNode> judgedBy(Function<JsonNode, ObjectNode> model) {
+    return request -> {
+      if (!request.path("model").asText().equals("judge")) {
+        return model.apply(request);
+      }
+      String asked = request.path("messages").toString();
+      return answerMessage(asked.contains("cart was scaled") ? "FAIL" : "PASS");
+    };
+  }
+
+  @Test
+  void aJudgeModelCanFailARunTheChecksPassedButNeverPassOne(@TempDir Path dir) throws Exception {
+    llm.answering(judgedBy(following(solver())));
+    Path json = dir.resolve("eval.json");
+
+    assertThat(
+            eval(
+                "--incident",
+                "scaled-to-zero",
+                "--judge-model",
+                "judge",
+                "--json",
+                json.toString()))
+        .isZero();
+    assertThat(JSON.readTree(json.toFile()).at("/incidents/0/misses").toString())
+        .contains("judge: judge says the answer misses the cause");
+    assertThat(JSON.readTree(json.toFile()).at("/totals/pass_at_1").asDouble()).isZero();
+
+    assertThat(
+            eval(
+                "--incident",
+                "paused-rollout",
+                "--judge-model",
+                "judge",
+                "--json",
+                json.toString()))
+        .isZero();
+    assertThat(JSON.readTree(json.toFile()).at("/totals/pass_at_1").asDouble()).isEqualTo(1.0);
+
+    llm.answering(judgedBy(following(wrongFix())));
+    eval("--incident", "paused-rollout", "--judge-model", "judge", "--json", json.toString());
+    assertThat(JSON.readTree(json.toFile()).at("/totals/pass_at_1").asDouble()).isZero();
+  }
+
   @Test
   void badOptionsAndAMissingModelAreConfigurationErrors() {
     assertThat(eval("--runs", "0")).isEqualTo(Main.CONFIG_ERROR);

@@ -306,9 +306,14 @@ class SlackEndToEndTest {
         .startsWith("Not proposed: scaling from 3 to 30 changes replicas by 27");
     assertThat(slack.cards()).isEmpty();
     assertThat(replicas()).isEqualTo(3);
+    // Mistakes are "tool rejected"; asking for more than the runbook allows (500 replicas, a
+    // protected namespace, too big a step) is "over limits", apart, for whoever reads the feed.
     await()
         .atMost(PATIENCE)
-        .until(() -> slack.auditLines(AUDIT, correlationId, "*tool rejected*").size() == 5);
+        .until(
+            () ->
+                slack.auditLines(AUDIT, correlationId, "*tool rejected*").size() == 2
+                    && slack.auditLines(AUDIT, correlationId, "*over limits*").size() == 3);
   }
 
   @Test

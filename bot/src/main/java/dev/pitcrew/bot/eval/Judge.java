@@ -1,0 +1,68 @@
+package dev.pitcrew.bot.eval;
+
+import com.openai.client.OpenAIClient;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.pitcrew.bot.demo.Incident;
+import java.util.Optional;
+
+/**
+ * An optional second opinion on the facts: a judge model is told what is really broken and asked,
+ * yes or no, whether the answer says so. Binary, as HolmesGPT's evals do; the deterministic checks
+ * still apply, and the judge can only fail a run, never pass one.
+ */
+public final class Judge {
+  private static final String SYSTEM =
+      "You grade the diagnosis of an on-call assistant for Kubernetes. You are told what is"
+          + " really broken. Reply with exactly one word: PASS if the answer identifies that"
+          + " cause, FAIL if it does not or is unsure.";
+
+  private final OpenAIClient client;
+  private final String model;
+
+  public Judge(OpenAIClient client, String model) {
+    this.client = client;
+    this.model = model;
+  }
+
+  /** Why the judge failed {@code answer}, or empty when it passed it. */
+  public Optional<String> fails(Incident incident, String answer) {
+    String verdict;
+    try {
+      verdict =
+          client
+              .chat()
+              .completions()
+              .create(
+                  ChatCompletionCreateParams.builder()
+                      .model(model)
+                      .addSystemMessage(SYSTEM)
+                      .addUserMessage(
+                          "What is really broken: "
+                              + incident.summary()
+                              + "\nQuestion asked: "
+                              + incident.question()
+                              + "\nThe assistant's answer, between the markers:\n<<<\n"
+                              + answer
+                              + "\n>>>\nPASS or FAIL?")
+                      .build())
+              .choices()
+              .get(0)
+              .message()
+              .content()
+              .orElse("")
+              .strip();
+    } catch (RuntimeException e) {
+      return Optional.of("judge: the judge model could not be asked (" + e.getMessage() + ")");
+    }
+    if (verdict.toUpperCase(java.util.Locale.ROOT).startsWith("PASS")) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "judge: "
+            + model
+            + " says the answer misses the cause"
+            + (verdict.toUpperCase(java.util.Locale.ROOT).startsWith("FAIL")
+                ? ""
+                : " (it answered '" + verdict.lines().findFirst().orElse("") + "')"));
+  }
+}
