@@ -79,9 +79,10 @@ final class EvalMain {
       return Main.CONFIG_ERROR;
     }
     Runnable restoreLogs = ShellMain.quietLogs();
+    Optional<Judge> judge = Optional.empty();
     try {
       List<Incident> incidents = options.incident().map(List::of).orElse(Incident.all());
-      Optional<Judge> judge =
+      judge =
           options
               .judgeModel()
               .map(
@@ -137,6 +138,7 @@ final class EvalMain {
       }
       return report.gateFailures() > 0 ? GATE_FAILED : 0;
     } finally {
+      judge.ifPresent(Judge::close);
       restoreLogs.run();
     }
   }

@@ -10,7 +10,7 @@ import java.util.Optional;
  * yes or no, whether the answer says so. Binary, as HolmesGPT's evals do; the deterministic checks
  * still apply, and the judge can only fail a run, never pass one.
  */
-public final class Judge {
+public final class Judge implements AutoCloseable {
   private static final String SYSTEM =
       "You grade the diagnosis of an on-call assistant for Kubernetes. You are told what is"
           + " really broken. Reply with exactly one word: PASS if the answer identifies that"
@@ -22,6 +22,11 @@ public final class Judge {
   public Judge(OpenAIClient client, String model) {
     this.client = client;
     this.model = model;
+  }
+
+  @Override
+  public void close() {
+    client.close();
   }
 
   /** Why the judge failed {@code answer}, or empty when it passed it. */
