@@ -229,6 +229,11 @@ class ActAsRequesterTest {
         .contains("deployment_status")
         .doesNotContain("scale_deployment");
     assertThat(toolNames(llm.requests().get(1))).contains("deployment_status", "scale_deployment");
+    // The runbooks command lists what the asker may use, as the model is offered it.
+    assertThat(said("UBOB", "runbooks"))
+        .contains("deployment_status")
+        .doesNotContain("scale_deployment");
+    assertThat(said("UALICE", "runbooks")).contains("scale_deployment");
     assertThat(
             said(
                 "UBOB",

@@ -63,7 +63,7 @@ public final class Conversations {
       } else if (command.startsWith("help ")) {
         surface.say(ask, help(command.substring("help ".length()).strip()));
       } else if (command.equals("runbooks")) {
-        surface.say(ask, runbooks());
+        surface.say(ask, runbooks(ask.requester()));
       } else if (ExplicitCommand.runbookOf(command).isPresent()) {
         run(ask, command);
       } else {
@@ -197,15 +197,19 @@ public final class Conversations {
     return text.toString();
   }
 
-  private String runbooks() {
-    return catalog.runbooks().stream()
-        .map(
-            r ->
-                (r.risk() == Risk.MUTATE ? "[needs approval] " : "[read-only] ")
-                    + usage(r)
-                    + "\n    "
-                    + r.description().lines().findFirst().orElse(""))
-        .collect(Collectors.joining("\n"));
+  /** The runbooks {@code requester} may use somewhere, as the model is offered them. */
+  private String runbooks(String requester) {
+    String listed =
+        catalog.runbooks().stream()
+            .filter(r -> tools.offers(requester, r.name()))
+            .map(
+                r ->
+                    (r.risk() == Risk.MUTATE ? "[needs approval] " : "[read-only] ")
+                        + usage(r)
+                        + "\n    "
+                        + r.description().lines().findFirst().orElse(""))
+            .collect(Collectors.joining("\n"));
+    return listed.isEmpty() ? "The policy lets you use no runbook here." : listed;
   }
 
   private static String usage(Runbook runbook) {
