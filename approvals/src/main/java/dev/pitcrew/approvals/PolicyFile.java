@@ -312,13 +312,11 @@ public final class PolicyFile {
       case "bot" -> mode = KubernetesIdentity.Mode.BOT;
       case "requester" -> mode = KubernetesIdentity.Mode.REQUESTER;
       default ->
-          throw new PolicyException(
-              origin
-                  + ":"
-                  + lineOf(yaml, List.of("kubernetes", "identity")).orElse(1)
-                  + ": kubernetes.identity: must be bot or requester, was '"
-                  + identity
-                  + "'");
+          throw at(
+              origin,
+              yaml,
+              List.of("kubernetes", "identity"),
+              "must be bot or requester, was '" + identity + "'");
     }
     Map<String, List<String>> groups = new LinkedHashMap<>();
     if (k.groups() != null) {
@@ -328,13 +326,11 @@ public final class PolicyFile {
                 if (names == null
                     || names.isEmpty()
                     || names.stream().anyMatch(n -> n == null || n.isBlank() || hasControl(n))) {
-                  throw new PolicyException(
-                      origin
-                          + ":"
-                          + lineOf(yaml, List.of("kubernetes", "groups", group)).orElse(1)
-                          + ": kubernetes.groups."
-                          + group
-                          + ": expected a list of Kubernetes group names");
+                  throw at(
+                      origin,
+                      yaml,
+                      List.of("kubernetes", "groups", group),
+                      "expected a list of Kubernetes group names");
                 }
                 groups.put(group, List.copyOf(names));
               });
@@ -344,13 +340,11 @@ public final class PolicyFile {
           .forEach(
               (user, name) -> {
                 if (name == null || name.isBlank() || hasControl(name)) {
-                  throw new PolicyException(
-                      origin
-                          + ":"
-                          + lineOf(yaml, List.of("kubernetes", "users", user)).orElse(1)
-                          + ": kubernetes.users."
-                          + user
-                          + ": expected a Kubernetes user name");
+                  throw at(
+                      origin,
+                      yaml,
+                      List.of("kubernetes", "users", user),
+                      "expected a Kubernetes user name");
                 }
               });
     }
@@ -453,6 +447,18 @@ public final class PolicyFile {
       }
     }
     return path.isEmpty() ? Optional.empty() : Optional.of(at + 1);
+  }
+
+  /** {@code file:line: a.b.c: reason} for the key path {@code path}. */
+  private static PolicyException at(String origin, String yaml, List<String> path, String reason) {
+    return new PolicyException(
+        origin
+            + ":"
+            + lineOf(yaml, path).orElse(1)
+            + ": "
+            + String.join(".", path)
+            + ": "
+            + reason);
   }
 
   /** A name sent as an HTTP header value must not carry control characters (CR, LF). */

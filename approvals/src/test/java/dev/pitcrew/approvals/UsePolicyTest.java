@@ -113,35 +113,24 @@ class UsePolicyTest {
     assertThat(shopOnProd.minApprovals()).isEqualTo(2);
   }
 
+  private static Proposal scale(String argumentsJson) {
+    return new Proposal(
+        "scale_deployment",
+        "shop",
+        Json.object(argumentsJson),
+        "change",
+        List.of(),
+        "UREQ",
+        "pc-1",
+        "C1",
+        "1.0",
+        null);
+  }
+
   @Test
   void theClusterOfARequestIsItsClusterArgument() {
-    Proposal onProd =
-        new Proposal(
-            "scale_deployment",
-            "shop",
-            Json.object("{\"cluster\":\"prod\",\"namespace\":\"shop\"}"),
-            "change",
-            List.of(),
-            "UREQ",
-            "pc-1",
-            "C1",
-            "1.0",
-            null);
-    assertThat(onProd.cluster()).isEqualTo("prod");
-    assertThat(
-            new Proposal(
-                    "scale_deployment",
-                    "shop",
-                    Json.object("{}"),
-                    "change",
-                    List.of(),
-                    "UREQ",
-                    "pc-1",
-                    "C1",
-                    "1.0",
-                    null)
-                .cluster())
-        .isNull();
+    assertThat(scale("{\"cluster\":\"prod\",\"namespace\":\"shop\"}").cluster()).isEqualTo("prod");
+    assertThat(scale("{}").cluster()).isNull();
   }
 
   @Test

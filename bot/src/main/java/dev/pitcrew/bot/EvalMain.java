@@ -2,16 +2,14 @@ package dev.pitcrew.bot;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pitcrew.approvals.ApprovalPolicy;
-import dev.pitcrew.approvals.ApprovalRequest;
 import dev.pitcrew.bot.audit.AuditEvent;
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.config.ConfigException;
 import dev.pitcrew.bot.core.Ask;
-import dev.pitcrew.bot.core.Card;
-import dev.pitcrew.bot.core.Surface;
 import dev.pitcrew.bot.demo.DemoCluster;
 import dev.pitcrew.bot.demo.Incident;
 import dev.pitcrew.bot.eval.Judge;
+import dev.pitcrew.bot.eval.RecordingSurface;
 import dev.pitcrew.bot.eval.Report;
 import dev.pitcrew.bot.eval.RunRecord;
 import dev.pitcrew.bot.eval.Scoring;
@@ -182,7 +180,7 @@ final class EvalMain {
   /** One run of one incident on a fresh demo cluster. */
   private static RunRecord once(Incident incident, Config.Llm llm) {
     Clock clock = Clock.systemUTC();
-    Recorder surface = new Recorder();
+    RecordingSurface surface = new RecordingSurface();
     List<AuditEvent> events = new CopyOnWriteArrayList<>();
     try (DemoCluster cluster = DemoCluster.start(clock, incident);
         Core core =
@@ -330,31 +328,6 @@ final class EvalMain {
         err.println(bar + " " + what);
       }
       err.flush();
-    }
-  }
-
-  /** Records what the conversation shows instead of showing it. */
-  private static final class Recorder implements Surface {
-    final List<String> said = new CopyOnWriteArrayList<>();
-    final List<ApprovalRequest> cards = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void say(Ask ask, String text) {
-      said.add(text);
-    }
-
-    @Override
-    public String showApprovalCard(ApprovalRequest request, Card card) {
-      cards.add(request);
-      return "eval-card-" + cards.size();
-    }
-
-    @Override
-    public void updateApprovalCard(ApprovalRequest request, Card card) {}
-
-    @Override
-    public void tell(String channel, String user, String text) {
-      said.add(text);
     }
   }
 }

@@ -10,10 +10,10 @@ import dev.pitcrew.approvals.PolicyFile;
 import dev.pitcrew.bot.audit.AuditEvent;
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.core.Ask;
+import dev.pitcrew.bot.eval.RecordingSurface;
 import dev.pitcrew.bot.kube.ClusterClients;
 import dev.pitcrew.bot.kube.Clusters;
 import dev.pitcrew.bot.testing.RbacCluster;
-import dev.pitcrew.bot.testing.RecordingSurface;
 import dev.pitcrew.bot.testing.ScriptedOpenAi;
 import dev.pitcrew.remediations.Cluster;
 import java.net.URI;
@@ -156,6 +156,15 @@ class ActAsRequesterTest {
             "UALICE",
             "run scale_deployment cluster=staging namespace=shop name=checkout replicas=4");
     assertThat(card.previewSummary()).startsWith("On cluster staging: ");
+    // The audit feed names the cluster too.
+    await()
+        .until(
+            () ->
+                audit.stream()
+                    .anyMatch(
+                        e ->
+                            e.type() == AuditEvent.Type.APPROVAL_REQUESTED
+                                && e.summary().startsWith("On cluster staging: ")));
 
     core.path.decisions().approve(card.id(), "ULEAD", "COPS");
     await().until(() -> String.join("\n", surface.said).contains("Done: On cluster staging"));

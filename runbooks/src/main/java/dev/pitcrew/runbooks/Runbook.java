@@ -30,18 +30,10 @@ public final class Runbook {
   private final Schema actionSchema;
   private final List<String> clusters;
 
+  /**
+   * @param clusters the names the {@code cluster} argument takes; empty when clusters are not named
+   */
   Runbook(
-      String name,
-      String description,
-      JsonNode parameters,
-      Limits limits,
-      Remediation action,
-      Schema schema,
-      Schema actionSchema) {
-    this(name, description, parameters, limits, action, schema, actionSchema, List.of());
-  }
-
-  private Runbook(
       String name,
       String description,
       JsonNode parameters,

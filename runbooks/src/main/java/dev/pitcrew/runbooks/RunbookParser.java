@@ -182,7 +182,8 @@ final class RunbookParser {
             verifyTimeout),
         action,
         schema,
-        SCHEMAS.getSchema(action.parameterSchema()));
+        SCHEMAS.getSchema(action.parameterSchema()),
+        List.of()); // the catalog adds clusters when they are named
   }
 
   /** Line of every mapping key, by dotted path, so semantic errors can point at the field. */

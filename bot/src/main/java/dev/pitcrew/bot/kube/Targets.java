@@ -141,11 +141,7 @@ public final class Targets {
       return new Bound(bound, base, identity, cluster);
     }
     KubernetesClient client = impersonating(base, identity, caller);
-    Remediation action =
-        Remediations.all(client, options).stream()
-            .filter(a -> a.name().equals(runbook.actionName()))
-            .findFirst()
-            .orElseThrow();
+    Remediation action = Remediations.named(runbook.actionName(), client, options);
     return new Bound(runbook.on(action), client, identity, cluster);
   }
 

@@ -1,4 +1,4 @@
-package dev.pitcrew.bot.testing;
+package dev.pitcrew.bot.eval;
 
 import dev.pitcrew.approvals.ApprovalRequest;
 import dev.pitcrew.bot.core.Ask;
@@ -7,7 +7,10 @@ import dev.pitcrew.bot.core.Surface;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A surface that records what the conversation shows, for tests that need no chat platform. */
+/**
+ * A surface that records what the conversation shows instead of showing it: for the eval, and for
+ * tests that need no chat platform.
+ */
 public final class RecordingSurface implements Surface {
   public final List<String> said = new CopyOnWriteArrayList<>();
   public final List<ApprovalRequest> cards = new CopyOnWriteArrayList<>();
