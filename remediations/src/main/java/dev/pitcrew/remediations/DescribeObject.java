@@ -35,7 +35,9 @@ final class DescribeObject extends ReadAction {
               + " \"description\": \"Name of the object\"}",
           "\"namespace\", \"kind\", \"name\"");
 
-  DescribeObject(KubernetesClient client, Clock clock) {
+  private final Masking masking;
+
+  DescribeObject(KubernetesClient client, Clock clock, Masking masking) {
     super(
         client,
         clock,
@@ -43,6 +45,7 @@ final class DescribeObject extends ReadAction {
         "One Deployment, ReplicaSet, Pod, Service or PersistentVolumeClaim as YAML (spec and"
             + " status, no managed fields). Never Secrets or ConfigMaps.",
         SCHEMA);
+    this.masking = masking;
   }
 
   @Override
@@ -86,8 +89,26 @@ final class DescribeObject extends ReadAction {
           .getAnnotations()
           .remove("kubectl.kubernetes.io/last-applied-configuration");
     }
+    JsonNode tree = client.getKubernetesSerialization().convertValue(object, JsonNode.class);
+    maskEnv(tree);
     return new Observed(
-        describe(arguments) + ":\n" + client.getKubernetesSerialization().asYaml(object),
+        describe(arguments) + ":\n" + client.getKubernetesSerialization().asYaml(tree),
         Map.of("kind", arguments.path("kind").asText()));
+  }
+
+  /**
+   * Masks the {@code value} of every env entry ({@code name} and {@code value}, in any container of
+   * any kind) whose name looks secret. As YAML the name and the value stand on two lines, where no
+   * rule on text can pair them; other variables stay, since the model needs {@code LOG_LEVEL}.
+   */
+  private void maskEnv(JsonNode node) {
+    if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object
+        && object.path("name").isTextual()
+        && object.path("value").isTextual()) {
+      masking
+          .secretKind(object.path("name").asText())
+          .ifPresent(kind -> object.put("value", Masking.marker(kind)));
+    }
+    node.forEach(this::maskEnv);
   }
 }

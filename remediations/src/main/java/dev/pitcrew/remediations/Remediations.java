@@ -3,6 +3,7 @@ package dev.pitcrew.remediations;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** The actions Pitcrew can take on a cluster. */
 public final class Remediations {
@@ -12,13 +13,19 @@ public final class Remediations {
    * How actions behave. Previews always ask the API server for a server-side dry run, so admission
    * webhooks and RBAC refuse a change before anyone approves it.
    */
-  public record Options(Clock clock) {
+  public record Options(Clock clock, Masking masking) {
+    /** The system clock and the shipped masking rules. */
     public static Options defaults() {
-      return new Options(Clock.systemUTC());
+      return new Options(Clock.systemUTC(), Masking.shipped());
     }
 
     public Options withClock(Clock other) {
-      return new Options(other);
+      return new Options(other, masking);
+    }
+
+    /** What every action masks in the text it returns. */
+    public Options withMasking(Masking other) {
+      return new Options(clock, other);
     }
   }
 
@@ -30,23 +37,25 @@ public final class Remediations {
   public static List<Remediation> all(KubernetesClient client, Options options) {
     ChangeRecorder recorder = new ChangeRecorder(client, options.clock());
     Clock clock = options.clock();
-    return List.of(
-        new DeploymentStatus(client, clock),
-        new ListPods(client, clock),
-        new PodLogs(client, clock),
-        new RecentEvents(client, clock),
-        new RolloutHistory(client, clock),
-        new ListNodes(client, clock),
-        new DescribeObject(client, clock),
-        new RollbackDeployment(client, recorder),
-        new ScaleDeployment(client, recorder),
-        new SetResources(client, recorder),
-        new RestartDeployment(client, recorder, clock),
-        new DeletePod(client, recorder),
-        new SetRolloutPaused(client, recorder, true),
-        new SetRolloutPaused(client, recorder, false),
-        new SetNodeUnschedulable(client, recorder, true),
-        new SetNodeUnschedulable(client, recorder, false));
+    return Stream.of(
+            new DeploymentStatus(client, clock),
+            new ListPods(client, clock),
+            new PodLogs(client, clock),
+            new RecentEvents(client, clock),
+            new RolloutHistory(client, clock),
+            new ListNodes(client, clock),
+            new DescribeObject(client, clock, options.masking()),
+            new RollbackDeployment(client, recorder),
+            new ScaleDeployment(client, recorder),
+            new SetResources(client, recorder),
+            new RestartDeployment(client, recorder, clock),
+            new DeletePod(client, recorder),
+            new SetRolloutPaused(client, recorder, true),
+            new SetRolloutPaused(client, recorder, false),
+            new SetNodeUnschedulable(client, recorder, true),
+            new SetNodeUnschedulable(client, recorder, false))
+        .<Remediation>map(action -> new MaskedRemediation(action, options.masking()))
+        .toList();
   }
 
   /** One action by name, for tests and tools that need just one. */

@@ -31,16 +31,19 @@ public final class RolloutWatch implements AutoCloseable {
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final Duration pollEvery;
+  private final Masking masking;
 
   RolloutWatch(
       KubernetesClient client,
       Clock clock,
       ScheduledExecutorService scheduler,
-      Duration pollEvery) {
+      Duration pollEvery,
+      Masking masking) {
     this.client = client;
     this.clock = clock;
     this.scheduler = scheduler;
     this.pollEvery = pollEvery;
+    this.masking = masking;
   }
 
   /**
@@ -52,7 +55,12 @@ public final class RolloutWatch implements AutoCloseable {
       Clock clock,
       Duration pollEvery,
       ScheduledExecutorService scheduler) {
-    return new RolloutWatch(client, clock, scheduler, pollEvery);
+    return new RolloutWatch(client, clock, scheduler, pollEvery, Masking.shipped());
+  }
+
+  /** This watch masking what it reports (pod and condition messages) with {@code other}. */
+  public RolloutWatch masking(Masking other) {
+    return new RolloutWatch(client, clock, scheduler, pollEvery, other);
   }
 
   /**
@@ -60,7 +68,7 @@ public final class RolloutWatch implements AutoCloseable {
    * this watch's scheduler; closing this watch stops both.
    */
   public RolloutWatch on(KubernetesClient other) {
-    return new RolloutWatch(other, clock, scheduler, pollEvery);
+    return new RolloutWatch(other, clock, scheduler, pollEvery, masking);
   }
 
   /**
@@ -103,6 +111,7 @@ public final class RolloutWatch implements AutoCloseable {
               if (v == null) {
                 return;
               }
+              v = new Verification(v.complete(), masking.mask(v.summary()), v.elapsed());
               if (!result.isDone()) {
                 result.complete(v);
                 if (!v.complete() && v.elapsed().compareTo(timeout) < 0) {

@@ -67,6 +67,30 @@ class PodLogsTest {
   }
 
   @Test
+  void credentialsInALogAreMaskedBeforeTheLogLeavesTheAction() {
+    server.expect().get().withPath(POD).andReturn(200, pod("checkout")).once();
+    server
+        .expect()
+        .get()
+        .withPath(POD + "/log?pretty=false&container=checkout&previous=true&tailLines=50")
+        .andReturn(
+            200,
+            "connecting to postgres://app:S3cretPass@db:5432/orders\n"
+                + "retrying with DB_PASSWORD=hunter2, token_count=5\n")
+        .once();
+
+    Outcome outcome =
+        logs("{\"namespace\":\"shop\",\"name\":\"checkout-1\",\"previous\":true,\"lines\":50}");
+
+    assertThat(outcome.summary())
+        .endsWith(
+            "connecting to postgres://app:[masked: password]@db:5432/orders\n"
+                + "retrying with DB_PASSWORD=[masked: password], token_count=5\n")
+        .doesNotContain("S3cretPass")
+        .doesNotContain("hunter2");
+  }
+
+  @Test
   void aPreviousRunTheServerDoesNotHaveIsRefusedWithItsReason() {
     server.expect().get().withPath(POD).andReturn(200, pod("checkout")).once();
     server

@@ -58,6 +58,37 @@ class ReadActionsTest {
   }
 
   @Test
+  void describeMasksSecretLookingEnvValuesAndKeepsTheRest() {
+    client
+        .apps()
+        .deployments()
+        .inNamespace("shop")
+        .withName("checkout")
+        .edit(
+            d -> {
+              var container = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+              container.setEnv(
+                  java.util.List.of(
+                      new io.fabric8.kubernetes.api.model.EnvVar("DB_PASSWORD", "hunter2", null),
+                      new io.fabric8.kubernetes.api.model.EnvVar("LOG_LEVEL", "debug", null),
+                      new io.fabric8.kubernetes.api.model.EnvVar(
+                          "PAYMENTS_TIMEOUT_MS", "30s", null)));
+              return d;
+            });
+
+    String yaml =
+        read(
+            "object.describe",
+            "{\"namespace\":\"shop\",\"kind\":\"Deployment\",\"name\":\"checkout\"}");
+
+    assertThat(yaml)
+        .contains("name: \"DB_PASSWORD\"\n          value: \"[masked: password]\"")
+        .contains("name: \"LOG_LEVEL\"\n          value: \"debug\"")
+        .contains("name: \"PAYMENTS_TIMEOUT_MS\"\n          value: \"30s\"")
+        .doesNotContain("hunter2");
+  }
+
+  @Test
   void describeOfAMissingObjectIsRefused() {
     assertThat(
             Remediations.named("object.describe", client, MutationsTest.OPTIONS)
