@@ -49,6 +49,11 @@ import java.util.stream.Collectors;
  *     payments: {groups: [S0PAYONCALL], minApprovals: 2}
  *   clusters:                # per cluster, under the runbook's and namespace's
  *     prod: {minApprovals: 2}
+ * masking:                   # over the shipped rules for text from the cluster
+ *   extraPatterns:
+ *     - kind: internal_token # shown as [masked: internal_token]
+ *       pattern: 'itk_[a-z0-9]{32}'
+ *   allowKeys: [PUBLIC_TOKEN]  # a secret-looking key whose value may be shown
  * </pre>
  */
 public final class PolicyFile {
@@ -67,6 +72,7 @@ public final class PolicyFile {
       AccessPolicy access,
       ApprovalPolicy approvals,
       KubernetesIdentity kubernetes,
+      MaskingPolicy masking,
       Map<String, String> sites) {
     public Policies {
       sites = Map.copyOf(sites);
@@ -170,10 +176,17 @@ public final class PolicyFile {
       @JsonProperty("namespaces") Map<String, RuleFile> namespaces,
       @JsonProperty("clusters") Map<String, RuleFile> clusters) {}
 
+  record MaskingFile(
+      @JsonProperty("extraPatterns") List<PatternFile> extraPatterns,
+      @JsonProperty("allowKeys") List<String> allowKeys) {}
+
+  record PatternFile(@JsonProperty("kind") String kind, @JsonProperty("pattern") String pattern) {}
+
   record Root(
       @JsonProperty("ask") AskFile ask,
       @JsonProperty("kubernetes") KubernetesFile kubernetes,
-      @JsonProperty("approvals") ApprovalsFile approvals) {}
+      @JsonProperty("approvals") ApprovalsFile approvals,
+      @JsonProperty("masking") MaskingFile masking) {}
 
   /**
    * Reads a policy file; environment overrides replace the default approvers and expiry.
@@ -187,7 +200,7 @@ public final class PolicyFile {
       Optional<Duration> expiryOverride) {
     Root root;
     try {
-      root = yaml.isBlank() ? new Root(null, null, null) : YAML.readValue(yaml, Root.class);
+      root = yaml.isBlank() ? new Root(null, null, null, null) : YAML.readValue(yaml, Root.class);
     } catch (JsonMappingException e) {
       String field =
           e.getPath().stream()
@@ -203,7 +216,7 @@ public final class PolicyFile {
       throw new PolicyException(origin + ":" + line + ": YAML syntax error: " + firstLine(e));
     }
     if (root == null) {
-      root = new Root(null, null, null);
+      root = new Root(null, null, null, null);
     }
     Map<String, String> sites = new LinkedHashMap<>();
     AskFile ask = root.ask() == null ? new AskFile(null, null, null, null, null, null) : root.ask();
@@ -247,7 +260,53 @@ public final class PolicyFile {
             overrides(origin, "approvals.clusters", a.clusters()),
             GroupDirectory.none()),
         kubernetes,
+        masking(origin, yaml, root.masking()),
         sites);
+  }
+
+  private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9_]{0,39}");
+
+  /** Each pattern is compiled here, so a broken one stops start-up naming its line. */
+  private static MaskingPolicy masking(String origin, String yaml, MaskingFile m) {
+    if (m == null) {
+      return MaskingPolicy.none();
+    }
+    Map<String, String> patterns = new LinkedHashMap<>();
+    List<PatternFile> extra = m.extraPatterns() == null ? List.of() : m.extraPatterns();
+    for (int i = 0; i < extra.size(); i++) {
+      PatternFile p = extra.get(i);
+      List<String> path = List.of("masking", "extraPatterns");
+      String where = "extraPatterns[" + i + "]";
+      if (p == null || p.kind() == null || !KIND.matcher(p.kind()).matches()) {
+        throw at(
+            origin,
+            yaml,
+            path,
+            where
+                + ".kind: expected a lower-case word of letters, digits and _, such as"
+                + " internal_token");
+      }
+      if (p.pattern() == null || p.pattern().isEmpty()) {
+        throw at(origin, yaml, path, where + ".pattern: is empty");
+      }
+      try {
+        Pattern.compile(p.pattern());
+      } catch (java.util.regex.PatternSyntaxException e) {
+        throw at(
+            origin,
+            yaml,
+            path,
+            where
+                + ".pattern: does not compile: "
+                + e.getDescription()
+                + " at index "
+                + e.getIndex());
+      }
+      if (patterns.put(p.kind(), p.pattern()) != null) {
+        throw at(origin, yaml, path, where + ".kind: " + p.kind() + " is named twice");
+      }
+    }
+    return new MaskingPolicy(patterns, set(m.allowKeys()));
   }
 
   /** Records where each key of {@code field} is written, to name it if it proves unknown. */

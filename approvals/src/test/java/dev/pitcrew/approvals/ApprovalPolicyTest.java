@@ -152,6 +152,47 @@ class ApprovalPolicyTest {
   }
 
   @Test
+  void maskingSectionAddsPatternsAndAllowedKeys() {
+    var masking =
+        PolicyFile.parse(
+                "p.yaml",
+                "masking:\n  extraPatterns:\n    - kind: internal_token\n      pattern:"
+                    + " 'itk_[a-z0-9]{32}'\n  allowKeys: [PUBLIC_TOKEN]\n",
+                Optional.empty(),
+                Optional.empty())
+            .masking();
+
+    assertThat(masking.extraPatterns())
+        .containsExactly(Map.entry("internal_token", "itk_[a-z0-9]{32}"));
+    assertThat(masking.allowKeys()).containsExactly("PUBLIC_TOKEN");
+    assertThat(PolicyFile.parse("p.yaml", "", Optional.empty(), Optional.empty()).masking())
+        .isEqualTo(MaskingPolicy.none());
+  }
+
+  @Test
+  void aBrokenMaskingPatternStopsStartUpNamingItsLine() {
+    assertThatThrownBy(
+            () ->
+                PolicyFile.parse(
+                    "p.yaml",
+                    "approvals: {}\nmasking:\n  extraPatterns:\n    - kind: mine\n      pattern: '(x'\n",
+                    Optional.empty(),
+                    Optional.empty()))
+        .isInstanceOf(PolicyException.class)
+        .hasMessageStartingWith(
+            "p.yaml:3: masking.extraPatterns: extraPatterns[0].pattern: does not compile: Unclosed"
+                + " group");
+    assertThatThrownBy(
+            () ->
+                PolicyFile.parse(
+                    "p.yaml",
+                    "masking:\n  extraPatterns:\n    - kind: My Token\n      pattern: x\n",
+                    Optional.empty(),
+                    Optional.empty()))
+        .hasMessageContaining("extraPatterns[0].kind: expected a lower-case word");
+  }
+
+  @Test
   void badFilesNameWhatIsWrong() {
     assertThatThrownBy(
             () ->

@@ -7,6 +7,7 @@ import dev.pitcrew.approvals.ApprovalStore;
 import dev.pitcrew.approvals.Approvals;
 import dev.pitcrew.approvals.GroupDirectory;
 import dev.pitcrew.approvals.KubernetesIdentity;
+import dev.pitcrew.approvals.MaskingPolicy;
 import dev.pitcrew.bot.agent.Agent;
 import dev.pitcrew.bot.audit.Audit;
 import dev.pitcrew.bot.audit.AuditSink;
@@ -22,6 +23,7 @@ import dev.pitcrew.bot.kube.Identities;
 import dev.pitcrew.bot.kube.Targets;
 import dev.pitcrew.bot.kube.UserDirectory;
 import dev.pitcrew.bot.metrics.Metrics;
+import dev.pitcrew.remediations.Masking;
 import dev.pitcrew.remediations.Remediations;
 import dev.pitcrew.remediations.RolloutWatch;
 import dev.pitcrew.runbooks.RunbookCatalog;
@@ -61,7 +63,8 @@ final class Core implements AutoCloseable {
       Optional<Path> runbooksDirectory,
       Optional<Set<String>> enabledRunbooks,
       Duration approvalRetention,
-      People people) {}
+      People people,
+      MaskingPolicy masking) {}
 
   /** Who may use what, and as whom their calls run. */
   record People(
@@ -122,7 +125,11 @@ final class Core implements AutoCloseable {
   static Core create(Settings settings, Clusters clusters, Surface surface, List<AuditSink> sinks) {
     Clock clock = settings.clock();
     KubernetesClient kubernetes = clusters.home();
-    Remediations.Options options = Remediations.Options.defaults().withClock(clock);
+    Metrics metrics = Metrics.prometheus();
+    // Compiled once; every action, on every cluster and identity, masks what it returns with it.
+    Masking masking = masking(settings.masking(), metrics);
+    Remediations.Options options =
+        Remediations.Options.defaults().withClock(clock).withMasking(masking);
     List<RunbookSource> sources = new ArrayList<>(RunbookSource.shipped());
     settings.runbooksDirectory().ifPresent(dir -> sources.addAll(RunbookSource.directory(dir)));
     RunbookCatalog loaded =
@@ -145,16 +152,16 @@ final class Core implements AutoCloseable {
     Approvals approvals =
         new Approvals(
             settings.store(), settings.policy(), clock, replicaName(), Approvals.DEFAULT_LEASE);
-    Metrics metrics = Metrics.prometheus();
     List<AuditSink> allSinks = new ArrayList<>(sinks);
     allSinks.add(metrics.auditSink());
     Audit audit = new Audit(clock, allSinks);
     RolloutWatch rollouts =
         RolloutWatch.create(
-            kubernetes,
-            clock,
-            settings.rolloutPoll(),
-            Executors.newSingleThreadScheduledExecutor(Threads.daemon("pitcrew-rollout-watch")));
+                kubernetes,
+                clock,
+                settings.rolloutPoll(),
+                Executors.newSingleThreadScheduledExecutor(Threads.daemon("pitcrew-rollout-watch")))
+            .masking(masking);
     // The model's summary after a change: off the approval path, a few at a time.
     ExecutorService followUps =
         new ThreadPoolExecutor(
@@ -182,7 +189,8 @@ final class Core implements AutoCloseable {
                         Agent.Limits.defaults(),
                         toolPool,
                         metrics,
-                        clock));
+                        clock,
+                        masking));
     Conversations conversations =
         new Conversations(assistant, catalog, tools, surface, audit, metrics);
     ApprovalPath path = proposing.finish(rollouts, conversations::afterChange, followUps);
@@ -238,6 +246,14 @@ final class Core implements AutoCloseable {
         rollouts,
         List.of(toolPool, followUps, sweeper, renewals),
         clusters);
+  }
+
+  /** The shipped masking rules with the policy's additions, counting what they mask. */
+  static Masking masking(MaskingPolicy policy, Metrics metrics) {
+    Masking.Builder masking =
+        Masking.builder().allowKeys(policy.allowKeys()).listener(metrics::masked);
+    policy.extraPatterns().forEach(masking::extraPattern);
+    return masking.build();
   }
 
   /** Runs {@code task} on {@code pool} every {@code period}; a failure is logged, not fatal. */

@@ -196,7 +196,8 @@ final class EvalMain {
                     Optional.empty(),
                     Optional.empty(),
                     Config.DEFAULT_APPROVAL_RETENTION,
-                    Core.People.ownRights()),
+                    Core.People.ownRights(),
+                    dev.pitcrew.approvals.MaskingPolicy.none()),
                 Clusters.single(cluster.client()),
                 surface,
                 List.of(events::add))) {

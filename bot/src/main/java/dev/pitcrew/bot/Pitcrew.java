@@ -194,7 +194,8 @@ public final class Pitcrew implements AutoCloseable {
                       config.policies().access(),
                       config.policies().kubernetes(),
                       slack.users(clock),
-                      groups)),
+                      groups),
+                  config.policies().masking()),
               clusters,
               slack.surface(),
               sinks);

@@ -191,7 +191,8 @@ final class ShellMain {
                     policies.access(),
                     policies.kubernetes(),
                     UserDirectory.none(),
-                    GroupDirectory.none())),
+                    GroupDirectory.none()),
+                policies.masking()),
             Clusters.named(kubernetes, ClusterClients.build(clusters)),
             surface,
             List.of(

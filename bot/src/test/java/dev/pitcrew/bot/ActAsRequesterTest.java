@@ -103,7 +103,8 @@ class ActAsRequesterTest {
                     policies.access(),
                     policies.kubernetes(),
                     user -> user.equals("UBOB") ? Optional.of("bob@example.com") : Optional.empty(),
-                    GROUPS)),
+                    GROUPS),
+                policies.masking()),
             Clusters.named(named.get("prod"), named),
             surface,
             List.of(audit::add));

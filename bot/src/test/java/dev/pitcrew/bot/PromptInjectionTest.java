@@ -190,7 +190,8 @@ class PromptInjectionTest {
                 Optional.empty(),
                 Optional.empty(),
                 Config.DEFAULT_APPROVAL_RETENTION,
-                Core.People.ownRights()),
+                Core.People.ownRights(),
+                dev.pitcrew.approvals.MaskingPolicy.none()),
             dev.pitcrew.bot.kube.Clusters.single(client),
             surface,
             List.of(audit::add));

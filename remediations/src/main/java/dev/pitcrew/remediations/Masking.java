@@ -25,9 +25,12 @@ public interface Masking {
    */
   Optional<String> secretKind(String key);
 
+  /** How every masked value begins. */
+  String MARKER_PREFIX = "[masked: ";
+
   /** The text a masked value of {@code kind} is replaced with. */
   static String marker(String kind) {
-    return "[masked: " + kind + "]";
+    return MARKER_PREFIX + kind + "]";
   }
 
   /** Hears of every value masked, by kind (for metrics); never of the value. */

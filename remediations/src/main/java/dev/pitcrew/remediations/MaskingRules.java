@@ -143,7 +143,7 @@ final class MaskingRules implements Masking {
     while (m.find()) {
       int start = rule.secretGroup() ? m.start("secret") : m.start();
       int end = rule.secretGroup() ? m.end("secret") : m.end();
-      if (start < 0 || end <= start || text.startsWith("[masked:", start)) {
+      if (start < 0 || end <= start || text.startsWith(MARKER_PREFIX, start)) {
         continue;
       }
       if (out == null) {
@@ -249,7 +249,7 @@ final class MaskingRules implements Masking {
       }
       String value = text.substring(start, end);
       if (value.isEmpty()
-          || value.contains("[masked:")
+          || value.contains(MARKER_PREFIX.strip())
           || NOT_CREDENTIALS.contains(value.toLowerCase(Locale.ROOT))) {
         i = Math.max(i, end - 1);
         continue;

@@ -30,6 +30,7 @@ import dev.pitcrew.bot.core.AssistantUnavailableException;
 import dev.pitcrew.bot.core.ToolResult;
 import dev.pitcrew.bot.core.ToolRunner;
 import dev.pitcrew.bot.metrics.Metrics;
+import dev.pitcrew.remediations.Masking;
 import dev.pitcrew.remediations.Risk;
 import dev.pitcrew.runbooks.Runbook;
 import dev.pitcrew.runbooks.RunbookCatalog;
@@ -106,6 +107,9 @@ public final class Agent implements Assistant {
   private final CircuitBreaker breaker;
   private final ConversationMemory memory;
 
+  /** The model's text enters Pitcrew here: masked like cluster text, since it may repeat some. */
+  private final Masking masking;
+
   public Agent(
       OpenAIClient client,
       String model,
@@ -114,7 +118,9 @@ public final class Agent implements Assistant {
       Limits limits,
       ExecutorService toolPool,
       Metrics metrics,
-      Clock clock) {
+      Clock clock,
+      Masking masking) {
+    this.masking = masking;
     this.client = client;
     this.model = model;
     this.catalog = catalog;
@@ -198,7 +204,8 @@ public final class Agent implements Assistant {
         List<ChatCompletionMessageToolCall> calls = message.toolCalls().orElse(List.of());
         if (calls.isEmpty()) {
           String answer =
-              message.content().filter(c -> !c.isBlank()).orElse("(the model gave no answer)");
+              masking.mask(
+                  message.content().filter(c -> !c.isBlank()).orElse("(the model gave no answer)"));
           turn.add(ChatCompletionMessageParam.ofAssistant(message.toParam()));
           memory.remember(key(ask), turn);
           return answer;

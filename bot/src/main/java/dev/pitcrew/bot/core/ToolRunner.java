@@ -6,6 +6,7 @@ import dev.pitcrew.bot.kube.Clusters;
 import dev.pitcrew.bot.kube.Targets;
 import dev.pitcrew.bot.metrics.Metrics;
 import dev.pitcrew.remediations.ChangeContext;
+import dev.pitcrew.remediations.Masking;
 import dev.pitcrew.remediations.Outcome;
 import dev.pitcrew.remediations.Risk;
 import dev.pitcrew.runbooks.ArgumentCheck;
@@ -74,14 +75,19 @@ public final class ToolRunner {
   }
 
   private ToolResult runUnmeasured(Ask ask, String tool, String argumentsJson) {
-    audit.record(
-        Type.TOOL_CALLED,
-        ask.correlationId(),
-        ask.requester(),
-        tool + " " + truncate(String.valueOf(argumentsJson), 500),
-        ask.channel(),
-        ask.thread());
+    String call = tool + " " + truncate(String.valueOf(argumentsJson), 500);
     ArgumentCheck check = catalog.check(tool, argumentsJson);
+    // A read is audited once it ran, so its line can say how much of its output was masked.
+    boolean read = check instanceof ArgumentCheck.Accepted a && a.runbook().risk() == Risk.READ;
+    if (!read) {
+      audit.record(
+          Type.TOOL_CALLED,
+          ask.correlationId(),
+          ask.requester(),
+          call,
+          ask.channel(),
+          ask.thread());
+    }
     if (check instanceof ArgumentCheck.Rejected rejected) {
       boolean change = catalog.find(tool).map(r -> r.risk() == Risk.MUTATE).orElse(false);
       audit.record(
@@ -108,6 +114,13 @@ public final class ToolRunner {
             Targets.Caller.asking(ask.requester(), ask.correlationId()));
     if (binding instanceof Targets.Refused refused) {
       audit.record(
+          Type.TOOL_CALLED,
+          ask.correlationId(),
+          ask.requester(),
+          call,
+          ask.channel(),
+          ask.thread());
+      audit.record(
           Type.TOOL_REJECTED,
           ask.correlationId(),
           ask.requester(),
@@ -121,8 +134,33 @@ public final class ToolRunner {
             .runbook()
             .execute(
                 accepted.arguments(), ChangeContext.readOnly(ask.correlationId(), ask.requester()));
+    String output = outcome.summary(); // masked inside the action, before anything here sees it
+    int masked = maskedValues(output);
+    audit.record(
+        Type.TOOL_CALLED,
+        ask.correlationId(),
+        ask.requester(),
+        call
+            + (masked == 0
+                ? ""
+                : " (" + masked + (masked == 1 ? " value" : " values") + " masked)"),
+        ask.channel(),
+        ask.thread());
     return ToolResult.output(
-        truncate(Clusters.named(accepted.arguments(), outcome.summary()), MAX_OUTPUT_CHARS));
+        truncate(Clusters.named(accepted.arguments(), output), MAX_OUTPUT_CHARS));
+  }
+
+  /**
+   * How many values the action masked in {@code output}: its markers, counted. The cluster could
+   * write a marker of its own into a log, which only makes the count larger.
+   */
+  static int maskedValues(String output) {
+    int count = 0;
+    String marker = Masking.MARKER_PREFIX;
+    for (int at = output.indexOf(marker); at >= 0; at = output.indexOf(marker, at + 1)) {
+      count++;
+    }
+    return count;
   }
 
   /**

@@ -138,6 +138,11 @@ public final class Metrics {
   }
 
   /** A payload from another workspace or app, refused. */
+  /** Values masked in cluster text, by kind (password, jwt...): how often, never what. */
+  public void masked(String kind, int count) {
+    Counter.builder("pitcrew.masked.values").tag("kind", kind).register(registry).increment(count);
+  }
+
   public void foreignPayload(String kind) {
     Counter.builder("pitcrew.slack.foreign.payloads")
         .description("Slack payloads refused because they name another workspace or app")

@@ -209,7 +209,8 @@ final class AgentHarness implements AutoCloseable {
             limits,
             pool,
             metrics,
-            clock);
+            clock,
+            dev.pitcrew.remediations.Masking.shipped());
   }
 
   static JsonNode read(String json) {
