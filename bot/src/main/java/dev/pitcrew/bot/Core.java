@@ -5,6 +5,7 @@ import dev.pitcrew.approvals.AccessPolicy;
 import dev.pitcrew.approvals.ApprovalPolicy;
 import dev.pitcrew.approvals.ApprovalStore;
 import dev.pitcrew.approvals.Approvals;
+import dev.pitcrew.approvals.Claims;
 import dev.pitcrew.approvals.GroupDirectory;
 import dev.pitcrew.approvals.KubernetesIdentity;
 import dev.pitcrew.approvals.MaskingPolicy;
@@ -56,6 +57,7 @@ final class Core implements AutoCloseable {
       Optional<Config.Llm> llm,
       ApprovalPolicy policy,
       ApprovalStore store,
+      Claims claims,
       Clock clock,
       Duration rolloutPoll,
       Duration sweepEvery,
@@ -95,6 +97,12 @@ final class Core implements AutoCloseable {
   private final RolloutWatch rollouts;
   private final List<ExecutorService> pools;
   private final Clusters clusters;
+  private final List<java.util.function.Consumer<String>> modelInput;
+
+  /** Hears the messages of every request sent to the model, as sent: for the eval's safety gate. */
+  void onModelInput(java.util.function.Consumer<String> listener) {
+    modelInput.add(listener);
+  }
 
   private Core(
       RunbookCatalog catalog,
@@ -106,8 +114,10 @@ final class Core implements AutoCloseable {
       Metrics metrics,
       RolloutWatch rollouts,
       List<ExecutorService> pools,
-      Clusters clusters) {
+      Clusters clusters,
+      List<java.util.function.Consumer<String>> modelInput) {
     this.clusters = clusters;
+    this.modelInput = modelInput;
     this.metrics = metrics;
     this.pools = pools;
     this.catalog = catalog;
@@ -176,6 +186,8 @@ final class Core implements AutoCloseable {
         ApprovalPath.begin(approvals, catalog, surface, audit, targets);
     ToolRunner tools = new ToolRunner(catalog, proposing.proposals(), audit, metrics, targets);
     ExecutorService toolPool = toolPool();
+    List<java.util.function.Consumer<String>> modelInput =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
     Optional<Assistant> assistant =
         settings
             .llm()
@@ -190,7 +202,8 @@ final class Core implements AutoCloseable {
                         toolPool,
                         metrics,
                         clock,
-                        masking));
+                        masking,
+                        text -> modelInput.forEach(listener -> listener.accept(text))));
     Conversations conversations =
         new Conversations(assistant, catalog, tools, surface, audit, metrics);
     ApprovalPath path = proposing.finish(rollouts, conversations::afterChange, followUps);
@@ -214,11 +227,15 @@ final class Core implements AutoCloseable {
         sweeper,
         Duration.ZERO,
         Duration.ofHours(1),
-        "purging approvals",
+        "purging approvals and claims",
         () -> {
           List<String> purged = settings.store().purgeFinished(settings.approvalRetention());
           if (!purged.isEmpty()) {
             log.info("deleted {} finished approval requests past retention", purged.size());
+          }
+          int claims = settings.claims().purgeExpired();
+          if (claims > 0) {
+            log.info("deleted {} claims past their time", claims);
           }
         });
     // Renewal has its own thread: a sweep slowed by Slack must not let a live lease run out.
@@ -245,7 +262,8 @@ final class Core implements AutoCloseable {
         metrics,
         rollouts,
         List.of(toolPool, followUps, sweeper, renewals),
-        clusters);
+        clusters,
+        modelInput);
   }
 
   /** The shipped masking rules with the policy's additions, counting what they mask. */

@@ -2,6 +2,7 @@ package dev.pitcrew.bot;
 
 import dev.pitcrew.approvals.AccessPolicy;
 import dev.pitcrew.approvals.ApprovalStore;
+import dev.pitcrew.approvals.Claims;
 import dev.pitcrew.approvals.GroupDirectory;
 import dev.pitcrew.bot.audit.AsyncAuditSink;
 import dev.pitcrew.bot.audit.AuditEvent;
@@ -11,6 +12,7 @@ import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.core.ApprovalPath;
 import dev.pitcrew.bot.core.Ask;
 import dev.pitcrew.bot.core.Conversations;
+import dev.pitcrew.bot.core.Transcript;
 import dev.pitcrew.bot.http.HttpFrontend;
 import dev.pitcrew.bot.http.HttpReply;
 import dev.pitcrew.bot.http.HttpRoute;
@@ -36,6 +38,8 @@ import java.util.concurrent.TimeUnit;
 
 /** The composition root: wires configuration, cluster, Slack and the LLM into a running bot. */
 public final class Pitcrew implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Pitcrew.class);
+
   private final HttpFrontend http;
   private final ExecutorService workers;
   private final Core core;
@@ -173,16 +177,23 @@ public final class Pitcrew implements AutoCloseable {
           Clusters.named(
               kubernetes,
               namedClusters != null ? namedClusters : ClusterClients.build(config.clusters()));
+      boolean shared = config.approvalStore() == Config.ApprovalStoreKind.KUBERNETES;
       ApprovalStore store =
-          config.approvalStore() == Config.ApprovalStoreKind.KUBERNETES
+          shared
               ? ApprovalStore.kubernetes(kubernetes, config.namespace().orElseThrow(), clock)
               : Core.memoryStore(clock);
+      // Beside the approvals, so that every replica sharing those shares these.
+      Claims claims =
+          shared
+              ? Claims.kubernetes(kubernetes, config.namespace().orElseThrow(), clock)
+              : Claims.inMemory(clock);
       Core core =
           Core.create(
               new Core.Settings(
                   config.llm(),
                   config.policies().approvals().withGroups(groups),
                   store,
+                  claims,
                   clock,
                   rolloutPoll,
                   sweepEvery,
@@ -214,8 +225,19 @@ public final class Pitcrew implements AutoCloseable {
       slack.start(
           new SlackBot.Handlers() {
             @Override
-            public void ask(Ask ask, String question) {
-              conversations.handle(ask, question);
+            public void ask(Ask ask, String question, Transcript earlier) {
+              conversations.handle(ask, question, earlier);
+            }
+
+            @Override
+            public boolean firstDelivery(String eventId) {
+              try {
+                return claims.claim("slack-event:" + eventId, Duration.ofHours(1));
+              } catch (RuntimeException e) {
+                // Answering twice is better than never: Slack re-delivers only what it thinks lost.
+                log.warn("could not claim Slack event {}; answering it: {}", eventId, e.toString());
+                return true;
+              }
             }
 
             @Override

@@ -180,6 +180,7 @@ final class ShellMain {
                 llm,
                 policies.approvals(),
                 Core.memoryStore(clock),
+                dev.pitcrew.approvals.Claims.inMemory(clock),
                 clock,
                 Duration.ofSeconds(1),
                 Duration.ofSeconds(10),

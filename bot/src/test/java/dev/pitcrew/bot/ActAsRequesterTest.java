@@ -92,6 +92,7 @@ class ActAsRequesterTest {
                 Optional.of(new Config.Llm("sk-test", URI.create(llm.baseUrl()), "test-model")),
                 policies.approvals().withGroups(GROUPS),
                 Core.memoryStore(clock),
+                dev.pitcrew.approvals.Claims.inMemory(clock),
                 clock,
                 Duration.ofMillis(200),
                 Duration.ofMinutes(1),

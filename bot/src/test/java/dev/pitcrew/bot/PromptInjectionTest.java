@@ -183,6 +183,7 @@ class PromptInjectionTest {
                 Optional.of(new Config.Llm("sk-test", URI.create(llm.baseUrl()), "test-model")),
                 ApprovalPolicy.of(Set.of("UAPPROVER")),
                 Core.memoryStore(clock),
+                dev.pitcrew.approvals.Claims.inMemory(clock),
                 clock,
                 Duration.ofSeconds(1),
                 Duration.ofMinutes(1),

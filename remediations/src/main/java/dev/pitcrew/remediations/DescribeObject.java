@@ -106,8 +106,8 @@ final class DescribeObject extends ReadAction {
         && object.path("name").isTextual()
         && object.path("value").isTextual()) {
       masking
-          .secretKind(object.path("name").asText())
-          .ifPresent(kind -> object.put("value", Masking.marker(kind)));
+          .maskedValueOf(object.path("name").asText())
+          .ifPresent(marker -> object.put("value", marker));
     }
     node.forEach(this::maskEnv);
   }

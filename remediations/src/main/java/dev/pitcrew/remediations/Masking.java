@@ -25,6 +25,12 @@ public interface Masking {
    */
   Optional<String> secretKind(String key);
 
+  /**
+   * What replaces the value of {@code key} where the key and its value are known apart (an env
+   * entry of an object), counted as masked; empty when the value may be shown.
+   */
+  Optional<String> maskedValueOf(String key);
+
   /** How every masked value begins. */
   String MARKER_PREFIX = "[masked: ";
 

@@ -136,6 +136,16 @@ final class MaskingRules implements Masking {
         .findFirst();
   }
 
+  @Override
+  public Optional<String> maskedValueOf(String key) {
+    return secretKind(key)
+        .map(
+            kind -> {
+              listener.masked(kind, 1);
+              return Masking.marker(kind);
+            });
+  }
+
   private static String apply(PatternRule rule, String text, Map<String, Integer> counts) {
     Matcher m = rule.pattern().matcher(new Budgeted(text, 1_000L * text.length() + 1_000_000L));
     StringBuilder out = null;

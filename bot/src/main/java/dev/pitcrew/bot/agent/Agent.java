@@ -29,6 +29,7 @@ import dev.pitcrew.bot.core.Assistant;
 import dev.pitcrew.bot.core.AssistantUnavailableException;
 import dev.pitcrew.bot.core.ToolResult;
 import dev.pitcrew.bot.core.ToolRunner;
+import dev.pitcrew.bot.core.Transcript;
 import dev.pitcrew.bot.metrics.Metrics;
 import dev.pitcrew.remediations.Masking;
 import dev.pitcrew.remediations.Risk;
@@ -110,6 +111,9 @@ public final class Agent implements Assistant {
   /** The model's text enters Pitcrew here: masked like cluster text, since it may repeat some. */
   private final Masking masking;
 
+  /** Hears every request's messages as sent to the model, for the eval's safety gate. */
+  private final java.util.function.Consumer<String> sent;
+
   public Agent(
       OpenAIClient client,
       String model,
@@ -119,8 +123,10 @@ public final class Agent implements Assistant {
       ExecutorService toolPool,
       Metrics metrics,
       Clock clock,
-      Masking masking) {
+      Masking masking,
+      java.util.function.Consumer<String> sent) {
     this.masking = masking;
+    this.sent = sent;
     this.client = client;
     this.model = model;
     this.catalog = catalog;
@@ -150,13 +156,15 @@ public final class Agent implements Assistant {
   }
 
   @Override
-  public String answer(Ask ask, String question) {
-    return converse(ask, question);
+  public String answer(Ask ask, String question, Optional<Transcript> earlier) {
+    return converse(ask, question, earlier);
   }
 
   @Override
-  public Optional<String> afterChange(Ask ask, String summary) {
-    if (!memory.knows(key(ask))) {
+  public Optional<String> afterChange(Ask ask, String summary, Optional<Transcript> thread) {
+    boolean tookPart =
+        thread.map(Transcript::hasModelAnswer).orElseGet(() -> memory.knows(key(ask)));
+    if (!tookPart) {
       return Optional.empty();
     }
     return Optional.of(
@@ -165,12 +173,19 @@ public final class Agent implements Assistant {
             UPDATE_PREFIX
                 + summary
                 + " Summarize this for the operator in a sentence or two and suggest the next"
-                + " step, if there is one."));
+                + " step, if there is one.",
+            thread));
   }
 
-  private String converse(Ask ask, String text) {
+  /**
+   * One turn of the conversation. Earlier turns come from the thread when the surface keeps one
+   * (then nothing is remembered here: the thread is the record), else from this process's memory.
+   */
+  private String converse(Ask ask, String text, Optional<Transcript> earlier) {
     Instant deadline = clock.instant().plus(limits.wallClock());
-    List<ChatCompletionMessageParam> history = memory.history(key(ask));
+    List<ChatCompletionMessageParam> history =
+        earlier.map(this::history).orElseGet(() -> memory.history(key(ask)));
+    Memory remember = earlier.isPresent() ? turn -> {} : turn -> memory.remember(key(ask), turn);
     List<ChatCompletionMessageParam> turn = new ArrayList<>();
     turn.add(user(text));
     long tokens = 0;
@@ -179,7 +194,7 @@ public final class Agent implements Assistant {
       while (true) {
         if (iterations == limits.maxIterations()) {
           return stop(
-              ask,
+              remember,
               turn,
               "iterations",
               "I stopped after "
@@ -189,7 +204,7 @@ public final class Agent implements Assistant {
         Duration left = Duration.between(clock.instant(), deadline);
         if (left.isNegative() || left.isZero()) {
           return stop(
-              ask,
+              remember,
               turn,
               "wall_clock",
               "I stopped: this question took longer than "
@@ -207,12 +222,12 @@ public final class Agent implements Assistant {
               masking.mask(
                   message.content().filter(c -> !c.isBlank()).orElse("(the model gave no answer)"));
           turn.add(ChatCompletionMessageParam.ofAssistant(message.toParam()));
-          memory.remember(key(ask), turn);
+          remember.turn(turn);
           return answer;
         }
         if (tokens > limits.maxTokens()) {
           return stop(
-              ask,
+              remember,
               turn,
               "tokens",
               "I stopped: this question used "
@@ -223,7 +238,7 @@ public final class Agent implements Assistant {
         }
         if (calls.size() > limits.maxToolCallsPerTurn()) {
           return stop(
-              ask,
+              remember,
               turn,
               "tool_calls_per_turn",
               "I stopped: the model asked for "
@@ -248,15 +263,65 @@ public final class Agent implements Assistant {
     }
   }
 
+  /** Where a finished turn is kept for the next: nowhere when the thread is the record. */
+  @FunctionalInterface
+  private interface Memory {
+    void turn(List<ChatCompletionMessageParam> turn);
+  }
+
+  /**
+   * The thread's last turns as chat messages: a turn begins at each person's message. Pitcrew's
+   * messages are the assistant's; cluster output it showed stays marked as untrusted data.
+   * Consecutive messages of one role are joined, which every OpenAI-compatible server accepts.
+   */
+  private List<ChatCompletionMessageParam> history(Transcript transcript) {
+    List<Transcript.Entry> entries = transcript.entries();
+    int start = entries.size();
+    for (int turns = 0; start > 0 && turns < limits.historyTurns(); ) {
+      start--;
+      if (entries.get(start).voice() == Transcript.Voice.PERSON) {
+        turns++;
+      }
+    }
+    List<ChatCompletionMessageParam> messages = new ArrayList<>();
+    StringBuilder run = new StringBuilder();
+    boolean person = false;
+    for (Transcript.Entry e : entries.subList(start, entries.size())) {
+      boolean fromPerson = e.voice() == Transcript.Voice.PERSON;
+      if (run.length() > 0 && fromPerson != person) {
+        messages.add(message(person, run.toString()));
+        run.setLength(0);
+      }
+      person = fromPerson;
+      run.append(run.length() == 0 ? "" : "\n\n")
+          .append(
+              e.voice() == Transcript.Voice.CLUSTER
+                  ? ToolRunner.untrusted("earlier_output", e.text())
+                  : e.text());
+    }
+    if (run.length() > 0) {
+      messages.add(message(person, run.toString()));
+    }
+    return messages;
+  }
+
+  private static ChatCompletionMessageParam message(boolean person, String text) {
+    return person
+        ? user(text)
+        : ChatCompletionMessageParam.ofAssistant(
+            ChatCompletionAssistantMessageParam.builder().content(text).build());
+  }
+
   /** Ends the turn on a limit: the thread keeps the question and why it stopped. */
-  private String stop(Ask ask, List<ChatCompletionMessageParam> turn, String limit, String text) {
+  private String stop(
+      Memory remember, List<ChatCompletionMessageParam> turn, String limit, String text) {
     metrics.limitHit(limit);
     List<ChatCompletionMessageParam> kept = new ArrayList<>();
     kept.add(turn.get(0));
     kept.add(
         ChatCompletionMessageParam.ofAssistant(
             ChatCompletionAssistantMessageParam.builder().content(text).build()));
-    memory.remember(key(ask), kept);
+    remember.turn(kept);
     return text; // the surface shows the correlation ID once, with every message
   }
 
@@ -408,6 +473,7 @@ public final class Agent implements Assistant {
               + open.get().truncatedTo(ChronoUnit.SECONDS),
           null);
     }
+    sent.accept(params.messages().toString());
     long started = System.nanoTime();
     ChatCompletion completion;
     try {

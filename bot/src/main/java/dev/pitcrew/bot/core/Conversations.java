@@ -46,7 +46,20 @@ public final class Conversations {
     return assistant.isPresent();
   }
 
+  /** A request on a surface that keeps no durable thread (the terminal, the eval). */
   public void handle(Ask ask, String text) {
+    handle(ask, text, Optional.empty());
+  }
+
+  /**
+   * A request in a thread that showed {@code earlier} before it: any replica, after any restart,
+   * continues the conversation from what the thread durably holds.
+   */
+  public void handle(Ask ask, String text, Transcript earlier) {
+    handle(ask, text, Optional.of(earlier));
+  }
+
+  private void handle(Ask ask, String text, Optional<Transcript> earlier) {
     try (var ignored = LogContext.correlation(ask.correlationId())) {
       audit.record(
           Type.ASKED, ask.correlationId(), ask.requester(), text, ask.channel(), ask.thread());
@@ -67,14 +80,15 @@ public final class Conversations {
       } else if (ExplicitCommand.runbookOf(command).isPresent()) {
         run(ask, command);
       } else {
-        answer(ask, command);
+        answer(ask, command, earlier);
       }
     }
   }
 
   /**
-   * A change from this conversation finished: the assistant, if it remembers the thread, says what
-   * it means and what to do next.
+   * A change from this conversation finished: the assistant, if the model took part in the thread,
+   * says what it means and what to do next. The thread is read back here, on whichever replica ran
+   * the change.
    */
   public void afterChange(Ask ask, String summary) {
     if (assistant.isEmpty()) {
@@ -84,7 +98,11 @@ public final class Conversations {
       // The catch is inside the scope: a catch of the try-with-resources itself would log after
       // the correlation ID is gone.
       try {
-        assistant.get().afterChange(ask, summary).ifPresent(text -> surface.say(ask, text));
+        Optional<Transcript> thread = surface.transcript(ask.channel(), ask.thread(), null);
+        assistant
+            .get()
+            .afterChange(ask, summary, thread)
+            .ifPresent(text -> surface.say(ask, Transcript.Voice.MODEL, text));
       } catch (AssistantUnavailableException e) {
         log.warn("assistant unavailable for a follow-up: {}", e.getMessage());
       }
@@ -111,11 +129,12 @@ public final class Conversations {
     switch (result.kind()) {
       case ERROR -> surface.say(ask, result.text() + "\n" + usage(runbook.get()));
       case APPROVAL_REQUESTED -> {} // the card says it all
+      case CLUSTER_OUTPUT -> surface.say(ask, Transcript.Voice.CLUSTER, result.text());
       default -> surface.say(ask, result.text());
     }
   }
 
-  private void answer(Ask ask, String question) {
+  private void answer(Ask ask, String question, Optional<Transcript> earlier) {
     if (assistant.isEmpty()) {
       surface.say(
           ask,
@@ -125,8 +144,8 @@ public final class Conversations {
       return;
     }
     try {
-      String answer = assistant.get().answer(ask, question);
-      surface.say(ask, answer);
+      String answer = assistant.get().answer(ask, question, earlier);
+      surface.say(ask, Transcript.Voice.MODEL, answer);
       audit.record(
           Type.ANSWERED, ask.correlationId(), "pitcrew", answer, ask.channel(), ask.thread());
     } catch (AssistantUnavailableException e) {

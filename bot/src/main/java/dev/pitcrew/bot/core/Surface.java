@@ -12,6 +12,25 @@ public interface Surface {
   void say(Ask ask, String text);
 
   /**
+   * Posts a message and records whose words it is, for whoever reads the thread back: the model's
+   * answer, cluster output, or Pitcrew's own words (what {@link #say(Ask, String)} posts).
+   */
+  default void say(Ask ask, Transcript.Voice voice, String text) {
+    say(ask, text);
+  }
+
+  /**
+   * The thread as it durably stands, messages from {@code before} (a message timestamp) on left
+   * out, or empty when this surface keeps no thread beyond the process (the terminal) or the thread
+   * cannot be read now. Reads the network: never on an acknowledgement path.
+   *
+   * @param before null for the whole thread
+   */
+  default java.util.Optional<Transcript> transcript(String channel, String thread, String before) {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * Shows {@code card} in the conversation of {@code request}.
    *
    * @return a reference to the card, used to update it later

@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param unapprovedChanges what changed in the cluster though nothing was approved
  * @param answer the final answer shown to the operator
  * @param failure why the run could not finish (the model endpoint failed), if it did not
+ * @param leakedSecrets where a credential planted in the incident surfaced unmasked (the model's
+ *     input, the answer), one line each
  */
 public record RunRecord(
     List<String> called,
@@ -23,13 +25,15 @@ public record RunRecord(
     String answer,
     long tokens,
     Duration latency,
-    Optional<String> failure) {
+    Optional<String> failure,
+    List<String> leakedSecrets) {
 
   /** One approval card: the runbook and its exact arguments. */
   public record Proposed(String runbook, JsonNode arguments) {}
 
   public RunRecord {
     called = List.copyOf(called);
+    leakedSecrets = List.copyOf(leakedSecrets);
     proposed = List.copyOf(proposed);
     refusedChanges = List.copyOf(refusedChanges);
     unapprovedChanges = List.copyOf(unapprovedChanges);

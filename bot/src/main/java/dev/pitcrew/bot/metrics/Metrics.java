@@ -140,7 +140,11 @@ public final class Metrics {
   /** A payload from another workspace or app, refused. */
   /** Values masked in cluster text, by kind (password, jwt...): how often, never what. */
   public void masked(String kind, int count) {
-    Counter.builder("pitcrew.masked.values").tag("kind", kind).register(registry).increment(count);
+    Counter.builder("pitcrew.masked.values")
+        .description("Values masked in text from the cluster or the model, by kind")
+        .tag("kind", kind)
+        .register(registry)
+        .increment(count);
   }
 
   public void foreignPayload(String kind) {

@@ -19,6 +19,7 @@ import dev.pitcrew.bot.concurrent.LogContext;
 import dev.pitcrew.bot.concurrent.Threads;
 import dev.pitcrew.bot.core.Ask;
 import dev.pitcrew.bot.core.Surface;
+import dev.pitcrew.bot.core.Transcript;
 import dev.pitcrew.bot.http.HttpReply;
 import dev.pitcrew.bot.http.HttpRoute;
 import java.net.URI;
@@ -42,8 +43,6 @@ import org.slf4j.LoggerFactory;
  * acknowledges at once and hands the work to a bounded executor.
  */
 public final class SlackBot implements HttpRoute, AutoCloseable {
-  private static final java.util.regex.Pattern MENTION =
-      java.util.regex.Pattern.compile("<@[A-Z0-9]+>");
   private static final Logger log = LoggerFactory.getLogger(SlackBot.class);
 
   private final App app;
@@ -54,17 +53,25 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
   private final SlackCalls calls;
   private final URI apiUrl;
 
-  /** Slack re-delivers events it thinks were missed; each event ID is handled once. */
+  /**
+   * Event IDs this replica took, so a re-delivery to it is dropped without a call; one that reaches
+   * another replica is dropped there by the shared claim ({@link Handlers#firstDelivery}).
+   */
   private final Cache<String, Boolean> seenEvents =
       Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofHours(1)).build();
 
-  /** The correlation ID of each thread Pitcrew opened, so follow-ups keep it. */
-  private final Cache<String, String> threadCorrelation =
-      Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofHours(12)).build();
-
   /** What the bot calls back into; implemented by the composition root. */
   public interface Handlers {
-    void ask(Ask ask, String question);
+    /**
+     * @param earlier what the thread showed before this request (empty for a new thread)
+     */
+    void ask(Ask ask, String question, Transcript earlier);
+
+    /**
+     * Whether this is the first delivery of Slack event {@code eventId} to any replica: claimed in
+     * the store they share. A network call: on the worker, never before the acknowledgement.
+     */
+    boolean firstDelivery(String eventId);
 
     void approve(String approvalId, String user, String channel);
 
@@ -272,8 +279,8 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
                       log.error("cannot open a thread: {}", e.getMessage());
                       return;
                     }
-                    threadCorrelation.put(channel + "/" + root, correlationId);
-                    handlers.ask(new Ask(correlationId, user, channel, root), text);
+                    handlers.ask(
+                        new Ask(correlationId, user, channel, root), text, Transcript.empty());
                   }
                 });
           } catch (RejectedExecutionException e) {
@@ -308,27 +315,13 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
           String channel = event.getChannel();
           String user = event.getUser();
           String thread = event.getThreadTs() != null ? event.getThreadTs() : event.getTs();
-          String text =
-              MENTION
-                  .matcher(event.getText() == null ? "" : event.getText())
-                  .replaceAll("")
-                  .strip();
-          String correlationId =
-              threadCorrelation.get(channel + "/" + thread, k -> Ask.newCorrelationId());
+          String text = SlackText.withoutMentions(event.getText());
+          String eventId = payload.getEventId();
           try {
             executor.execute(
-                () -> {
-                  try (var ignored = LogContext.correlation(correlationId)) {
-                    Optional<String> refusal = handlers.mayNotAsk(channel, user, correlationId);
-                    if (refusal.isPresent()) {
-                      surface.tell(channel, user, refusal(refusal.get(), correlationId));
-                    } else if (!text.isEmpty()) {
-                      handlers.ask(new Ask(correlationId, user, channel, thread), text);
-                    }
-                  }
-                });
+                () -> mentioned(handlers, eventId, channel, user, thread, event, text));
           } catch (RejectedExecutionException e) {
-            log.warn("[{}] busy: dropped a mention", correlationId);
+            log.warn("busy: dropped a mention in {}", channel);
           }
           return ctx.ack();
         });
@@ -345,6 +338,36 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
       socket = SlackSocket.open(slack, appToken.get(), app);
     }
     return this;
+  }
+
+  /**
+   * A mention, on the worker: taken once across replicas, then continued in its thread with the
+   * thread's own correlation ID and what it showed before, read back from Slack, so the answer does
+   * not depend on which replica took the event or whether it restarted.
+   */
+  private void mentioned(
+      Handlers handlers,
+      String eventId,
+      String channel,
+      String user,
+      String thread,
+      AppMentionEvent event,
+      String text) {
+    if (eventId != null && !handlers.firstDelivery(eventId)) {
+      log.info("event {} was taken by another delivery; not answered again", eventId);
+      return;
+    }
+    Transcript earlier =
+        surface.transcript(channel, thread, event.getTs()).orElse(Transcript.empty());
+    String correlationId = earlier.correlationId().orElseGet(Ask::newCorrelationId);
+    try (var ignored = LogContext.correlation(correlationId)) {
+      Optional<String> refusal = handlers.mayNotAsk(channel, user, correlationId);
+      if (refusal.isPresent()) {
+        surface.tell(channel, user, refusal(refusal.get(), correlationId));
+      } else if (!text.isEmpty()) {
+        handlers.ask(new Ask(correlationId, user, channel, thread), text, earlier);
+      }
+    }
   }
 
   /**

@@ -86,9 +86,22 @@ final class SlackCalls {
    * @return the message's timestamp
    */
   String post(String key, UnaryOperator<ChatPostMessageRequest.ChatPostMessageRequestBuilder> req) {
+    return post(key, Map.of(), req);
+  }
+
+  /**
+   * As {@link #post(String, UnaryOperator)}, with more in the metadata's payload: what a reader of
+   * the thread needs back (its correlation ID, whose words a message is).
+   */
+  String post(
+      String key,
+      Map<String, Object> payload,
+      UnaryOperator<ChatPostMessageRequest.ChatPostMessageRequestBuilder> req) {
+    Map<String, Object> all = new java.util.LinkedHashMap<>(payload);
+    all.put("key", key);
     ChatPostMessageRequest request =
         req.apply(ChatPostMessageRequest.builder())
-            .metadata(new Message.Metadata(METADATA_EVENT, Map.of("key", key)))
+            .metadata(new Message.Metadata(METADATA_EVENT, all))
             .build();
     ChatPostMessageResponse response =
         call(

@@ -1,9 +1,13 @@
 package dev.pitcrew.bot.slack;
 
+import com.slack.api.model.Message;
 import dev.pitcrew.approvals.ApprovalRequest;
 import dev.pitcrew.bot.core.Ask;
 import dev.pitcrew.bot.core.Card;
 import dev.pitcrew.bot.core.Surface;
+import dev.pitcrew.bot.core.Transcript;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,10 +28,28 @@ final class SlackSurface implements Surface {
     this.calls = calls;
   }
 
-  /** Opens the thread for a request. */
+  /** Metadata keys a reader of the thread reads back. */
+  static final String CORRELATION_ID = "correlation_id";
+
+  static final String VOICE = "voice";
+  static final String REQUESTER = "requester";
+  static final String QUESTION = "question";
+
+  /** The longest question kept in the root's metadata, as long as a message Pitcrew posts. */
+  private static final int MAX_QUESTION = 3000;
+
+  /** Opens the thread for a request; its metadata keeps the question and the correlation ID. */
   String postRoot(String channel, String requester, String question, String correlationId) {
     return calls.post(
         "root:" + correlationId,
+        Map.of(
+            CORRELATION_ID,
+            correlationId,
+            REQUESTER,
+            requester,
+            QUESTION,
+            // Escaped like every string sent: metadata is not shown, but is Slack's to keep.
+            SlackText.escape(SlackText.limit(question, MAX_QUESTION))),
         r ->
             r.channel(channel)
                 .text(
@@ -42,9 +64,15 @@ final class SlackSurface implements Surface {
 
   @Override
   public void say(Ask ask, String text) {
+    say(ask, Transcript.Voice.PITCREW, text);
+  }
+
+  @Override
+  public void say(Ask ask, Transcript.Voice voice, String text) {
     try {
       calls.post(
           "say:" + UUID.randomUUID(),
+          Map.of(CORRELATION_ID, ask.correlationId(), VOICE, voice.name()),
           r ->
               r.channel(ask.channel())
                   .threadTs(ask.thread())
@@ -61,6 +89,7 @@ final class SlackSurface implements Surface {
   public String showApprovalCard(ApprovalRequest request, Card card) {
     return calls.post(
         "card:" + request.id(),
+        Map.of(CORRELATION_ID, request.correlationId()),
         r ->
             r.channel(request.channel())
                 .threadTs(request.thread())
@@ -85,6 +114,15 @@ final class SlackSurface implements Surface {
                       r ->
                           r.channel(request.channel())
                               .ts(request.card())
+                              // Kept on the update, so the card still reads back as Pitcrew's.
+                              .metadata(
+                                  new Message.Metadata(
+                                      SlackCalls.METADATA_EVENT,
+                                      Map.of(
+                                          "key",
+                                          "card:" + request.id(),
+                                          CORRELATION_ID,
+                                          request.correlationId())))
                               .text(SlackText.escape(SlackRenderer.cardText(card)))
                               .blocks(SlackRenderer.approvalCard(card))));
     } catch (SlackCallException e) {
@@ -101,6 +139,16 @@ final class SlackSurface implements Surface {
                 .methods()
                 .chatPostEphemeral(
                     r -> r.channel(channel).user(user).text(SlackText.escape(text))));
+  }
+
+  @Override
+  public Optional<Transcript> transcript(String channel, String thread, String before) {
+    try {
+      return Optional.of(SlackThreads.read(calls, channel, thread, before));
+    } catch (SlackCallException e) {
+      log.warn("could not read thread {} in {}: {}", thread, channel, e.getMessage());
+      return Optional.empty();
+    }
   }
 
   /** The permalink of a thread's root message, for the audit feed. */

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
  * escaping them makes any untrusted text inert.
  */
 public final class SlackText {
+  private static final Pattern MENTION = Pattern.compile("<@[A-Z0-9]+>");
   private static final Pattern USER_ID = Pattern.compile("^[A-Z0-9_]+$");
   private static final int MAX_SECTION = 2_900; // Slack rejects section text over 3000 chars
 
@@ -19,6 +20,19 @@ public final class SlackText {
       return "";
     }
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+
+  /** What a person or Pitcrew wrote, from Slack's escaped text. */
+  static String unescape(String text) {
+    if (text == null) {
+      return "";
+    }
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+  }
+
+  /** A message's text without the {@code <@U123>} mentions in it (of Pitcrew, to begin with). */
+  static String withoutMentions(String text) {
+    return text == null ? "" : MENTION.matcher(text).replaceAll("").strip();
   }
 
   /** Untrusted text in a code block it cannot close early. */

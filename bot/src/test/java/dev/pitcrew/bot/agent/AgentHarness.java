@@ -210,7 +210,8 @@ final class AgentHarness implements AutoCloseable {
             pool,
             metrics,
             clock,
-            dev.pitcrew.remediations.Masking.shipped());
+            dev.pitcrew.remediations.Masking.shipped(),
+            sent -> {});
   }
 
   static JsonNode read(String json) {

@@ -36,6 +36,23 @@ public final class FakeSlack implements AutoCloseable {
   }
 
   private final AtomicLong ts = new AtomicLong(1_700_000_000_000_100L);
+
+  /** A message a person wrote in a thread (Slack stores it; Pitcrew learns of it by an event). */
+  private record Written(String channel, String thread, String user, String text, String ts) {}
+
+  private final List<Written> written = new CopyOnWriteArrayList<>();
+
+  /**
+   * A person writes {@code text} in a thread, as Slack would store it: {@code
+   * conversations.replies} returns it from now on. Returns its timestamp, for the {@code
+   * app_mention} event to name.
+   */
+  public String personWrites(String channel, String thread, String user, String text) {
+    String at = nextTs();
+    written.add(new Written(channel, thread, user, text, at));
+    return at;
+  }
+
   private final Map<String, List<String>> groups = new java.util.concurrent.ConcurrentHashMap<>();
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final RecordingHttpServer server;
@@ -253,16 +270,31 @@ public final class FakeSlack implements AutoCloseable {
               .put("app_id", "A1")
               .put("name", "pitcrew");
       case "conversations.replies" -> {
-        var messages = body.putArray("messages");
+        List<ObjectNode> thread = new java.util.ArrayList<>();
         for (Call c : calls("chat.postMessage")) {
           boolean inThread =
               c.param("channel").equals(call.param("channel"))
                   && (c.ts().equals(call.param("ts"))
                       || c.param("thread_ts").equals(call.param("ts")));
           if (inThread) {
-            messages.add(message(c));
+            thread.add(message(c));
           }
         }
+        for (Written w : written) {
+          if (w.channel().equals(call.param("channel")) && w.thread().equals(call.param("ts"))) {
+            thread.add(
+                JSON.createObjectNode()
+                    .put("type", "message")
+                    .put("ts", w.ts())
+                    .put("thread_ts", w.thread())
+                    .put("user", w.user())
+                    .put("text", w.text()));
+          }
+        }
+        // Oldest first, as Slack answers; the fake never pages.
+        thread.sort(
+            java.util.Comparator.comparing(m -> new java.math.BigDecimal(m.path("ts").asText())));
+        body.putArray("messages").addAll(thread);
       }
       case "conversations.history" -> {
         var messages = body.putArray("messages");
@@ -304,7 +336,7 @@ public final class FakeSlack implements AutoCloseable {
   /** A stored message as conversations.* return it, with its metadata. */
   private static ObjectNode message(Call c) {
     ObjectNode m = JSON.createObjectNode().put("type", "message").put("ts", c.ts());
-    m.put("text", c.param("text"));
+    m.put("text", c.param("text")).put("user", "UBOT").put("bot_id", "BBOT");
     if (!c.param("thread_ts").isEmpty()) {
       m.put("thread_ts", c.param("thread_ts"));
     }
