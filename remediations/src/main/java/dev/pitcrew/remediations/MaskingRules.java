@@ -40,8 +40,14 @@ final class MaskingRules implements Masking {
   static final MaskingRules SHIPPED = load("masking.yaml");
 
   /** One credential shape. */
-  record PatternRule(String kind, Pattern pattern, boolean secretGroup) {
+  record PatternRule(String kind, Pattern pattern, boolean secretGroup, List<String> hints) {
+    /** A rule that runs on every text. */
     static PatternRule of(String kind, String regex) {
+      return of(kind, regex, List.of());
+    }
+
+    /** A rule that runs only on text holding one of {@code hints} (lower case). */
+    static PatternRule of(String kind, String regex, List<String> hints) {
       if (kind == null || !KIND.matcher(kind).matches()) {
         throw new IllegalArgumentException(
             "kind '" + kind + "' must be a lower-case word of letters, digits and _");
@@ -50,7 +56,8 @@ final class MaskingRules implements Masking {
         throw new IllegalArgumentException("pattern of " + kind + " is empty");
       }
       try {
-        return new PatternRule(kind, Pattern.compile(regex), regex.contains(SECRET_GROUP));
+        return new PatternRule(
+            kind, Pattern.compile(regex), regex.contains(SECRET_GROUP), List.copyOf(hints));
       } catch (PatternSyntaxException e) {
         throw new IllegalArgumentException(
             "pattern of " + kind + " does not compile: " + e.getDescription(), e);
@@ -100,7 +107,11 @@ final class MaskingRules implements Masking {
     }
     Map<String, Integer> counts = new TreeMap<>();
     String out = text;
+    String lower = text.toLowerCase(Locale.ROOT);
     for (PatternRule rule : patterns) {
+      if (!rule.hints().isEmpty() && rule.hints().stream().noneMatch(lower::contains)) {
+        continue; // earlier rules only put markers in, and no marker holds a shipped hint
+      }
       try {
         out = apply(rule, out, counts);
       } catch (BudgetExceeded e) {
@@ -354,7 +365,10 @@ final class MaskingRules implements Masking {
       @JsonProperty("allowKeys") List<String> allowKeys,
       @JsonProperty("patterns") List<PatternFile> patterns) {}
 
-  record PatternFile(@JsonProperty("kind") String kind, @JsonProperty("regex") String regex) {}
+  record PatternFile(
+      @JsonProperty("kind") String kind,
+      @JsonProperty("regex") String regex,
+      @JsonProperty("hints") List<String> hints) {}
 
   private static MaskingRules load(String resource) {
     YAMLMapper yaml =
@@ -375,7 +389,10 @@ final class MaskingRules implements Masking {
                 list.forEach(
                     p -> phrases.put(List.of(p.toLowerCase(Locale.ROOT).split(" ")), kind)));
     List<PatternRule> patterns =
-        file.patterns().stream().map(p -> PatternRule.of(p.kind(), p.regex())).toList();
+        file.patterns().stream()
+            .map(
+                p -> PatternRule.of(p.kind(), p.regex(), p.hints() == null ? List.of() : p.hints()))
+            .toList();
     return new MaskingRules(phrases, patterns, Set.copyOf(file.allowKeys()), (kind, count) -> {});
   }
 

@@ -11,10 +11,11 @@ import java.util.Map;
  * How long masking takes on the 16 KiB a tool may return: a realistic log with credentials in it,
  * and each adversarial input of {@link MaskingTest#adversarial()} (built to make a regex
  * backtrack). Linear rules keep every adversarial input within a small factor of the realistic one;
- * a backtracking rule would show as a factor of thousands, or not end. Medians of timed rounds after
- * a warm-up, in one process; run it three times and quote the median run.
+ * a backtracking rule would show as a factor of thousands, or not end. Medians of timed rounds
+ * after a warm-up, in one process; run it three times and quote the median run.
  *
- * <pre>mvn -B -q install -DskipTests && mvn -B -q -pl remediations exec:java@masking-benchmark</pre>
+ * <pre>mvn -B -q install -DskipTests && mvn -B -q -pl remediations exec:java@masking-benchmark
+ * </pre>
  */
 public final class MaskingBenchmark {
   private static final int SIZE = 16 * 1024;
