@@ -180,7 +180,7 @@ class ChartTest {
     ClusterRole role = named(objects, ClusterRole.class, "pitcrew");
     assertThat(grants(role.getRules()))
         .isEqualTo(expected(shippedRunbooks(), Set.of(Permission.Scope.values())));
-    // The approval store's ConfigMaps, in the release namespace only.
+    // The approval store's and the claims' ConfigMaps, in the release namespace only.
     Role store = named(objects, Role.class, "pitcrew-approvals");
     assertThat(store.getMetadata().getNamespace()).isEqualTo("pitcrew");
     assertThat(grants(store.getRules()))

@@ -25,9 +25,10 @@ public final class SlackManifest {
   /**
    * Every Web API method Pitcrew calls with the bot token, and the bot scopes it needs (none for
    * some). {@code apps.connections.open} is called with the app-level token, whose {@code
-   * connections:write} scope is chosen when the token is made, not in the manifest. Reading a
-   * thread's or channel's history is only for checking, after a lost answer, whether a message
-   * already landed (its metadata carries Pitcrew's key), in public and private channels.
+   * connections:write} scope is chosen when the token is made, not in the manifest. A thread's
+   * history is read back for a follow-up or the model's summary after a change (the conversation
+   * lives in the thread, not in one replica), and a thread's or channel's history after a lost
+   * answer, to check whether a message already landed (its metadata carries Pitcrew's key).
    */
   public static final Map<String, List<String>> SCOPES =
       Map.ofEntries(
