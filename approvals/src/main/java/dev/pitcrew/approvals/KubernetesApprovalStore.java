@@ -142,19 +142,9 @@ final class KubernetesApprovalStore implements ApprovalStore {
         if (written == null || !Instant.parse(written).isBefore(cutoff)) {
           continue;
         }
-        try {
-          // Locked to the version listed: a request written since then is not deleted.
-          client
-              .configMaps()
-              .inNamespace(namespace)
-              .withName(cm.getMetadata().getName())
-              .lockResourceVersion(cm.getMetadata().getResourceVersion())
-              .delete();
+        // Locked to the version listed: a request written since then is not deleted.
+        if (StoredObjects.deleteAsRead(client, namespace, cm)) {
           purged.add(cm.getMetadata().getName());
-        } catch (KubernetesClientException e) {
-          if (e.getCode() != 404 && e.getCode() != 409) {
-            throw e;
-          }
         }
       }
     }

@@ -58,19 +58,8 @@ final class KubernetesClaims implements Claims {
       if (!expired(held, clock.instant())) {
         return false;
       }
-      try {
-        // Locked to the version read: a claim renewed meanwhile is not deleted.
-        client
-            .configMaps()
-            .inNamespace(namespace)
-            .withName(name)
-            .lockResourceVersion(held.getMetadata().getResourceVersion())
-            .delete();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 404 && e.getCode() != 409) {
-          throw e;
-        }
-      }
+      // Run out: make way, locked to the version read, then try to create it again.
+      StoredObjects.deleteAsRead(client, namespace, held);
     }
     return false;
   }
@@ -89,18 +78,8 @@ final class KubernetesClaims implements Claims {
       if (!expired(cm, now)) {
         continue;
       }
-      try {
-        client
-            .configMaps()
-            .inNamespace(namespace)
-            .withName(cm.getMetadata().getName())
-            .lockResourceVersion(cm.getMetadata().getResourceVersion())
-            .delete();
+      if (StoredObjects.deleteAsRead(client, namespace, cm)) {
         purged++;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 404 && e.getCode() != 409) {
-          throw e;
-        }
       }
     }
     return purged;

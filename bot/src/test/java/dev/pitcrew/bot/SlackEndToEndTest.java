@@ -13,6 +13,7 @@ import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.testing.FakeSlack;
 import dev.pitcrew.bot.testing.ScriptedOpenAi;
 import dev.pitcrew.bot.testing.SignedSlack;
+import dev.pitcrew.bot.testing.TestEnv;
 import dev.pitcrew.remediations.Cluster;
 import dev.pitcrew.remediations.Deployments;
 import dev.pitcrew.remediations.EnableDryRunMockClient;
@@ -23,7 +24,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -74,17 +74,10 @@ class SlackEndToEndTest {
   }
 
   private Map<String, String> env() {
-    Map<String, String> env = new HashMap<>();
-    env.put("SLACK_BOT_TOKEN", "xoxb-test-token");
-    env.put("SLACK_SIGNING_SECRET", SECRET);
-    env.put("SLACK_API_URL", slack.apiUrl());
+    Map<String, String> env = TestEnv.slackAndModel(slack, llm, SECRET);
     env.put("PITCREW_AUDIT_CHANNEL", AUDIT);
-    env.put("OPENAI_API_KEY", "sk-test");
-    env.put("OPENAI_BASE_URL", llm.baseUrl());
-    env.put("PITCREW_MODEL", "test-model");
     // The requester is an approver too: self-approval must still be refused.
     env.put("PITCREW_APPROVERS", String.join(",", APPROVER_1, APPROVER_2, REQUESTER));
-    env.put("PORT", "0");
     return env;
   }
 

@@ -13,12 +13,12 @@ import dev.pitcrew.bot.slack.SlackBot;
 import dev.pitcrew.bot.testing.FakeSlack;
 import dev.pitcrew.bot.testing.ScriptedOpenAi;
 import dev.pitcrew.bot.testing.SignedSlack;
+import dev.pitcrew.bot.testing.TestEnv;
 import dev.pitcrew.remediations.Deployments;
 import dev.pitcrew.remediations.EnableDryRunMockClient;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -66,17 +66,10 @@ class ThreadsAcrossReplicasTest {
   }
 
   private Pitcrew replica() throws Exception {
-    Map<String, String> env = new HashMap<>();
-    env.put("SLACK_BOT_TOKEN", "xoxb-test-token");
-    env.put("SLACK_SIGNING_SECRET", SECRET);
-    env.put("SLACK_API_URL", slack.apiUrl());
-    env.put("OPENAI_API_KEY", "sk-test");
-    env.put("OPENAI_BASE_URL", llm.baseUrl());
-    env.put("PITCREW_MODEL", "test-model");
+    Map<String, String> env = TestEnv.slackAndModel(slack, llm, SECRET);
     env.put("PITCREW_APPROVERS", APPROVER);
     env.put("PITCREW_NAMESPACE", "pitcrew");
     env.put("PITCREW_APPROVAL_STORE", "kubernetes");
-    env.put("PORT", "0");
     return Pitcrew.builder(Config.fromEnv(env), client)
         .clock(clock)
         .rolloutPoll(Duration.ofMillis(50))

@@ -64,13 +64,7 @@ public final class ToolRunner {
    */
   public ToolResult reject(Ask ask, String error, String reason) {
     metrics.argumentError(reason);
-    audit.record(
-        Type.TOOL_REJECTED,
-        ask.correlationId(),
-        ask.requester(),
-        error,
-        ask.channel(),
-        ask.thread());
+    record(ask, Type.TOOL_REJECTED, error);
     return ToolResult.error(error);
   }
 
@@ -80,25 +74,16 @@ public final class ToolRunner {
     // A read is audited once it ran, so its line can say how much of its output was masked.
     boolean read = check instanceof ArgumentCheck.Accepted a && a.runbook().risk() == Risk.READ;
     if (!read) {
-      audit.record(
-          Type.TOOL_CALLED,
-          ask.correlationId(),
-          ask.requester(),
-          call,
-          ask.channel(),
-          ask.thread());
+      record(ask, Type.TOOL_CALLED, call);
     }
     if (check instanceof ArgumentCheck.Rejected rejected) {
       boolean change = catalog.find(tool).map(r -> r.risk() == Risk.MUTATE).orElse(false);
-      audit.record(
+      record(
+          ask,
           change && rejected.reason() == ArgumentCheck.Reason.OVER_LIMITS
               ? Type.OVER_LIMITS
               : Type.TOOL_REJECTED,
-          ask.correlationId(),
-          ask.requester(),
-          rejected.error(),
-          ask.channel(),
-          ask.thread());
+          rejected.error());
       metrics.argumentError(rejected.reason().name());
       return ToolResult.error(rejected.error());
     }
@@ -113,20 +98,8 @@ public final class ToolRunner {
             accepted.arguments(),
             Targets.Caller.asking(ask.requester(), ask.correlationId()));
     if (binding instanceof Targets.Refused refused) {
-      audit.record(
-          Type.TOOL_CALLED,
-          ask.correlationId(),
-          ask.requester(),
-          call,
-          ask.channel(),
-          ask.thread());
-      audit.record(
-          Type.TOOL_REJECTED,
-          ask.correlationId(),
-          ask.requester(),
-          runbook.name() + ": " + refused.reason(),
-          ask.channel(),
-          ask.thread());
+      record(ask, Type.TOOL_CALLED, call);
+      record(ask, Type.TOOL_REJECTED, runbook.name() + ": " + refused.reason());
       return ToolResult.error(Verdict.NOT_RUN.lead(refused.reason()));
     }
     Outcome outcome =
@@ -136,18 +109,19 @@ public final class ToolRunner {
                 accepted.arguments(), ChangeContext.readOnly(ask.correlationId(), ask.requester()));
     String output = outcome.summary(); // masked inside the action, before anything here sees it
     int masked = maskedValues(output);
-    audit.record(
+    record(
+        ask,
         Type.TOOL_CALLED,
-        ask.correlationId(),
-        ask.requester(),
         call
             + (masked == 0
                 ? ""
-                : " (" + masked + (masked == 1 ? " value" : " values") + " masked)"),
-        ask.channel(),
-        ask.thread());
+                : " (" + masked + (masked == 1 ? " value" : " values") + " masked)"));
     return ToolResult.output(
         truncate(Clusters.named(accepted.arguments(), output), MAX_OUTPUT_CHARS));
+  }
+
+  private void record(Ask ask, Type type, String summary) {
+    audit.record(type, ask.correlationId(), ask.requester(), summary, ask.channel(), ask.thread());
   }
 
   /**

@@ -319,7 +319,7 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
           String eventId = payload.getEventId();
           try {
             executor.execute(
-                () -> mentioned(handlers, eventId, channel, user, thread, event, text));
+                () -> mentioned(handlers, eventId, channel, user, thread, event.getTs(), text));
           } catch (RejectedExecutionException e) {
             log.warn("busy: dropped a mention in {}", channel);
           }
@@ -351,14 +351,13 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
       String channel,
       String user,
       String thread,
-      AppMentionEvent event,
+      String ts,
       String text) {
     if (eventId != null && !handlers.firstDelivery(eventId)) {
       log.info("event {} was taken by another delivery; not answered again", eventId);
       return;
     }
-    Transcript earlier =
-        surface.transcript(channel, thread, event.getTs()).orElse(Transcript.empty());
+    Transcript earlier = surface.transcript(channel, thread, ts).orElse(Transcript.empty());
     String correlationId = earlier.correlationId().orElseGet(Ask::newCorrelationId);
     try (var ignored = LogContext.correlation(correlationId)) {
       Optional<String> refusal = handlers.mayNotAsk(channel, user, correlationId);
