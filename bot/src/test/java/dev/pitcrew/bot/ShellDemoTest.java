@@ -191,6 +191,27 @@ class ShellDemoTest {
   }
 
   @Test
+  void theShellShowsNoCredentialTheDemoClusterHolds() throws Exception {
+    start(Map.of(), "--demo");
+    awaitScreen("exit to leave.");
+
+    type("run describe namespace=shop kind=Deployment name=checkout");
+    awaitScreen("[masked: password]");
+    type("run list_pods namespace=shop deployment=checkout");
+    awaitScreen("waiting: CrashLoopBackOff");
+    java.util.regex.Matcher pod =
+        Pattern.compile("checkout-[0-9a-z]+-[0-9a-z]+(?=  Running)").matcher(screen());
+    assertThat(pod.find()).as(screen()).isTrue();
+    type("run pod_logs namespace=shop name=" + pod.group() + " previous=true");
+    awaitScreen("postgres://checkout:[masked: password]@orders-db");
+
+    assertThat(screen())
+        .contains("LOG_LEVEL")
+        .doesNotContain(dev.pitcrew.bot.demo.Incident.PLANTED_ENV_SECRET)
+        .doesNotContain(dev.pitcrew.bot.demo.Incident.PLANTED_LOG_SECRET);
+  }
+
+  @Test
   void denyAndLaterLeaveTheClusterAlone() throws Exception {
     start(Map.of(), "--demo");
     awaitScreen("exit to leave.");
