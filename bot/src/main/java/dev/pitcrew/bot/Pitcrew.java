@@ -252,6 +252,17 @@ public final class Pitcrew implements AutoCloseable {
 
             @Override
             public void undo(String approvalId, String user, String channel) {
+              // An Undo opens a proposal in the clicker's name: the same check as /ask first.
+              String correlationId =
+                  core.approvals
+                      .find(approvalId)
+                      .map(dev.pitcrew.approvals.ApprovalRequest::correlationId)
+                      .orElse(null);
+              Optional<String> refusal = mayNotAsk(channel, user, correlationId);
+              if (refusal.isPresent()) {
+                slack.surface().tell(channel, user, "Sorry: " + refusal.get() + ".");
+                return;
+              }
               path.undo().undo(approvalId, user, channel);
             }
 

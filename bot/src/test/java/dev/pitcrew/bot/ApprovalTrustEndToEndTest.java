@@ -503,6 +503,43 @@ class ApprovalTrustEndToEndTest {
   }
 
   @Test
+  void someoneThePolicyDoesNotLetAskCannotUndoAnotherPersonsChange() throws Exception {
+    String correlationId = ask("run scale_deployment namespace=shop name=checkout replicas=5");
+    FakeSlack.Call card = awaitCard(correlationId);
+    signed.click(
+        "ULEAD",
+        CHANNEL,
+        "approval_approve",
+        FakeSlack.button(card, "approval_approve"),
+        card.ts());
+    await()
+        .atMost(PATIENCE)
+        .until(() -> last(slack.calls("chat.update")).param("blocks").contains("approval_undo"));
+    String original = FakeSlack.button(last(slack.calls("chat.update")), "approval_undo");
+    // The policy now lets only the two of them ask; the change stays on record in the store.
+    pitcrew.close();
+    Files.writeString(
+        Path.of(env.get("PITCREW_CONFIG")),
+        POLICY.replace("channels: [COPS]", "channels: [COPS]\n  users: [UREQ, ULEAD]"));
+    startPitcrew();
+
+    signed.click("UOUTSIDER", CHANNEL, "approval_undo", original, card.ts());
+
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                slack
+                    .ephemeralTo("UOUTSIDER")
+                    .contains("Sorry: you are not on the list of people who may ask"));
+    await()
+        .atMost(PATIENCE)
+        .until(() -> !slack.auditLines("CAUDIT", correlationId, "*ask refused*").isEmpty());
+    assertThat(cards(correlationId)).hasSize(1);
+    assertThat(replicas("shop", "checkout")).isEqualTo(5);
+  }
+
+  @Test
   void askingOutsideTheAllowedChannelsIsRefusedAndAudited() throws Exception {
     HttpResponse<String> ack =
         signed.slashCommand(
