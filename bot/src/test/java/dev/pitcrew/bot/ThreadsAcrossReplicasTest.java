@@ -157,6 +157,35 @@ class ThreadsAcrossReplicasTest {
   }
 
   @Test
+  void aFollowUpFromAnotherPersonSeesWhatTheThreadShowsNeverTheFirstPersonsToolResults()
+      throws Exception {
+    llm.thenToolCalls("deployment_status", "{\"namespace\":\"shop\",\"name\":\"checkout\"}")
+        .thenAnswer("checkout looks healthy.")
+        .thenAnswer("Nothing has changed since.");
+    String correlationId =
+        SignedSlack.correlationIdIn(
+            to(one).slashCommand(REQUESTER, CHANNEL, "how is checkout in shop?").body());
+    awaitInThread(correlationId, "looks healthy");
+    // The first person's tool result went to the model, under their rights.
+    assertThat(messagesOf(llm.requests().get(1))).contains("3 desired, 3 ready");
+    String root = slack.rootTs(CHANNEL, correlationId);
+
+    String ts = slack.personWrites(CHANNEL, root, "USECOND", "<@UBOT> still fine?");
+    to(two)
+        .sendJson(
+            SignedSlack.mentionBody("Ev4", "USECOND", CHANNEL, "<@UBOT> still fine?", ts, root));
+    awaitInThread(correlationId, "Nothing has changed since");
+
+    String followUp = messagesOf(llm.requests().get(2));
+    assertThat(followUp)
+        .contains("how is checkout in shop?")
+        .contains("checkout looks healthy.")
+        .contains("still fine?")
+        .doesNotContain("3 desired, 3 ready")
+        .doesNotContain("tool_calls");
+  }
+
+  @Test
   void anEventDeliveredToBothReplicasIsAnsweredOnce() throws Exception {
     llm.thenAnswer("checkout has 3 ready replicas.")
         .thenAnswer("the one answer")

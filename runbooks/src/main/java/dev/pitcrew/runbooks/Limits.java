@@ -7,7 +7,7 @@ import java.util.Set;
  * Limits a runbook enforces in code, whatever the model or the operator asks.
  *
  * @param allowedNamespaces namespaces the runbook may touch; empty means any not protected
- * @param protectedNamespaces namespaces a mutating runbook never touches
+ * @param protectedNamespaces namespaces a runbook never touches, to read or to change
  * @param maxScaleStep the largest change in replicas one approval may make, or null for no limit
  * @param verifyTimeout how long to watch the rollout a change starts before reporting it stuck
  */

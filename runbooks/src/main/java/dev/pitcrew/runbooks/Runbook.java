@@ -209,9 +209,14 @@ public final class Runbook {
       return Optional.empty();
     }
     String namespace = ns.asText();
-    if (action.risk() == Risk.MUTATE && limits.protectedNamespaces().contains(namespace)) {
+    // Reads too: Pitcrew's own namespace holds its pods, whose logs hold every question and answer.
+    if (limits.protectedNamespaces().contains(namespace)) {
       return Optional.of(
-          "namespace " + namespace + " is protected: runbook " + name + " never changes it");
+          "namespace "
+              + namespace
+              + " is protected: runbook "
+              + name
+              + (action.risk() == Risk.MUTATE ? " never changes it" : " never reads it"));
     }
     if (!limits.allowedNamespaces().isEmpty() && !limits.allowedNamespaces().contains(namespace)) {
       return Optional.of(

@@ -412,7 +412,7 @@ class RunbookCatalogTest {
   }
 
   @Test
-  void protectedNamespaceIsNeverChangedButCanBeRead() {
+  void protectedNamespaceIsNeitherChangedNorRead() {
     RunbookCatalog catalog = fakeCatalog();
     Runbook runbook = catalog.find("scale_deployment").orElseThrow();
     JsonNode args = read("{\"namespace\":\"kube-system\",\"name\":\"coredns\",\"replicas\":3}");
@@ -427,6 +427,10 @@ class RunbookCatalogTest {
 
     Runbook status = catalog.find("deployment_status").orElseThrow();
     assertThat(status.execute(read("{\"namespace\":\"kube-system\",\"name\":\"coredns\"}"), null))
+        .isEqualTo(
+            Refused.overLimits(
+                "namespace kube-system is protected: runbook deployment_status never reads it"));
+    assertThat(status.execute(read("{\"namespace\":\"shop\",\"name\":\"checkout\"}"), null))
         .isNotInstanceOf(Refused.class);
   }
 
@@ -580,6 +584,15 @@ class RunbookCatalogTest {
         .isEqualTo(
             Refused.overLimits(
                 "namespace pitcrew is protected: runbook scale_deployment never changes it"));
+    // Its own pods' logs hold every question and answer: no read there either.
+    assertThat(
+            catalog
+                .find("deployment_status")
+                .orElseThrow()
+                .execute(read("{\"namespace\":\"pitcrew\",\"name\":\"pitcrew\"}"), null))
+        .isEqualTo(
+            Refused.overLimits(
+                "namespace pitcrew is protected: runbook deployment_status never reads it"));
   }
 
   private static List<RunbookSource> fakeCatalogSources() {
