@@ -1,6 +1,7 @@
 package dev.pitcrew.approvals;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -68,21 +69,22 @@ public final class ApprovalPolicy {
   }
 
   /**
-   * The rule for a runbook in a namespace on a cluster (either null if not named): the default,
-   * overlaid by the cluster's, the runbook's, then the namespace's.
+   * The rule for a runbook in a namespace on a cluster (either null if not named): the cluster's,
+   * the runbook's and the namespace's rules that apply, combined over the default so that none
+   * weakens another ({@link ApprovalRule.Override#combine}).
    */
   public ApprovalRule ruleFor(String runbook, String namespace, String cluster) {
-    ApprovalRule rule = defaults;
+    List<ApprovalRule.Override> applying = new java.util.ArrayList<>();
     if (cluster != null && clusters.containsKey(cluster)) {
-      rule = clusters.get(cluster).over(rule);
+      applying.add(clusters.get(cluster));
     }
     if (runbooks.containsKey(runbook)) {
-      rule = runbooks.get(runbook).over(rule);
+      applying.add(runbooks.get(runbook));
     }
     if (namespace != null && namespaces.containsKey(namespace)) {
-      rule = namespaces.get(namespace).over(rule);
+      applying.add(namespaces.get(namespace));
     }
-    return rule;
+    return ApprovalRule.Override.combine(defaults, applying);
   }
 
   public ApprovalRule ruleFor(ApprovalRequest request) {
@@ -120,10 +122,15 @@ public final class ApprovalPolicy {
   }
 
   private boolean mayApprove(ApprovalRule rule, String user) {
-    if (rule.approvers().contains(user)) {
+    return admits(new ApprovalRule.Eligible(rule.approvers(), rule.groups()), user)
+        && rule.alsoAdmittedBy().stream().allMatch(e -> admits(e, user));
+  }
+
+  private boolean admits(ApprovalRule.Eligible eligible, String user) {
+    if (eligible.approvers().contains(user)) {
       return true;
     }
-    for (String group : rule.groups()) {
+    for (String group : eligible.groups()) {
       if (groups.members(group).contains(user)) {
         return true;
       }

@@ -152,6 +152,59 @@ class ApprovalPolicyTest {
   }
 
   @Test
+  void aRunbookRuleCannotWeakenAClusterRule() {
+    ApprovalPolicy strict =
+        PolicyFile.parse(
+                "p.yaml",
+                """
+                approvals:
+                  approvers: [ULEAD]
+                  clusters:
+                    prod: {groups: [SSRE], allowSelfApproval: false, expiry: PT5M}
+                  runbooks:
+                    restart_deployment:
+                      approvers: [UREQ, USRE1, UOUTSIDER]
+                      allowSelfApproval: true
+                      expiry: PT24H
+                """,
+                Optional.empty(),
+                Optional.empty())
+            .approvals()
+            .withGroups(GROUPS);
+    Approvals onProd =
+        new Approvals(
+            ApprovalStore.inMemory(() -> clock.millis() * 1_000_000L, Duration.ofDays(1)),
+            strict,
+            clock);
+    ApprovalRequest r =
+        onProd.open(
+            new Proposal(
+                "restart_deployment",
+                "shop",
+                Json.object("{\"cluster\":\"prod\"}"),
+                "change",
+                List.of(),
+                "UREQ",
+                "pc-1",
+                "COPS",
+                "1.1",
+                null));
+
+    assertThat(r.cluster()).isEqualTo("prod");
+    assertThat(r.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
+    assertThat(strict.approvalRefusal(r, "UREQ"))
+        .contains("you asked for this change, so someone else has to approve it");
+    assertThat(strict.approvalRefusal(r, "UOUTSIDER")).isPresent(); // the runbook's, not SRE
+    assertThat(strict.approvalRefusal(r, "USRE2")).isPresent(); // SRE, not the runbook's
+    assertThat(strict.approvalRefusal(r, "USRE1")).isEmpty(); // both
+    // Off the cluster the runbook's rule stands alone, as written.
+    ApprovalRule elsewhere = strict.ruleFor("restart_deployment", "shop", null);
+    assertThat(elsewhere.allowSelfApproval()).isTrue();
+    assertThat(elsewhere.expiry()).isEqualTo(Duration.ofHours(24));
+    assertThat(elsewhere.alsoAdmittedBy()).isEmpty();
+  }
+
+  @Test
   void maskingSectionAddsPatternsAndAllowedKeys() {
     var masking =
         PolicyFile.parse(

@@ -132,6 +132,26 @@ public final class Cards {
     if (who.isEmpty()) {
       who.add(new Text("nobody is configured (PITCREW_APPROVERS or PITCREW_CONFIG)"));
     }
+    // Broader rules that name approvers too: an approver must be on each of them as well.
+    for (ApprovalRule.Eligible also : rule.alsoAdmittedBy()) {
+      who.add(new Text("\nwho must also be one of: "));
+      List<Part> these = new ArrayList<>();
+      also.approvers().stream()
+          .sorted()
+          .forEach(
+              id -> {
+                separate(these);
+                these.add(new User(id));
+              });
+      also.groups().stream()
+          .sorted()
+          .forEach(
+              group -> {
+                separate(these);
+                these.add(new Group(group));
+              });
+      who.addAll(these.isEmpty() ? List.of(new Text("nobody")) : these);
+    }
     if (request.requiredApprovals() > 1) {
       who.add(new Text("\n" + request.requiredApprovals() + " distinct approvals needed"));
       if (!request.approvals().isEmpty()) {

@@ -16,6 +16,7 @@ import dev.pitcrew.approvals.Proposal;
 import dev.pitcrew.approvals.Reversal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +60,23 @@ class CardsTest {
     Card.Field who = card.fields().get(2);
     assertThat(who.label()).isEqualTo("Who may approve");
     assertThat(Card.plain(who.value())).isEqualTo("ULEAD, UREQ (not for own request)");
+  }
+
+  @Test
+  void aCardNamesEveryRuleAnApproverMustSatisfy() {
+    ApprovalRequest request = open();
+    ApprovalRule rule =
+        new ApprovalRule(
+            Set.of("USRE1"),
+            Set.of(),
+            1,
+            false,
+            Duration.ofMinutes(5),
+            List.of(new ApprovalRule.Eligible(Set.of(), Set.of("SSRE"))));
+
+    Card.Field who = Cards.of(request, rule).fields().get(2);
+
+    assertThat(Card.plain(who.value())).isEqualTo("USRE1\nwho must also be one of: group SSRE");
   }
 
   @Test
