@@ -220,7 +220,7 @@ public final class Main {
         version(),
         pitcrew.socketMode() ? "Socket Mode" : "HTTP at /slack/events",
         pitcrew.port(),
-        kubernetes.getMasterUrl(),
+        dev.pitcrew.bot.config.Urls.loggable(kubernetes.getMasterUrl()),
         config);
     warnAboutGaps(config);
     return Optional.empty();

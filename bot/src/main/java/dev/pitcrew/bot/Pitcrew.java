@@ -329,7 +329,7 @@ public final class Pitcrew implements AutoCloseable {
       } catch (RuntimeException e) {
         return Optional.of(
             "the Kubernetes API at "
-                + kubernetes.getMasterUrl()
+                + dev.pitcrew.bot.config.Urls.loggable(kubernetes.getMasterUrl())
                 + " does not answer: "
                 + e.getMessage());
       }

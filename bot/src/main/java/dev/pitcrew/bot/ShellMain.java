@@ -299,7 +299,8 @@ final class ShellMain {
                         .map(i -> "; incident " + i.name() + ": " + i.summary())
                         .orElse("")
                     + ")"
-                : "the cluster at " + kubernetes.getMasterUrl())
+                : "the cluster at "
+                    + dev.pitcrew.bot.config.Urls.loggable(kubernetes.getMasterUrl()))
             + ". You are '"
             + me
             + "'"

@@ -69,7 +69,7 @@ public record Config(
   public record Llm(String apiKey, URI baseUrl, String model) {
     @Override
     public String toString() {
-      return "Llm[baseUrl=" + baseUrl + ", model=" + model + ", apiKey=***]";
+      return "Llm[baseUrl=" + Urls.loggable(baseUrl) + ", model=" + model + ", apiKey=***]";
     }
   }
 
@@ -398,7 +398,7 @@ public record Config(
   @Override
   public String toString() {
     return "Config[slackApiUrl="
-        + slackApiUrl
+        + Urls.loggable(slackApiUrl)
         + ", socketMode="
         + slackAppToken.isPresent()
         + ", auditChannel="

@@ -17,6 +17,7 @@ import dev.pitcrew.approvals.GroupDirectory;
 import dev.pitcrew.bot.audit.AuditSink;
 import dev.pitcrew.bot.concurrent.LogContext;
 import dev.pitcrew.bot.concurrent.Threads;
+import dev.pitcrew.bot.config.Urls;
 import dev.pitcrew.bot.core.Ask;
 import dev.pitcrew.bot.core.Surface;
 import dev.pitcrew.bot.core.Transcript;
@@ -331,7 +332,10 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
       app.start();
     } catch (RuntimeException e) {
       throw new IllegalStateException(
-          "SLACK_BOT_TOKEN could not be verified with Slack at " + apiUrl + ": " + e.getMessage(),
+          "SLACK_BOT_TOKEN could not be verified with Slack at "
+              + Urls.loggable(apiUrl)
+              + ": "
+              + e.getMessage(),
           e);
     }
     if (appToken.isPresent()) {
@@ -382,7 +386,7 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
       // Not the token's fault: DNS, a proxy, a firewall, or SLACK_API_URL itself.
       throw new IllegalStateException(
           "could not reach Slack at "
-              + apiUrl
+              + Urls.loggable(apiUrl)
               + " ("
               + e.getMessage()
               + "); check the network"
@@ -390,11 +394,19 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
           e);
     } catch (com.slack.api.methods.SlackApiException e) {
       throw new IllegalStateException(
-          "Slack at " + apiUrl + " answered HTTP " + e.getResponse().code() + " to auth.test", e);
+          "Slack at "
+              + Urls.loggable(apiUrl)
+              + " answered HTTP "
+              + e.getResponse().code()
+              + " to auth.test",
+          e);
     }
     if (!auth.isOk()) {
       throw new IllegalStateException(
-          "SLACK_BOT_TOKEN was refused by Slack at " + apiUrl + ": " + auth.getError());
+          "SLACK_BOT_TOKEN was refused by Slack at "
+              + Urls.loggable(apiUrl)
+              + ": "
+              + auth.getError());
     }
     String appId = null;
     try {

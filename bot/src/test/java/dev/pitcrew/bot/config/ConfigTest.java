@@ -129,6 +129,26 @@ class ConfigTest {
   }
 
   @Test
+  void credentialsInEndpointUrlsNeverReachTheStartUpLine() throws Exception {
+    Map<String, String> env = minimal();
+    env.put("OPENAI_BASE_URL", "https://svc:gw-pass@gateway.example/openai/v1?api-key=gw-key");
+    env.put("SLACK_API_URL", "https://proxy-user:proxy-pass@slack-proxy.example/api/?token=t1");
+    env.put("PITCREW_MODEL", "gpt");
+
+    String text = Config.fromEnv(env).toString();
+
+    assertThat(text)
+        .contains("baseUrl=https://gateway.example/openai/v1")
+        .contains("slackApiUrl=https://slack-proxy.example/api/")
+        .doesNotContain("gw-pass")
+        .doesNotContain("gw-key")
+        .doesNotContain("proxy-pass")
+        .doesNotContain("t1");
+    assertThat(Urls.loggable(java.net.URI.create("http://127.0.0.1:8443/path")))
+        .isEqualTo("http://127.0.0.1:8443/path");
+  }
+
+  @Test
   void namedClustersComeFromContextsKubeconfigFilesOrTheClusterPitcrewRunsIn(
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     java.nio.file.Path staging = java.nio.file.Files.writeString(dir.resolve("staging"), "{}");
