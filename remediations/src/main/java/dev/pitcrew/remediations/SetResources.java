@@ -18,13 +18,22 @@ import java.util.Optional;
 
 /**
  * Sets the memory and CPU limits of one container of a Deployment, within hard bounds: at most
- * {@value #MAX_MEMORY} of memory and {@value #MAX_CPU} CPUs, and at most {@value #MAX_FACTOR} times
- * (or a {@value #MAX_FACTOR}th of) the current limit per approval. A request above the new limit is
- * lowered to it, as the API server would otherwise refuse the pod.
+ * {@value #MAX_MEMORY} of memory and {@value #MAX_CPU} CPUs, at least {@value #MIN_MEMORY} and
+ * {@value #MIN_CPU}, and at most {@value #MAX_FACTOR} times (or a {@value #MAX_FACTOR}th of) the
+ * current limit per approval. A request above the new limit is lowered to it, as the API server
+ * would otherwise refuse the pod.
  */
 final class SetResources extends DeploymentMutation {
   static final String MAX_MEMORY = "16Gi";
   static final String MAX_CPU = "8";
+
+  /**
+   * The least any limit is set to, whatever it was before: below these a container cannot start
+   * (and a first limit has no current one for the factor to bound).
+   */
+  static final String MIN_MEMORY = "32Mi";
+
+  static final String MIN_CPU = "10m";
   static final int MAX_FACTOR = 4;
 
   private static final JsonNode SCHEMA =
@@ -85,6 +94,17 @@ final class SetResources extends DeploymentMutation {
                     + wanted
                     + " is above the most set_resources allows ("
                     + (kind.equals("memory") ? MAX_MEMORY : MAX_CPU)
+                    + ")"));
+      }
+      String floor = kind.equals("memory") ? MIN_MEMORY : MIN_CPU;
+      if (to.compareTo(Quantity.getAmountInBytes(new Quantity(floor))) < 0) {
+        return new NotPlanned(
+            Refused.overLimits(
+                kind
+                    + " limit "
+                    + wanted
+                    + " is below the least set_resources allows ("
+                    + floor
                     + ")"));
       }
       Quantity before = limits.get(kind);

@@ -109,6 +109,26 @@ class SetResourcesTest {
   }
 
   @Test
+  void aFirstLimitBelowTheFloorIsOverLimitsThoughNoFactorBoundsIt() {
+    limits(Map.of(), Map.of());
+
+    assertThat(
+            action()
+                .preview(args("{\"namespace\":\"shop\",\"name\":\"checkout\",\"memory\":\"1Mi\"}")))
+        .isEqualTo(
+            Refused.overLimits("memory limit 1Mi is below the least set_resources allows (32Mi)"));
+    assertThat(
+            action().preview(args("{\"namespace\":\"shop\",\"name\":\"checkout\",\"cpu\":\"1m\"}")))
+        .isEqualTo(
+            Refused.overLimits("cpu limit 1m is below the least set_resources allows (10m)"));
+    assertThat(
+            action()
+                .preview(
+                    args("{\"namespace\":\"shop\",\"name\":\"checkout\",\"memory\":\"64Mi\"}")))
+        .isInstanceOf(Plan.class);
+  }
+
+  @Test
   void aNewLimitBelowTheRequestLowersTheRequestAndHasNoOneStepUndo() {
     limits(Map.of("cpu", new Quantity("2")), Map.of("cpu", new Quantity("1")));
 
