@@ -145,9 +145,16 @@ public final class ToolRunner {
     return "<tool-output tool=\""
         + tool
         + "\" trust=\"untrusted\">\n"
-        + truncate(output.replace("</tool-output>", "</tool_output>"), MAX_OUTPUT_CHARS)
+        + truncate(TAG.matcher(output).replaceAll("[tool-output tag removed]"), MAX_OUTPUT_CHARS)
         + "\n</tool-output>";
   }
+
+  /**
+   * Any spelling of the wrapper's tags inside the data (case, spaces, {@code _} for {@code -}, a
+   * line break before {@code >}), so the data can neither close the wrapper nor open another.
+   */
+  private static final java.util.regex.Pattern TAG =
+      java.util.regex.Pattern.compile("(?i)<\\s{0,16}/?\\s{0,16}tool[\\s_-]{0,16}output");
 
   public static String truncate(String text, int max) {
     if (text.length() <= max) {
