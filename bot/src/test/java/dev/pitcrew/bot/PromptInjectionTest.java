@@ -232,7 +232,7 @@ class PromptInjectionTest {
               .expect()
               .get()
               .withPath(
-                  "/api/v1/namespaces/shop/pods/checkout-hash3-pod0/log?pretty=false&container=checkout&tailLines=100")
+                  "/api/v1/namespaces/shop/pods/checkout-hash3-pod0/log?pretty=false&container=checkout&tailLines=100&limitBytes=4194304")
               .andReturn(200, "2026-11-21T09:58:03Z " + injection.plantedText() + "\n")
               .always();
       case "list_pods" -> {

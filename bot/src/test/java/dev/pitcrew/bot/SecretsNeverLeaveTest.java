@@ -46,7 +46,7 @@ class SecretsNeverLeaveTest {
   private static final Duration PATIENCE = Duration.ofSeconds(20);
   private static final String LOG_PATH =
       "/api/v1/namespaces/shop/pods/checkout-hash3-pod0/log?pretty=false&container=checkout"
-          + "&tailLines=100";
+          + "&tailLines=100&limitBytes=4194304";
 
   static KubernetesClient client;
   static KubernetesMockServer server;

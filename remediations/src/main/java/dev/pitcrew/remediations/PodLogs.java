@@ -95,13 +95,16 @@ final class PodLogs extends ReadAction {
     // or terminated through a watch, even with no wait asked for: an extra watch per read, and on
     // the mock server (the demo's too) a watch whose close can stall every request for seconds.
     String path =
-        "/api/v1/namespaces/%s/pods/%s/log?pretty=false&container=%s%s&tailLines=%d"
+        // limitBytes: the API server stops there, so a tail of huge lines never reaches memory
+        // whole (the body is read as one string).
+        "/api/v1/namespaces/%s/pods/%s/log?pretty=false&container=%s%s&tailLines=%d&limitBytes=%d"
             .formatted(
                 encode(namespace),
                 encode(name),
                 encode(container),
                 previous ? "&previous=true" : "",
-                lines);
+                lines,
+                MAX_READ);
     byte[] tail;
     long total;
     try (InputStream in = stream(client.raw(path))) {
@@ -126,10 +129,12 @@ final class PodLogs extends ReadAction {
     if (total > tail.length) {
       header +=
           total >= MAX_READ
-              ? "; [cut: only the newest "
-                  + tail.length
-                  + " bytes of more than "
+              ? "; [cut: those lines are longer than "
                   + MAX_READ
+                  + " bytes; the API server sent their first "
+                  + MAX_READ
+                  + ", of which the last "
+                  + tail.length
                   + " are shown]"
               : "; [cut: the first "
                   + (total - tail.length)

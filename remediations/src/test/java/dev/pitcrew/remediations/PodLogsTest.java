@@ -53,7 +53,9 @@ class PodLogsTest {
     server
         .expect()
         .get()
-        .withPath(POD + "/log?pretty=false&container=checkout&previous=true&tailLines=50")
+        .withPath(
+            POD
+                + "/log?pretty=false&container=checkout&previous=true&tailLines=50&limitBytes=4194304")
         .andReturn(200, "starting\njava.lang.OutOfMemoryError: Java heap space\n")
         .once();
 
@@ -72,7 +74,9 @@ class PodLogsTest {
     server
         .expect()
         .get()
-        .withPath(POD + "/log?pretty=false&container=checkout&previous=true&tailLines=50")
+        .withPath(
+            POD
+                + "/log?pretty=false&container=checkout&previous=true&tailLines=50&limitBytes=4194304")
         .andReturn(
             200,
             "connecting to postgres://app:S3cretPass@db:5432/orders\n"
@@ -96,7 +100,9 @@ class PodLogsTest {
     server
         .expect()
         .get()
-        .withPath(POD + "/log?pretty=false&container=checkout&previous=true&tailLines=100")
+        .withPath(
+            POD
+                + "/log?pretty=false&container=checkout&previous=true&tailLines=100&limitBytes=4194304")
         .andReturn(
             400,
             new io.fabric8.kubernetes.api.model.StatusBuilder()
@@ -124,7 +130,7 @@ class PodLogsTest {
     server
         .expect()
         .get()
-        .withPath(POD + "/log?pretty=false&container=checkout&tailLines=100")
+        .withPath(POD + "/log?pretty=false&container=checkout&tailLines=100&limitBytes=4194304")
         .andReturn(200, log.toString())
         .once();
 
