@@ -65,6 +65,21 @@ public interface ApprovalStore {
       io.fabric8.kubernetes.client.KubernetesClient client,
       String namespace,
       java.time.Clock clock) {
-    return new KubernetesApprovalStore(client, namespace, clock);
+    return kubernetes(client, namespace, clock, Optional.empty(), problem -> {});
+  }
+
+  /**
+   * As {@link #kubernetes(io.fabric8.kubernetes.client.KubernetesClient, String, java.time.Clock)},
+   * every request signed with {@code seal}: one whose signature does not verify (rewritten by
+   * someone who may write ConfigMaps but lacks the key) is never returned, and {@code rejected}
+   * hears of it, as of any ConfigMap with the store's label that holds no readable request.
+   */
+  static ApprovalStore kubernetes(
+      io.fabric8.kubernetes.client.KubernetesClient client,
+      String namespace,
+      java.time.Clock clock,
+      Optional<StoreSeal> seal,
+      java.util.function.Consumer<String> rejected) {
+    return new KubernetesApprovalStore(client, namespace, clock, seal, rejected);
   }
 }

@@ -47,14 +47,26 @@ final class KubernetesApprovalStore implements ApprovalStore {
    */
   static final String WRITE_ID = "pitcrew.dev/write-id";
 
+  /** The signature of the request's JSON, when the store has a key. */
+  static final String SIGNATURE = "pitcrew.dev/signature";
+
   private final KubernetesClient client;
   private final String namespace;
   private final Clock clock;
+  private final Optional<StoreSeal> seal;
+  private final java.util.function.Consumer<String> rejected;
 
-  KubernetesApprovalStore(KubernetesClient client, String namespace, Clock clock) {
+  KubernetesApprovalStore(
+      KubernetesClient client,
+      String namespace,
+      Clock clock,
+      Optional<StoreSeal> seal,
+      java.util.function.Consumer<String> rejected) {
     this.client = client;
     this.namespace = namespace;
     this.clock = clock;
+    this.seal = seal;
+    this.rejected = rejected;
   }
 
   @Override
@@ -76,7 +88,7 @@ final class KubernetesApprovalStore implements ApprovalStore {
   @Override
   public Optional<ApprovalRequest> find(String id) {
     ConfigMap cm = client.configMaps().inNamespace(namespace).withName(id).get();
-    return cm == null ? Optional.empty() : Optional.of(read(cm));
+    return cm == null ? Optional.empty() : read(cm);
   }
 
   @Override
@@ -90,6 +102,7 @@ final class KubernetesApprovalStore implements ApprovalStore {
         .getItems()
         .stream()
         .map(this::read)
+        .flatMap(Optional::stream)
         .filter(r -> r.state() == state)
         .toList();
   }
@@ -97,7 +110,8 @@ final class KubernetesApprovalStore implements ApprovalStore {
   @Override
   public Optional<ApprovalRequest> compareAndSet(ApprovalRequest expected, ApprovalRequest next) {
     ConfigMap current = client.configMaps().inNamespace(namespace).withName(expected.id()).get();
-    if (current == null || read(current).version() != expected.version()) {
+    if (current == null
+        || read(current).map(ApprovalRequest::version).orElse(-1L) != expected.version()) {
       return Optional.empty();
     }
     ApprovalRequest written = next.withVersion(expected.version() + 1);
@@ -152,20 +166,23 @@ final class KubernetesApprovalStore implements ApprovalStore {
   }
 
   private ConfigMap configMap(ApprovalRequest request, String resourceVersion) {
-    return new ConfigMapBuilder()
-        .withNewMetadata()
-        .withName(request.id())
-        .withNamespace(namespace)
-        .withResourceVersion(resourceVersion)
-        .addToLabels(MANAGED_BY, "pitcrew")
-        .addToLabels(COMPONENT, "approval-request")
-        .addToLabels(STATE, request.state().name())
-        .addToAnnotations("pitcrew.dev/correlation-id", request.correlationId())
-        .addToAnnotations(WRITTEN_AT, clock.instant().toString())
-        .addToAnnotations(WRITE_ID, java.util.UUID.randomUUID().toString())
-        .endMetadata()
-        .withData(Map.of(KEY, write(request)))
-        .build();
+    String json = write(request);
+    ConfigMapBuilder cm =
+        new ConfigMapBuilder()
+            .withNewMetadata()
+            .withName(request.id())
+            .withNamespace(namespace)
+            .withResourceVersion(resourceVersion)
+            .addToLabels(MANAGED_BY, "pitcrew")
+            .addToLabels(COMPONENT, "approval-request")
+            .addToLabels(STATE, request.state().name())
+            .addToAnnotations("pitcrew.dev/correlation-id", request.correlationId())
+            .addToAnnotations(WRITTEN_AT, clock.instant().toString())
+            .addToAnnotations(WRITE_ID, java.util.UUID.randomUUID().toString())
+            .endMetadata()
+            .withData(Map.of(KEY, json));
+    seal.ifPresent(s -> cm.editMetadata().addToAnnotations(SIGNATURE, s.sign(json)).endMetadata());
+    return cm.build();
   }
 
   private static String writeId(ConfigMap cm) {
@@ -182,24 +199,37 @@ final class KubernetesApprovalStore implements ApprovalStore {
     }
   }
 
-  private ApprovalRequest read(ConfigMap cm) {
+  /**
+   * The request a ConfigMap holds, or empty (reported, never thrown: one bad object must not stop
+   * the sweeps) when it holds none that can be read, or, with a key, none signed with it.
+   */
+  private Optional<ApprovalRequest> read(ConfigMap cm) {
+    String where = "ConfigMap " + namespace + "/" + cm.getMetadata().getName();
     String json = cm.getData() == null ? null : cm.getData().get(KEY);
     if (json == null) {
-      throw new IllegalStateException(
-          "ConfigMap " + namespace + "/" + cm.getMetadata().getName() + " has no " + KEY);
+      rejected.accept(where + " has no " + KEY + "; skipped");
+      return Optional.empty();
+    }
+    String signature =
+        cm.getMetadata().getAnnotations() == null
+            ? null
+            : cm.getMetadata().getAnnotations().get(SIGNATURE);
+    if (seal.isPresent() && !seal.get().verifies(json, signature)) {
+      rejected.accept(
+          where
+              + (signature == null ? " is not signed" : " has a signature that does not verify")
+              + ": written by someone without Pitcrew's store key; never shown or run");
+      return Optional.empty();
     }
     try {
-      return JSON.readValue(json, ApprovalRequest.class);
+      return Optional.of(JSON.readValue(json, ApprovalRequest.class));
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException(
-          "ConfigMap "
-              + namespace
-              + "/"
-              + cm.getMetadata().getName()
-              + " holds an unreadable"
-              + " approval request: "
-              + e.getOriginalMessage(),
-          e);
+      rejected.accept(
+          where
+              + " holds an unreadable approval request ("
+              + e.getOriginalMessage()
+              + "); skipped");
+      return Optional.empty();
     }
   }
 }

@@ -254,6 +254,13 @@ public final class Main {
   }
 
   private static void warnAboutGaps(Config config) {
+    if (config.approvalStore() == Config.ApprovalStoreKind.KUBERNETES
+        && config.storeSeal().isEmpty()) {
+      log.warn(
+          "PITCREW_STORE_KEY is not set: stored approval requests are not signed, so whoever may"
+              + " write ConfigMaps in {} could change one",
+          config.namespace().orElse("the bot's namespace"));
+    }
     if (config.llm().isEmpty()) {
       log.warn("no LLM configured: /ask says so until OPENAI_API_KEY or OPENAI_BASE_URL is set");
     }

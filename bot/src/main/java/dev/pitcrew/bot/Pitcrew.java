@@ -178,9 +178,20 @@ public final class Pitcrew implements AutoCloseable {
               kubernetes,
               namedClusters != null ? namedClusters : ClusterClients.build(config.clusters()));
       boolean shared = config.approvalStore() == Config.ApprovalStoreKind.KUBERNETES;
+      // Metrics exist once the core does; a stored request rejected before then is only logged.
+      java.util.concurrent.atomic.AtomicReference<dev.pitcrew.bot.metrics.Metrics> counted =
+          new java.util.concurrent.atomic.AtomicReference<>();
       ApprovalStore store =
           shared
-              ? ApprovalStore.kubernetes(kubernetes, config.namespace().orElseThrow(), clock)
+              ? ApprovalStore.kubernetes(
+                  kubernetes,
+                  config.namespace().orElseThrow(),
+                  clock,
+                  config.storeSeal(),
+                  problem -> {
+                    log.error("approval store: {}", problem);
+                    java.util.Optional.ofNullable(counted.get()).ifPresent(m -> m.storeRejected());
+                  })
               : Core.memoryStore(clock);
       // Beside the approvals, so that every replica sharing those shares these.
       Claims claims =
@@ -211,6 +222,7 @@ public final class Pitcrew implements AutoCloseable {
               slack.surface(),
               sinks);
       auditFeed.ifPresent(feed -> core.metrics.auditFeed(feed));
+      counted.set(core.metrics);
       try {
         config.policies().requireLoaded(core.loadedRunbooks); // a typo must not fall back silently
       } catch (RuntimeException e) {

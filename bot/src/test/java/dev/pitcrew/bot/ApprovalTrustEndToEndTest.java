@@ -68,6 +68,9 @@ class ApprovalTrustEndToEndTest {
 
   static KubernetesClient client;
 
+  /** The key every replica signs stored requests with, as the chart's Secret gives it. */
+  private static final String STORE_KEY = "test-store-key-of-at-least-32-bytes";
+
   private final ManualClock clock = new ManualClock(Instant.now());
   private FakeSlack slack;
   private ScriptedOpenAi llm;
@@ -93,6 +96,8 @@ class ApprovalTrustEndToEndTest {
     env.put("PITCREW_AUDIT_CHANNEL", "CAUDIT");
     env.put("PITCREW_CONFIG", policy.toString());
     env.put("PITCREW_NAMESPACE", "pitcrew"); // so the durable store is used
+    env.put(
+        "PITCREW_STORE_KEY", "test-store-key-of-at-least-32-bytes"); // signed, as the chart runs it
     env.put("PORT", "0");
     startPitcrew();
   }
@@ -177,6 +182,12 @@ class ApprovalTrustEndToEndTest {
     request.putArray("approvals").add("ULEAD");
     cm.getData().put("request.json", request.toString());
     cm.getMetadata().getLabels().put("pitcrew.dev/approval-state", "EXECUTING");
+    // As the dead replica wrote it: signed with the store key.
+    cm.getMetadata()
+        .getAnnotations()
+        .put(
+            "pitcrew.dev/signature",
+            dev.pitcrew.approvals.StoreSeal.of(STORE_KEY).sign(request.toString()));
     client.resource(cm).update();
 
     startPitcrew();
@@ -212,7 +223,12 @@ class ApprovalTrustEndToEndTest {
   private final class OtherReplica implements AutoCloseable {
     final Approvals approvals =
         new Approvals(
-            ApprovalStore.kubernetes(client, "pitcrew"),
+            ApprovalStore.kubernetes(
+                client,
+                "pitcrew",
+                clock,
+                Optional.of(dev.pitcrew.approvals.StoreSeal.of(STORE_KEY)),
+                problem -> {}),
             ApprovalPolicy.of(Set.of("ULEAD")),
             clock,
             "replica-other",

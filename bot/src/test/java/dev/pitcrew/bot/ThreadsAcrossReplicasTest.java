@@ -70,6 +70,7 @@ class ThreadsAcrossReplicasTest {
     env.put("PITCREW_APPROVERS", APPROVER);
     env.put("PITCREW_NAMESPACE", "pitcrew");
     env.put("PITCREW_APPROVAL_STORE", "kubernetes");
+    env.put("PITCREW_STORE_KEY", "test-store-key-of-at-least-32-bytes");
     return Pitcrew.builder(Config.fromEnv(env), client)
         .clock(clock)
         .rolloutPoll(Duration.ofMillis(50))

@@ -277,6 +277,29 @@ class ChartTest {
   }
 
   @Test
+  void storedRequestsAreSignedWithTheKeyTheValuesGive() throws Exception {
+    io.fabric8.kubernetes.api.model.Secret given =
+        named(
+            render("(defaults)", Map.of("storeKey", "k".repeat(40))),
+            io.fabric8.kubernetes.api.model.Secret.class,
+            "pitcrew");
+    assertThat(given.getStringData()).containsEntry("PITCREW_STORE_KEY", "k".repeat(40));
+    var deployment =
+        named(
+            render("(defaults)"), io.fabric8.kubernetes.api.model.apps.Deployment.class, "pitcrew");
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("PITCREW_STORE_KEY");
+              assertThat(e.getValueFrom().getSecretKeyRef().getKey())
+                  .isEqualTo("PITCREW_STORE_KEY");
+              assertThat(e.getValueFrom().getSecretKeyRef().getOptional()).isTrue();
+            });
+    assertThatThrownBy(() -> render("(defaults)", Map.of("storeKey", "too-short")))
+        .hasMessageContaining("storeKey");
+  }
+
+  @Test
   void httpModeRoutesOnlySlackEventsThroughTheIngress() throws Exception {
     List<HasMetadata> objects = render("http-values.yaml");
 

@@ -2,6 +2,7 @@ package dev.pitcrew.bot.config;
 
 import dev.pitcrew.approvals.PolicyException;
 import dev.pitcrew.approvals.PolicyFile;
+import dev.pitcrew.approvals.StoreSeal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -37,7 +38,8 @@ public record Config(
     Duration approvalRetention,
     PolicyFile.Policies policies,
     ApprovalStoreKind approvalStore,
-    List<ClusterSpec> clusters) {
+    List<ClusterSpec> clusters,
+    Optional<StoreSeal> storeSeal) {
 
   /** Where approval requests are kept. */
   public enum ApprovalStoreKind {
@@ -141,6 +143,12 @@ public record Config(
             optional(env, "PITCREW_APPROVAL_EXPIRY").map(v -> expiry));
     ApprovalStoreKind store = approvalStore(env, namespace);
     List<ClusterSpec> clusters = clusters(env);
+    Optional<StoreSeal> seal;
+    try {
+      seal = StoreSeal.fromSetting(optional(env, "PITCREW_STORE_KEY"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("PITCREW_STORE_KEY " + e.getMessage());
+    }
     try {
       // A rule for a cluster nobody configured would never apply: say so at start.
       policies.requireClusters(
@@ -165,7 +173,8 @@ public record Config(
         retention,
         policies,
         store,
-        clusters);
+        clusters,
+        seal);
   }
 
   /** The named clusters ({@code PITCREW_CLUSTERS}); empty for one unnamed cluster. */

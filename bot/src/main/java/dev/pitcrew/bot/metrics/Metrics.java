@@ -147,6 +147,14 @@ public final class Metrics {
         .increment(count);
   }
 
+  /** A stored approval request that was not signed with the store key, or not readable. */
+  public void storeRejected() {
+    Counter.builder("pitcrew.store.rejected")
+        .description("Stored approval requests skipped: unsigned, tampered with or unreadable")
+        .register(registry)
+        .increment();
+  }
+
   public void foreignPayload(String kind) {
     Counter.builder("pitcrew.slack.foreign.payloads")
         .description("Slack payloads refused because they name another workspace or app")

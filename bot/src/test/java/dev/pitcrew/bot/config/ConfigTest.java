@@ -129,6 +129,19 @@ class ConfigTest {
   }
 
   @Test
+  void aStoreKeyShorterThanThirtyTwoBytesIsNamed() throws Exception {
+    Map<String, String> env = minimal();
+    env.put("PITCREW_STORE_KEY", "short");
+
+    assertThatThrownBy(() -> Config.fromEnv(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("PITCREW_STORE_KEY must be at least 32 bytes, was 5");
+    env.put("PITCREW_STORE_KEY", "k".repeat(32));
+    assertThat(Config.fromEnv(env).storeSeal()).isPresent();
+    assertThat(Config.fromEnv(env).toString()).doesNotContain("k".repeat(32));
+  }
+
+  @Test
   void credentialsInEndpointUrlsNeverReachTheStartUpLine() throws Exception {
     Map<String, String> env = minimal();
     env.put("OPENAI_BASE_URL", "https://svc:gw-pass@gateway.example/openai/v1?api-key=gw-key");
