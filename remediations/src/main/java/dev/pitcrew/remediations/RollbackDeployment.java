@@ -103,11 +103,15 @@ final class RollbackDeployment extends DeploymentMutation {
                         image));
               }
             });
-    if (changes.size() == 1) {
-      changes.add(
-          new Change(
-              "spec.template", "revision " + currentRevision, "revision " + chosen.revision()));
-    }
+    changes.addAll(TemplateDifferences.between(now, chosen.template()));
+    // The whole template the write puts back, by digest: a kept ReplicaSet edited after the card
+    // was posted (a command, a service account) no longer matches what was approved, and the
+    // check at approval refuses it instead of running it.
+    changes.add(
+        new Change(
+            "pod template",
+            TemplateDifferences.digest(ReplicaSets.withoutHash(now)),
+            TemplateDifferences.digest(chosen.template())));
     Map<String, Object> undo = new HashMap<>(target(arguments));
     undo.put("revision", currentRevision);
     return new Intent(

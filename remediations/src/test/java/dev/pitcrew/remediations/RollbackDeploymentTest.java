@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +47,21 @@ class RollbackDeploymentTest {
             new Change(
                 "image of container checkout",
                 "registry.example/checkout:v3",
-                "registry.example/checkout:v2"));
+                "registry.example/checkout:v2"),
+            new Change(
+                "pod template",
+                TemplateDifferences.digest(
+                    ReplicaSets.withoutHash(checkout().getSpec().getTemplate())),
+                TemplateDifferences.digest(
+                    ReplicaSets.withoutHash(
+                        client
+                            .apps()
+                            .replicaSets()
+                            .inNamespace("shop")
+                            .withName("checkout-hash2")
+                            .get()
+                            .getSpec()
+                            .getTemplate()))));
     assertThat(((Plan) preview).inverse().orElseThrow().arguments()).containsEntry("revision", 3L);
     assertThat(checkout().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
         .endsWith(":v3");
@@ -65,6 +80,42 @@ class RollbackDeploymentTest {
         .containsEntry("pitcrew.dev/correlation-id", "pc-0123456789ab")
         .containsEntry("pitcrew.dev/change-id", "apr-1");
     assertThat(((Applied) outcome).rollout()).contains(new Rollout("shop", "checkout"));
+  }
+
+  @Test
+  void aCardShowsWhatElseTheTargetRevisionChangesAndItsDigestFollowsTheTemplate() {
+    Plan before = (Plan) rollback.preview(CHECKOUT);
+    client
+        .apps()
+        .replicaSets()
+        .inNamespace("shop")
+        .withName("checkout-hash2")
+        .edit(
+            rs -> {
+              var spec = rs.getSpec().getTemplate().getSpec();
+              spec.getContainers().get(0).setCommand(List.of("sh", "-c", "fetch-and-run"));
+              spec.getContainers()
+                  .get(0)
+                  .setEnv(
+                      List.of(new io.fabric8.kubernetes.api.model.EnvVar("TOKEN", "t0p", null)));
+              spec.setServiceAccountName("admin");
+              spec.setHostPID(true);
+              return rs;
+            });
+
+    Plan after = (Plan) rollback.preview(CHECKOUT);
+
+    assertThat(after.changes())
+        .contains(
+            new Change("service account", "(none)", "admin"),
+            new Change("hostPID", "(none)", "true"),
+            new Change("command of container checkout", "(none)", "[sh, -c, fetch-and-run]"),
+            new Change("env names of container checkout", "(none)", "[TOKEN]"));
+    assertThat(after.changes().toString()).doesNotContain("t0p");
+    Change digestBefore = before.changes().get(before.changes().size() - 1);
+    Change digestAfter = after.changes().get(after.changes().size() - 1);
+    assertThat(digestAfter.field()).isEqualTo("pod template");
+    assertThat(digestAfter.to()).isNotEqualTo(digestBefore.to());
   }
 
   @Test
