@@ -174,8 +174,46 @@ class ChartTest {
   }
 
   @Test
-  void clusterWideRbacGrantsExactlyWhatTheEnabledRunbooksUse() throws Exception {
+  void defaultsGrantTheRunbooksNoRightsAndFenceThePodWithANetworkPolicy() throws Exception {
     List<HasMetadata> objects = render("(defaults)");
+
+    assertThat(objects).noneMatch(o -> o.getKind().equals("ClusterRole"));
+    assertThat(objects)
+        .filteredOn(o -> o.getKind().equals("Role"))
+        .extracting(o -> o.getMetadata().getName())
+        .containsExactly("pitcrew-approvals");
+    assertThat(objects).anyMatch(o -> o.getKind().equals("NetworkPolicy"));
+  }
+
+  @Test
+  void actingAsTheRequesterNeedsExplicitListsAndNeverSystemNames() {
+    assertThatThrownBy(() -> renderYaml("policy:\n  kubernetes:\n    identity: requester\n"))
+        .hasMessageContaining(
+            "list whom Pitcrew may impersonate in rbac.impersonate.users and"
+                + " rbac.impersonate.groups");
+    assertThatThrownBy(
+            () ->
+                renderYaml(
+                    """
+                    policy:
+                      kubernetes:
+                        identity: requester
+                    rbac:
+                      impersonate:
+                        users: [alice@example.com]
+                        groups: [sre, system:masters]
+                    """))
+        .hasMessageContaining("rbac.impersonate may not name system:masters");
+    assertThatThrownBy(
+            () ->
+                render(
+                    "(defaults)", Map.of("rbac.clusterWide", "true", "rbac.namespaces[0]", "shop")))
+        .hasMessageContaining("rbac.clusterWide and rbac.namespaces are both set");
+  }
+
+  @Test
+  void clusterWideRbacGrantsExactlyWhatTheEnabledRunbooksUse() throws Exception {
+    List<HasMetadata> objects = render("(defaults)", Map.of("rbac.clusterWide", "true"));
 
     ClusterRole role = named(objects, ClusterRole.class, "pitcrew");
     assertThat(grants(role.getRules()))
