@@ -34,9 +34,10 @@ import java.util.stream.Collectors;
  *     prod: {groups: [S0SRE]}
  * kubernetes:
  *   identity: requester      # bot (default): Pitcrew's service account; requester: impersonate
- *   users: {U0ALICE: alice@example.com}  # else the Slack profile email, unless email: false
+ *   users: {U0ALICE: alice@example.com}  # the explicit map: who is whom
  *   groups: {S0SRE: [sre]}   # members of a Slack group get these Kubernetes groups
- *   email: true
+ *   email: true              # else a confirmed profile email in Pitcrew's own workspace...
+ *   emailDomains: [example.com]  # ...of one of these domains (required with email: true)
  * approvals:                 # the default rule
  *   approvers: [U0LEAD]
  *   groups: [S0SRE]
@@ -157,7 +158,8 @@ public final class PolicyFile {
       @JsonProperty("identity") String identity,
       @JsonProperty("users") Map<String, String> users,
       @JsonProperty("groups") Map<String, List<String>> groups,
-      @JsonProperty("email") Boolean email) {}
+      @JsonProperty("email") Boolean email,
+      @JsonProperty("emailDomains") List<String> emailDomains) {}
 
   record RuleFile(
       @JsonProperty("approvers") List<String> approvers,
@@ -265,6 +267,9 @@ public final class PolicyFile {
   }
 
   private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9_]{0,39}");
+
+  private static final Pattern DOMAIN =
+      Pattern.compile("^[a-z0-9]([a-z0-9-]{0,62}\\.)+[a-z]{2,63}$");
 
   /** Each pattern is compiled here, so a broken one stops start-up naming its line. */
   private static MaskingPolicy masking(String origin, String yaml, MaskingFile m) {
@@ -407,8 +412,27 @@ public final class PolicyFile {
                 }
               });
     }
+    boolean email = Boolean.TRUE.equals(k.email());
+    Set<String> domains = set(k.emailDomains());
+    if (email && domains.isEmpty()) {
+      throw at(
+          origin,
+          yaml,
+          List.of("kubernetes", "email"),
+          "needs kubernetes.emailDomains: the domains whose confirmed profile emails may become"
+              + " Kubernetes users (anyone may type any address into a profile)");
+    }
+    for (String domain : domains) {
+      if (!DOMAIN.matcher(domain).matches()) {
+        throw at(
+            origin,
+            yaml,
+            List.of("kubernetes", "emailDomains"),
+            "'" + domain + "' is not a lower-case domain such as example.com");
+      }
+    }
     return new KubernetesIdentity(
-        mode, k.users() == null ? Map.of() : k.users(), groups, !Boolean.FALSE.equals(k.email()));
+        mode, k.users() == null ? Map.of() : k.users(), groups, email, domains);
   }
 
   /** Why a value could not be read, in words an operator reads, never parser internals. */

@@ -140,7 +140,7 @@ class UsePolicyTest {
     assertThat(k.mapped("UBOB")).contains("bob@example.com");
     assertThat(k.mapped("UALICE")).isEmpty();
     assertThat(k.groups()).isEqualTo(Map.of("SSRE", List.of("sre", "oncall")));
-    assertThat(k.fromEmail()).isTrue();
+    assertThat(k.fromEmail()).isFalse(); // off unless the file turns it on
     assertThat(
             PolicyFile.parse("p.yaml", "ask: {}\n", Optional.empty(), Optional.empty())
                 .kubernetes())
@@ -178,7 +178,41 @@ class UsePolicyTest {
                     Optional.empty(),
                     Optional.empty()))
         .hasMessageStartingWith(
-            "p.yaml:2: kubernetes.identty: unknown field; known: email, groups,");
+            "p.yaml:2: kubernetes.identty: unknown field; known: email, emailDomains, groups,");
+  }
+
+  @Test
+  void emailMappingIsOffUnlessOnAndThenOnlyForTheListedDomains() {
+    assertThatThrownBy(
+            () ->
+                PolicyFile.parse(
+                    "p.yaml",
+                    "kubernetes:\n  identity: requester\n  email: true\n",
+                    Optional.empty(),
+                    Optional.empty()))
+        .hasMessageStartingWith("p.yaml:3: kubernetes.email: needs kubernetes.emailDomains");
+    assertThatThrownBy(
+            () ->
+                PolicyFile.parse(
+                    "p.yaml",
+                    "kubernetes:\n  email: true\n  emailDomains: ['@Example.com']\n",
+                    Optional.empty(),
+                    Optional.empty()))
+        .hasMessage(
+            "p.yaml:3: kubernetes.emailDomains: '@Example.com' is not a lower-case domain such as"
+                + " example.com");
+    KubernetesIdentity k =
+        PolicyFile.parse(
+                "p.yaml",
+                "kubernetes:\n  identity: requester\n  email: true\n  emailDomains:"
+                    + " [example.com]\n",
+                Optional.empty(),
+                Optional.empty())
+            .kubernetes();
+    assertThat(k.emailAllowed("bob@example.com")).isTrue();
+    assertThat(k.emailAllowed("bob@EXAMPLE.com")).isTrue();
+    assertThat(k.emailAllowed("bob@example.com.evil.example")).isFalse();
+    assertThat(k.emailAllowed("bob@sub.example.com")).isFalse();
   }
 
   @Test

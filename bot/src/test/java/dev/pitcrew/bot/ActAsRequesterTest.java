@@ -47,6 +47,8 @@ class ActAsRequesterTest {
         identity: requester
         users: {UALICE: alice@example.com}
         groups: {SSRE: [sre]}
+        email: true
+        emailDomains: [example.com]
       approvals:
         approvers: [ULEAD, ULEAD2]
         clusters:

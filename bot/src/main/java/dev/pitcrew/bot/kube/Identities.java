@@ -42,16 +42,21 @@ public final class Identities {
     if (!policy.impersonates()) {
       return new Known(Identity.bot());
     }
-    Optional<String> user =
-        policy
-            .mapped(chatUser)
-            .or(() -> policy.fromEmail() ? users.email(chatUser) : Optional.empty());
+    Optional<String> email =
+        policy.mapped(chatUser).isPresent() || !policy.fromEmail()
+            ? Optional.empty()
+            : users.email(chatUser);
+    Optional<String> user = policy.mapped(chatUser).or(() -> email.filter(policy::emailAllowed));
     if (user.isEmpty()) {
       return new Unmapped(
           "Pitcrew acts on the cluster as the person who asks, and "
               + chatUser
               + " has no Kubernetes user: not in the policy's kubernetes.users"
-              + (policy.fromEmail() ? " and no email readable on their profile" : "")
+              + (!policy.fromEmail()
+                  ? ""
+                  : email.isEmpty()
+                      ? " and no confirmed email of this workspace on their profile"
+                      : " and their profile email is not of a domain in kubernetes.emailDomains")
               + ". Ask whoever runs Pitcrew to map you");
     }
     if (policy.mapped(chatUser).isEmpty() && !EMAIL.matcher(user.get()).matches()) {

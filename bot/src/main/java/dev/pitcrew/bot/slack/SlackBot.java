@@ -231,7 +231,9 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
   /** Profile emails from Slack, cached, for acting on the cluster as the requester. */
   public dev.pitcrew.bot.kube.UserDirectory users(Clock clock) {
     return new SlackUsers(
-        calls, () -> java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(clock.millis()));
+        calls,
+        () -> java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(clock.millis()),
+        () -> Optional.ofNullable(identity).map(Identity::teamId).orElse(null));
   }
 
   /** Audit events to a channel, each with a link to its thread. */

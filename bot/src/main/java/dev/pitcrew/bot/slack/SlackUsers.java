@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Profile emails through {@code users.info} (scope {@code users:read.email}), for acting on the
- * cluster as the requester. Cached ten minutes; a lookup that fails is not cached, and reads as no
- * email, so the request is refused rather than run with other rights.
+ * cluster as the requester: only an email Slack confirmed, of a user of Pitcrew's own workspace.
+ * Cached ten minutes; a lookup that fails is not cached, and reads as no email, so the request is
+ * refused rather than run with other rights.
  */
 final class SlackUsers implements UserDirectory {
   static final Duration TTL = Duration.ofMinutes(10);
@@ -20,21 +21,38 @@ final class SlackUsers implements UserDirectory {
 
   private final LoadingCache<String, Optional<String>> emails;
 
-  SlackUsers(SlackCalls calls, Ticker ticker) {
+  /**
+   * @param ownTeam Pitcrew's own workspace, once known: a user of another workspace (Slack Connect,
+   *     a partner listed in ask.teams) is never mapped by email, whose admin sets it
+   */
+  SlackUsers(SlackCalls calls, Ticker ticker, java.util.function.Supplier<String> ownTeam) {
     this.emails =
         Caffeine.newBuilder()
             .ticker(ticker)
             .expireAfterWrite(TTL)
             .maximumSize(10_000)
-            .build(user -> load(calls, user));
+            .build(user -> load(calls, user, ownTeam.get()));
   }
 
-  private static Optional<String> load(SlackCalls calls, String user) {
+  private static Optional<String> load(SlackCalls calls, String user, String ownTeam) {
     try {
       var response = calls.call("users.info", () -> calls.methods().usersInfo(r -> r.user(user)));
-      var profile = response.getUser() == null ? null : response.getUser().getProfile();
+      var found = response.getUser();
+      var profile = found == null ? null : found.getProfile();
       String email = profile == null ? null : profile.getEmail();
-      return email == null || email.isBlank() ? Optional.empty() : Optional.of(email);
+      if (email == null || email.isBlank()) {
+        return Optional.empty();
+      }
+      if (!found.isEmailConfirmed()) {
+        log.info("the profile email of {} is not confirmed by Slack; not used", user);
+        return Optional.empty();
+      }
+      if (ownTeam == null || !ownTeam.equals(found.getTeamId())) {
+        log.info(
+            "{} is of workspace {}, not Pitcrew's own; email not used", user, found.getTeamId());
+        return Optional.empty();
+      }
+      return Optional.of(email);
     } catch (SlackCallException e) {
       log.warn("cannot read the profile of {}: {}", user, e.getMessage());
       return null; // not cached: the next request reads again

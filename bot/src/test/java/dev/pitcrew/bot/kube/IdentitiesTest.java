@@ -15,7 +15,8 @@ class IdentitiesTest {
           KubernetesIdentity.Mode.REQUESTER,
           Map.of("UOPS", "system:serviceaccount:ops:robot"),
           Map.of("SSRE", List.of("sre"), "SDEV", List.of("dev")),
-          true);
+          true,
+          Set.of("example.com"));
 
   private final Identities identities =
       new Identities(
@@ -24,6 +25,7 @@ class IdentitiesTest {
               switch (user) {
                 case "UALICE" -> Optional.of("alice@example.com");
                 case "UEVIL" -> Optional.of("system:admin");
+                case "UOTHER" -> Optional.of("mallory@elsewhere.example");
                 case "UCRLF" -> Optional.of("eve@example.com\r\nImpersonate-Group: system:masters");
                 default -> Optional.empty();
               },
@@ -54,8 +56,32 @@ class IdentitiesTest {
         .isEqualTo(
             new Identities.Unmapped(
                 "Pitcrew acts on the cluster as the person who asks, and UNOBODY has no"
-                    + " Kubernetes user: not in the policy's kubernetes.users and no email"
-                    + " readable on their profile. Ask whoever runs Pitcrew to map you"));
+                    + " Kubernetes user: not in the policy's kubernetes.users and no confirmed"
+                    + " email of this workspace on their profile. Ask whoever runs Pitcrew to map"
+                    + " you"));
+  }
+
+  @Test
+  void anEmailOfADomainThePolicyDoesNotListIsNeverImpersonated() {
+    assertThat(identities.of("UOTHER"))
+        .isEqualTo(
+            new Identities.Unmapped(
+                "Pitcrew acts on the cluster as the person who asks, and UOTHER has no Kubernetes"
+                    + " user: not in the policy's kubernetes.users and their profile email is not"
+                    + " of a domain in kubernetes.emailDomains. Ask whoever runs Pitcrew to map"
+                    + " you"));
+  }
+
+  @Test
+  void withoutEmailMappingOnlyTheExplicitMapCounts() {
+    Identities explicitOnly =
+        new Identities(
+            new KubernetesIdentity(
+                KubernetesIdentity.Mode.REQUESTER, Map.of(), Map.of(), false, Set.of()),
+            user -> Optional.of("alice@example.com"),
+            group -> Set.of());
+
+    assertThat(explicitOnly.of("UALICE")).isInstanceOf(Identities.Unmapped.class);
   }
 
   @Test

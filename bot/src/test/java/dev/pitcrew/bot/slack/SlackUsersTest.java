@@ -20,7 +20,9 @@ class SlackUsersTest {
     config.setMethodsEndpointUrlPrefix(slack.apiUrl());
     users =
         new SlackUsers(
-            SlackCalls.of(Slack.getInstance(config).methods("xoxb-test")), Ticker.systemTicker());
+            SlackCalls.of(Slack.getInstance(config).methods("xoxb-test")),
+            Ticker.systemTicker(),
+            () -> "T1");
   }
 
   @AfterEach
@@ -39,5 +41,13 @@ class SlackUsersTest {
   @Test
   void aProfileWithoutEmailHasNone() {
     assertThat(users.email("UNOEMAIL1")).isEmpty();
+  }
+
+  @Test
+  void onlyAConfirmedEmailOfAUserOfPitcrewsOwnWorkspaceIsUsed() {
+    // A partner workspace's admin sets any address on their own users' profiles.
+    assertThat(users.email("UFOREIGNBOB")).isEmpty();
+    assertThat(users.email("UUNCONFIRMEDEVE")).isEmpty();
+    assertThat(users.email("UCAROL")).contains("carol@example.com");
   }
 }

@@ -257,7 +257,11 @@ public final class FakeSlack implements AutoCloseable {
       }
       case "apps.connections.open" -> body.put("url", socketUrl);
       case "users.info" -> {
-        var profile = body.putObject("user").put("id", call.param("user")).putObject("profile");
+        // UFOREIGN...: of another workspace; UUNCONFIRMED...: an email Slack has not confirmed.
+        var user = body.putObject("user").put("id", call.param("user"));
+        user.put("team_id", call.param("user").startsWith("UFOREIGN") ? "T2" : "T1");
+        user.put("is_email_confirmed", !call.param("user").startsWith("UUNCONFIRMED"));
+        var profile = user.putObject("profile");
         if (!call.param("user").startsWith("UNOEMAIL")) {
           profile.put(
               "email",
