@@ -50,6 +50,9 @@ import java.util.stream.Collectors;
  *     payments: {groups: [S0PAYONCALL], minApprovals: 2}
  *   clusters:                # per cluster, under the runbook's and namespace's
  *     prod: {minApprovals: 2}
+ * limits:                    # per person and hour (defaults 60 and 200000)
+ *   asksPerHour: 60
+ *   tokensPerHour: 200000
  * masking:                   # over the shipped rules for text from the cluster
  *   extraPatterns:
  *     - kind: internal_token # shown as [masked: internal_token]
@@ -74,6 +77,7 @@ public final class PolicyFile {
       ApprovalPolicy approvals,
       KubernetesIdentity kubernetes,
       MaskingPolicy masking,
+      UsageLimits limits,
       Map<String, String> sites) {
     public Policies {
       sites = Map.copyOf(sites);
@@ -184,11 +188,16 @@ public final class PolicyFile {
 
   record PatternFile(@JsonProperty("kind") String kind, @JsonProperty("pattern") String pattern) {}
 
+  record LimitsFile(
+      @JsonProperty("asksPerHour") Integer asksPerHour,
+      @JsonProperty("tokensPerHour") Long tokensPerHour) {}
+
   record Root(
       @JsonProperty("ask") AskFile ask,
       @JsonProperty("kubernetes") KubernetesFile kubernetes,
       @JsonProperty("approvals") ApprovalsFile approvals,
-      @JsonProperty("masking") MaskingFile masking) {}
+      @JsonProperty("masking") MaskingFile masking,
+      @JsonProperty("limits") LimitsFile limits) {}
 
   /**
    * Reads a policy file; environment overrides replace the default approvers and expiry.
@@ -202,7 +211,10 @@ public final class PolicyFile {
       Optional<Duration> expiryOverride) {
     Root root;
     try {
-      root = yaml.isBlank() ? new Root(null, null, null, null) : YAML.readValue(yaml, Root.class);
+      root =
+          yaml.isBlank()
+              ? new Root(null, null, null, null, null)
+              : YAML.readValue(yaml, Root.class);
     } catch (JsonMappingException e) {
       String field =
           e.getPath().stream()
@@ -218,7 +230,7 @@ public final class PolicyFile {
       throw new PolicyException(origin + ":" + line + ": YAML syntax error: " + firstLine(e));
     }
     if (root == null) {
-      root = new Root(null, null, null, null);
+      root = new Root(null, null, null, null, null);
     }
     Map<String, String> sites = new LinkedHashMap<>();
     AskFile ask = root.ask() == null ? new AskFile(null, null, null, null, null, null) : root.ask();
@@ -263,6 +275,7 @@ public final class PolicyFile {
             GroupDirectory.none()),
         kubernetes,
         masking(origin, yaml, root.masking()),
+        limits(origin, yaml, root.limits()),
         sites);
   }
 
@@ -270,6 +283,22 @@ public final class PolicyFile {
 
   private static final Pattern DOMAIN =
       Pattern.compile("^[a-z0-9]([a-z0-9-]{0,62}\\.)+[a-z]{2,63}$");
+
+  private static UsageLimits limits(String origin, String yaml, LimitsFile l) {
+    UsageLimits defaults = UsageLimits.defaults();
+    if (l == null) {
+      return defaults;
+    }
+    if (l.asksPerHour() != null && l.asksPerHour() < 1) {
+      throw at(origin, yaml, List.of("limits", "asksPerHour"), "must be at least 1");
+    }
+    if (l.tokensPerHour() != null && l.tokensPerHour() < 1) {
+      throw at(origin, yaml, List.of("limits", "tokensPerHour"), "must be at least 1");
+    }
+    return new UsageLimits(
+        l.asksPerHour() == null ? defaults.asksPerHour() : l.asksPerHour(),
+        l.tokensPerHour() == null ? defaults.tokensPerHour() : l.tokensPerHour());
+  }
 
   /** Each pattern is compiled here, so a broken one stops start-up naming its line. */
   private static MaskingPolicy masking(String origin, String yaml, MaskingFile m) {

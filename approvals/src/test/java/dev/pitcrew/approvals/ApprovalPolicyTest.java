@@ -223,6 +223,22 @@ class ApprovalPolicyTest {
   }
 
   @Test
+  void limitsSetHourlyBudgetsPerPersonWithDefaults() {
+    assertThat(PolicyFile.parse("p.yaml", "", Optional.empty(), Optional.empty()).limits())
+        .isEqualTo(new UsageLimits(60, 200_000));
+    assertThat(
+            PolicyFile.parse(
+                    "p.yaml", "limits:\n  asksPerHour: 5\n", Optional.empty(), Optional.empty())
+                .limits())
+        .isEqualTo(new UsageLimits(5, 200_000));
+    assertThatThrownBy(
+            () ->
+                PolicyFile.parse(
+                    "p.yaml", "limits:\n  tokensPerHour: 0\n", Optional.empty(), Optional.empty()))
+        .hasMessage("p.yaml:2: limits.tokensPerHour: must be at least 1");
+  }
+
+  @Test
   void aBrokenMaskingPatternStopsStartUpNamingItsLine() {
     assertThatThrownBy(
             () ->

@@ -9,6 +9,7 @@ import dev.pitcrew.approvals.Claims;
 import dev.pitcrew.approvals.GroupDirectory;
 import dev.pitcrew.approvals.KubernetesIdentity;
 import dev.pitcrew.approvals.MaskingPolicy;
+import dev.pitcrew.approvals.UsageLimits;
 import dev.pitcrew.bot.agent.Agent;
 import dev.pitcrew.bot.audit.Audit;
 import dev.pitcrew.bot.audit.AuditSink;
@@ -19,6 +20,7 @@ import dev.pitcrew.bot.core.Assistant;
 import dev.pitcrew.bot.core.Conversations;
 import dev.pitcrew.bot.core.Surface;
 import dev.pitcrew.bot.core.ToolRunner;
+import dev.pitcrew.bot.core.Usage;
 import dev.pitcrew.bot.kube.Clusters;
 import dev.pitcrew.bot.kube.Identities;
 import dev.pitcrew.bot.kube.Targets;
@@ -66,7 +68,8 @@ final class Core implements AutoCloseable {
       Optional<Set<String>> enabledRunbooks,
       Duration approvalRetention,
       People people,
-      MaskingPolicy masking) {}
+      MaskingPolicy masking,
+      UsageLimits limits) {}
 
   /** Who may use what, and as whom their calls run. */
   record People(
@@ -188,6 +191,7 @@ final class Core implements AutoCloseable {
     ExecutorService toolPool = toolPool();
     List<java.util.function.Consumer<String>> modelInput =
         new java.util.concurrent.CopyOnWriteArrayList<>();
+    Usage usage = new Usage(settings.limits(), clock);
     Optional<Assistant> assistant =
         settings
             .llm()
@@ -203,9 +207,10 @@ final class Core implements AutoCloseable {
                         metrics,
                         clock,
                         masking,
-                        text -> modelInput.forEach(listener -> listener.accept(text))));
+                        text -> modelInput.forEach(listener -> listener.accept(text)),
+                        usage));
     Conversations conversations =
-        new Conversations(assistant, catalog, tools, surface, audit, metrics);
+        new Conversations(assistant, catalog, tools, surface, audit, metrics, usage);
     ApprovalPath path = proposing.finish(rollouts, conversations::afterChange, followUps);
     // Every replica sweeps: each takeover and expiry is a compare-and-set, and only its winner
     // redraws the card and tells the thread. Executions whose owner stopped renewing its lease

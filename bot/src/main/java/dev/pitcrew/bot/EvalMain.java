@@ -198,7 +198,8 @@ final class EvalMain {
                     Optional.empty(),
                     Config.DEFAULT_APPROVAL_RETENTION,
                     Core.People.ownRights(),
-                    dev.pitcrew.approvals.MaskingPolicy.none()),
+                    dev.pitcrew.approvals.MaskingPolicy.none(),
+                    dev.pitcrew.approvals.UsageLimits.defaults()),
                 Clusters.single(cluster.client()),
                 surface,
                 List.of(events::add))) {

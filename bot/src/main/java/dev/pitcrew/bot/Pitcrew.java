@@ -217,7 +217,8 @@ public final class Pitcrew implements AutoCloseable {
                       config.policies().kubernetes(),
                       slack.users(clock),
                       groups),
-                  config.policies().masking()),
+                  config.policies().masking(),
+                  config.policies().limits()),
               clusters,
               slack.surface(),
               sinks);

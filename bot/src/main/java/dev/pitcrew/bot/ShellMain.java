@@ -193,7 +193,8 @@ final class ShellMain {
                     policies.kubernetes(),
                     UserDirectory.none(),
                     GroupDirectory.none()),
-                policies.masking()),
+                policies.masking(),
+                policies.limits()),
             Clusters.named(kubernetes, ClusterClients.build(clusters)),
             surface,
             List.of(

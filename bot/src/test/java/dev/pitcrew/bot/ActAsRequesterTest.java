@@ -107,7 +107,8 @@ class ActAsRequesterTest {
                     policies.kubernetes(),
                     user -> user.equals("UBOB") ? Optional.of("bob@example.com") : Optional.empty(),
                     GROUPS),
-                policies.masking()),
+                policies.masking(),
+                policies.limits()),
             Clusters.named(named.get("prod"), named),
             surface,
             List.of(audit::add));

@@ -192,7 +192,8 @@ class PromptInjectionTest {
                 Optional.empty(),
                 Config.DEFAULT_APPROVAL_RETENTION,
                 Core.People.ownRights(),
-                dev.pitcrew.approvals.MaskingPolicy.none()),
+                dev.pitcrew.approvals.MaskingPolicy.none(),
+                dev.pitcrew.approvals.UsageLimits.defaults()),
             dev.pitcrew.bot.kube.Clusters.single(client),
             surface,
             List.of(audit::add));

@@ -21,6 +21,8 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +35,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -419,6 +422,38 @@ class SlackEndToEndTest {
                 slack.auditLines(AUDIT, correlationId, "*asked*").size()
                     == 2); // the re-delivery was ignored
     assertThat(llm.requests()).hasSize(3);
+  }
+
+  @Test
+  void aPersonOverTheHourlyLimitsIsToldSoAndNothingRunsForThem(@TempDir Path dir) throws Exception {
+    pitcrew.close();
+    Path policy = dir.resolve("policy.yaml");
+    Files.writeString(policy, "limits:\n  asksPerHour: 2\n  tokensPerHour: 100\n");
+    Map<String, String> env = env();
+    env.put("PITCREW_CONFIG", policy.toString());
+    startPitcrew(env);
+    llm.thenAnswer("checkout has 3 ready replicas."); // 120 tokens: over the hour's 100
+    String status = "run deployment_status namespace=shop name=checkout";
+
+    String first =
+        SignedSlack.correlationIdIn(
+            signed.slashCommand(REQUESTER, CHANNEL, "how is checkout?").body());
+    awaitInThread(first, "3 ready replicas");
+    String second =
+        SignedSlack.correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "and now?").body());
+    awaitInThread(second, "I stopped: the model has used 120 tokens on your questions");
+    String third =
+        SignedSlack.correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, status).body());
+
+    awaitInThread(third, "Not taken: you have made 2 requests in the last hour");
+    await()
+        .atMost(PATIENCE)
+        .until(() -> slack.auditLines(AUDIT, third, "*ask refused*").size() == 1);
+    assertThat(llm.requests()).hasSize(1);
+    // Someone else is not held back by it.
+    String other =
+        SignedSlack.correlationIdIn(signed.slashCommand(APPROVER_1, CHANNEL, status).body());
+    awaitInThread(other, "deployment shop/checkout: 3 desired");
   }
 
   @Test

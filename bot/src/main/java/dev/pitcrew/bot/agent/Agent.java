@@ -30,6 +30,7 @@ import dev.pitcrew.bot.core.AssistantUnavailableException;
 import dev.pitcrew.bot.core.ToolResult;
 import dev.pitcrew.bot.core.ToolRunner;
 import dev.pitcrew.bot.core.Transcript;
+import dev.pitcrew.bot.core.Usage;
 import dev.pitcrew.bot.metrics.Metrics;
 import dev.pitcrew.remediations.Masking;
 import dev.pitcrew.remediations.Risk;
@@ -111,6 +112,9 @@ public final class Agent implements Assistant {
   /** The model's text enters Pitcrew here: masked like cluster text, since it may repeat some. */
   private final Masking masking;
 
+  /** Each person's model tokens in the last hour, against the policy's limit. */
+  private final Usage usage;
+
   /** Hears every request's messages as sent to the model, for the eval's safety gate. */
   private final java.util.function.Consumer<String> sent;
 
@@ -124,7 +128,9 @@ public final class Agent implements Assistant {
       Metrics metrics,
       Clock clock,
       Masking masking,
-      java.util.function.Consumer<String> sent) {
+      java.util.function.Consumer<String> sent,
+      Usage usage) {
+    this.usage = usage;
     this.masking = masking;
     this.sent = sent;
     this.client = client;
@@ -211,10 +217,15 @@ public final class Agent implements Assistant {
                   + seconds(limits.wallClock())
                   + ", the time limit per question.");
         }
+        Optional<String> spent = usage.modelRefusal(ask.requester());
+        if (spent.isPresent()) {
+          return stop(remember, turn, "tokens_per_hour", "I stopped: " + spent.get() + ".");
+        }
         iterations++;
         ChatCompletion completion = complete(params(ask, history, turn), left);
         ChatCompletionMessage message = completion.choices().get(0).message();
         long used = completion.usage().map(u -> u.totalTokens()).orElse(0L);
+        usage.tokens(ask.requester(), used);
         tokens += used;
         List<ChatCompletionMessageToolCall> calls = message.toolCalls().orElse(List.of());
         if (calls.isEmpty()) {

@@ -26,6 +26,7 @@ public final class Conversations {
   private final Surface surface;
   private final Audit audit;
   private final Metrics metrics;
+  private final Usage usage;
 
   public Conversations(
       Optional<Assistant> assistant,
@@ -33,8 +34,10 @@ public final class Conversations {
       ToolRunner tools,
       Surface surface,
       Audit audit,
-      Metrics metrics) {
+      Metrics metrics,
+      Usage usage) {
     this.metrics = metrics;
+    this.usage = usage;
     this.assistant = assistant;
     this.catalog = catalog;
     this.tools = tools;
@@ -63,6 +66,18 @@ public final class Conversations {
     try (var ignored = LogContext.correlation(ask.correlationId())) {
       audit.record(
           Type.ASKED, ask.correlationId(), ask.requester(), text, ask.channel(), ask.thread());
+      Optional<String> over = usage.ask(ask.requester());
+      if (over.isPresent()) {
+        audit.record(
+            Type.ASK_REFUSED,
+            ask.correlationId(),
+            ask.requester(),
+            over.get(),
+            ask.channel(),
+            ask.thread());
+        surface.say(ask, "Not taken: " + over.get() + ".");
+        return;
+      }
       String command = text.strip();
       metrics.ask(
           command.equals("help")

@@ -211,7 +211,8 @@ final class AgentHarness implements AutoCloseable {
             metrics,
             clock,
             dev.pitcrew.remediations.Masking.shipped(),
-            sent -> {});
+            sent -> {},
+            dev.pitcrew.bot.core.Usage.unlimited(clock));
   }
 
   static JsonNode read(String json) {
