@@ -8,12 +8,16 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -37,30 +41,79 @@ public final class HttpFrontend implements AutoCloseable {
     }
   }
 
+  /**
+   * The longest one exchange may hold a thread, reading included: routes only acknowledge, so
+   * anything longer is a client sending its request slowly to starve the server (its probes too).
+   * The JDK server reads a request with blocking reads on the pool's threads; interrupting one
+   * closes its channel and frees the thread.
+   */
+  static final Duration EXCHANGE_LIMIT = Duration.ofSeconds(10);
+
+  private static final int THREADS = 16;
+
   private final HttpServer server;
   private final ExecutorService pool;
+  private final ScheduledExecutorService watchdog;
 
-  private HttpFrontend(HttpServer server, ExecutorService pool) {
+  private HttpFrontend(HttpServer server, ExecutorService pool, ScheduledExecutorService watchdog) {
     this.server = server;
     this.pool = pool;
+    this.watchdog = watchdog;
   }
 
   public static HttpFrontend start(InetSocketAddress address, Map<String, HttpRoute> routes)
       throws IOException {
+    return start(address, routes, EXCHANGE_LIMIT);
+  }
+
+  static HttpFrontend start(
+      InetSocketAddress address, Map<String, HttpRoute> routes, Duration exchangeLimit)
+      throws IOException {
     HttpServer server = HttpServer.create(address, 128);
+    Map<Thread, Long> busySince = new ConcurrentHashMap<>();
     ExecutorService pool =
         new ThreadPoolExecutor(
-            4,
-            4,
+            THREADS,
+            THREADS,
             0,
             TimeUnit.MILLISECONDS,
             new LinkedBlockingQueue<>(256),
             Threads.daemon("pitcrew-http"),
-            new ThreadPoolExecutor.AbortPolicy());
+            new ThreadPoolExecutor.AbortPolicy()) {
+          @Override
+          protected void beforeExecute(Thread t, Runnable r) {
+            busySince.put(t, System.nanoTime());
+          }
+
+          @Override
+          protected void afterExecute(Runnable r, Throwable t) {
+            busySince.remove(Thread.currentThread());
+            Thread.interrupted(); // a late interrupt must not hit the next exchange
+          }
+        };
+    ScheduledExecutorService watchdog =
+        Executors.newSingleThreadScheduledExecutor(Threads.daemon("pitcrew-http-watchdog"));
+    long limit = exchangeLimit.toNanos();
+    long every = Math.max(10, exchangeLimit.toMillis() / 4);
+    watchdog.scheduleWithFixedDelay(
+        () ->
+            busySince.forEach(
+                (thread, since) -> {
+                  if (System.nanoTime() - since > limit && busySince.remove(thread, since)) {
+                    log.warn(
+                        "an HTTP exchange took over {} ms (a slow client?); its connection is"
+                            + " closed",
+                        exchangeLimit.toMillis());
+                    thread.interrupt();
+                  }
+                }),
+        every,
+        every,
+        TimeUnit.MILLISECONDS);
     routes.forEach((path, route) -> server.createContext(path, exchange -> serve(exchange, route)));
     server.setExecutor(pool);
     server.start();
-    return new HttpFrontend(server, pool);
+    return new HttpFrontend(server, pool, watchdog);
   }
 
   public int port() {
@@ -112,5 +165,6 @@ public final class HttpFrontend implements AutoCloseable {
   public void close() {
     server.stop(0);
     pool.shutdownNow();
+    watchdog.shutdownNow();
   }
 }
