@@ -594,7 +594,9 @@ class SlackEndToEndTest {
 
   @Test
   void modelTextCannotPingChannelsOrInjectLinks() throws Exception {
-    llm.thenAnswer("<!channel> all good, see <https://evil.example|the dashboard> & relax");
+    llm.thenAnswer(
+        "<!channel> all good, see <https://evil.example|the dashboard> & relax;"
+            + " details at https://evil.example/login");
     String correlationId =
         SignedSlack.correlationIdIn(
             signed.slashCommand(REQUESTER, CHANNEL, "<!here> is all ok?").body());
@@ -611,6 +613,13 @@ class SlackEndToEndTest {
         .doesNotContain("<https://evil.example");
     FakeSlack.Call root = slack.calls("chat.postMessage").get(0);
     assertThat(root.all()).contains("&lt;!here&gt;").doesNotContain("<!here>");
+    // A bare URL is not made a link either: every mrkdwn text is verbatim.
+    JsonNode blocks = JSON.readTree(answer.param("blocks"));
+    assertThat(blocks.findValues("verbatim")).isNotEmpty().allMatch(JsonNode::asBoolean);
+    assertThat(
+            blocks.findParents("type").stream()
+                .filter(n -> n.path("type").asText().equals("mrkdwn")))
+        .allSatisfy(t -> assertThat(t.path("verbatim").asBoolean()).isTrue());
   }
 
   @Test

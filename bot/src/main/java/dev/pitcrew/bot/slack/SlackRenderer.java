@@ -4,7 +4,6 @@ import static com.slack.api.model.block.Blocks.actions;
 import static com.slack.api.model.block.Blocks.context;
 import static com.slack.api.model.block.Blocks.header;
 import static com.slack.api.model.block.Blocks.section;
-import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
 import static com.slack.api.model.block.composition.BlockCompositions.plainText;
 import static com.slack.api.model.block.element.BlockElements.button;
 
@@ -166,5 +165,17 @@ public final class SlackRenderer {
 
   private static LayoutBlock footer(String correlationId) {
     return context(List.of(markdownText("Correlation ID " + SlackText.inlineCode(correlationId))));
+  }
+
+  /**
+   * Every mrkdwn text Pitcrew sends is verbatim: Slack does not turn bare URLs into links or parse
+   * names into mentions in it; the mentions Pitcrew writes itself ({@code <@U123>}) still work.
+   */
+  private static com.slack.api.model.block.composition.MarkdownTextObject markdownText(
+      String text) {
+    return com.slack.api.model.block.composition.MarkdownTextObject.builder()
+        .text(text)
+        .verbatim(true)
+        .build();
   }
 }
