@@ -29,10 +29,25 @@ final class ChangeRecorder {
 
   private final KubernetesClient client;
   private final Clock clock;
+  private final Masking masking;
 
-  ChangeRecorder(KubernetesClient client, Clock clock) {
+  /**
+   * @param masking how a change reads outside Pitcrew: a plan is compared, at the moment of
+   *     writing, with what the approved card showed, masked values included
+   */
+  ChangeRecorder(KubernetesClient client, Clock clock, Masking masking) {
     this.client = client;
     this.clock = clock;
+    this.masking = masking;
+  }
+
+  /** {@code field: from -> to} as a card showed it: values masked as every outcome is. */
+  String shown(Change change) {
+    return new Change(change.field(), masked(change.from()), masked(change.to())).toString();
+  }
+
+  private Object masked(Object value) {
+    return value instanceof String s ? masking.mask(s) : value;
   }
 
   /** The annotations to merge into the changed object in the same write as the change. */

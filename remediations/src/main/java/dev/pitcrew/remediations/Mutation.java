@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -100,6 +101,18 @@ abstract class Mutation<T extends HasMetadata> extends Action {
     }
     Intent intent = (Intent) planned;
     Plan plan = intent.plan();
+    if (context.approvedChanges() != null) {
+      // The write is the approved write: planned again from this very read, it must show what
+      // the card showed, or nothing is written.
+      List<String> now = plan.changes().stream().map(recorder::shown).toList();
+      if (!now.equals(context.approvedChanges())) {
+        return new Refused(
+            "the target changed since the change was approved: it was approved as "
+                + context.approvedChanges()
+                + ", now it would be "
+                + now);
+      }
+    }
     Patch patch = intent.write().apply(context);
     T after;
     try {

@@ -35,7 +35,7 @@ public final class Remediations {
   }
 
   public static List<Remediation> all(KubernetesClient client, Options options) {
-    ChangeRecorder recorder = new ChangeRecorder(client, options.clock());
+    ChangeRecorder recorder = new ChangeRecorder(client, options.clock(), options.masking());
     Clock clock = options.clock();
     return Stream.of(
             new DeploymentStatus(client, clock),

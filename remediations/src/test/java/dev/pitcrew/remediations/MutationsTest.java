@@ -126,6 +126,34 @@ class MutationsTest {
   }
 
   @Test
+  void aWriteHeldToTheApprovedChangesRunsOnlyIfItsPlanStillShowsThem() {
+    Remediation scale = action("deployment.scale");
+    JsonNode five = args("{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":5}");
+    // Approved as 3 -> 5; someone scaled to 4 between the click and the write.
+    client.apps().deployments().inNamespace("shop").withName("checkout").scale(4);
+
+    Outcome refused = scale.execute(five, CONTEXT.approving(List.of("spec.replicas: 3 -> 5")));
+
+    assertThat(refused)
+        .isEqualTo(
+            new Refused(
+                "the target changed since the change was approved: it was approved as"
+                    + " [spec.replicas: 3 -> 5], now it would be [spec.replicas: 4 -> 5]"));
+    assertThat(
+            client
+                .apps()
+                .deployments()
+                .inNamespace("shop")
+                .withName("checkout")
+                .get()
+                .getSpec()
+                .getReplicas())
+        .isEqualTo(4);
+    assertThat(scale.execute(five, CONTEXT.approving(List.of("spec.replicas: 4 -> 5"))))
+        .isInstanceOf(Applied.class);
+  }
+
+  @Test
   void aChangeOnANamedClusterNamesItInTheAnnotationAndTheEvent() {
     action("deployment.scale")
         .execute(

@@ -198,7 +198,9 @@ public final class Changes {
         .execute(
             request.arguments(),
             new ChangeContext(
-                request.correlationId(), request.requester(), request.decidedBy(), request.id()));
+                    request.correlationId(), request.requester(), request.decidedBy(), request.id())
+                // Held to what was approved at the moment of writing, not only at the click.
+                .approving(request.changes().stream().map(PlannedChange::toString).toList()));
   }
 
   private static Targets.Caller caller(ApprovalRequest request) {
