@@ -2,6 +2,7 @@ package dev.pitcrew.remediations;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -95,7 +96,16 @@ abstract class Mutation<T extends HasMetadata> extends Action {
 
   @Override
   public final Outcome execute(JsonNode arguments, ChangeContext context) {
-    Planned planned = planNow(arguments);
+    T current;
+    try {
+      current = resource(arguments).get();
+    } catch (KubernetesClientException e) {
+      return KubeFailures.describe(e, "read", describe(arguments));
+    }
+    if (current == null) {
+      return new Refused(describe(arguments) + " was not found");
+    }
+    Planned planned = plan(current, arguments);
     if (planned instanceof NotPlanned not) {
       return not.outcome();
     }
@@ -113,13 +123,22 @@ abstract class Mutation<T extends HasMetadata> extends Action {
                 + now);
       }
     }
-    Patch patch = intent.write().apply(context);
+    // Written only over the version planned from: anything written since, the API server refuses.
+    Patch patch = lockedTo(intent.write().apply(context), current);
     T after;
     try {
       after = resource(arguments).patch(PatchContext.of(patch.type()), patch.body());
     } catch (KubernetesClientException e) {
-      if (!KubeFailures.ambiguous(e)) {
+      boolean conflict = e.getCode() == 409 || e.getCode() == 422;
+      if (!KubeFailures.ambiguous(e) && !conflict) {
         return KubeFailures.describe(e, "change", describe(arguments));
+      }
+      if (conflict && !landed(arguments, context)) {
+        // A client re-send of a write that landed also meets the lock: only the object can say.
+        return new Failed(
+            describe(arguments)
+                + " changed between Pitcrew reading it and writing; nothing was written. Ask"
+                + " again for a fresh proposal");
       }
       // The answer was lost, not the write: the object decides, and if it does not show the
       // change yet, it may still land. Say so, with what the object looks like now.
@@ -145,6 +164,55 @@ abstract class Mutation<T extends HasMetadata> extends Action {
     recorder.event(after, eventReason(), summary, context);
     return new Applied(
         summary, Map.of("changes", plan.changes().toString()), plan.inverse(), rollout(arguments));
+  }
+
+  /** Whether the object carries this change's provenance: a write of this change landed. */
+  private boolean landed(JsonNode arguments, ChangeContext context) {
+    try {
+      return ChangeRecorder.carries(resource(arguments).get(), context);
+    } catch (KubernetesClientException e) {
+      return false;
+    }
+  }
+
+  /**
+   * {@code patch}, applied only to the version of {@code read}: a merge patch carries its {@code
+   * resourceVersion}, a JSON patch tests it first (unless it already does).
+   */
+  static Patch lockedTo(Patch patch, HasMetadata read) {
+    String version = read.getMetadata().getResourceVersion();
+    if (version == null) {
+      return patch;
+    }
+    try {
+      JsonNode body = JSON.readTree(patch.body());
+      if (patch.type() == PatchType.JSON_MERGE && body instanceof ObjectNode merge) {
+        ObjectNode metadata =
+            merge.has("metadata")
+                ? (ObjectNode) merge.get("metadata")
+                : merge.putObject("metadata");
+        metadata.put("resourceVersion", version);
+        return new Patch(patch.type(), merge.toString());
+      }
+      if (patch.type() == PatchType.JSON && body instanceof ArrayNode ops) {
+        for (JsonNode op : ops) {
+          if (op.path("path").asText().equals("/metadata/resourceVersion")) {
+            return patch;
+          }
+        }
+        ArrayNode locked = JSON.createArrayNode();
+        locked
+            .addObject()
+            .put("op", "test")
+            .put("path", "/metadata/resourceVersion")
+            .put("value", version);
+        locked.addAll(ops);
+        return new Patch(patch.type(), locked.toString());
+      }
+      return patch;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a patch Pitcrew built is not JSON: " + patch.body(), e);
+    }
   }
 
   /** Reads the object and plans the change against it as it is now. */

@@ -100,6 +100,46 @@ class KubernetesFailuresTest {
     assertThat(outcome.summary()).isEqualTo("Scaled deployment shop/checkout from 3 to 5 replicas");
   }
 
+  @Test
+  void aWriteIsLockedToTheVersionItWasPlannedFromAndAConflictWritesNothing() throws Exception {
+    server.expect().get().withPath(PATH).andReturn(200, versioned(deployment(3, null))).times(3);
+    server.expect().patch().withPath(PATH).andReturn(409, status(409, "Conflict")).once();
+
+    Outcome outcome = scale(noRetries).execute(SCALE, CONTEXT);
+
+    assertThat(outcome)
+        .isEqualTo(
+            new Failed(
+                "deployment shop/checkout changed between Pitcrew reading it and writing; nothing"
+                    + " was written. Ask again for a fresh proposal"));
+    boolean lockedPatch = false;
+    var request = server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS);
+    for (;
+        request != null;
+        request = server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      if (request.getMethod().equals("PATCH")) { // the last one taken is this test's
+        lockedPatch = request.getBody().readUtf8().contains("\"resourceVersion\":\"41\"");
+      }
+    }
+    assertThat(lockedPatch).as("the PATCH carried the version read").isTrue();
+  }
+
+  @Test
+  void aReSentWriteThatMeetsItsOwnLockIsReportedAsDone() {
+    server.expect().get().withPath(PATH).andReturn(200, versioned(deployment(3, null))).times(2);
+    server.expect().patch().withPath(PATH).andReturn(409, status(409, "Conflict")).once();
+    server.expect().get().withPath(PATH).andReturn(200, deployment(5, "apr-1")).always();
+
+    Outcome outcome = scale(noRetries).execute(SCALE, CONTEXT);
+
+    assertThat(outcome).isInstanceOf(Applied.class);
+  }
+
+  private static Deployment versioned(Deployment d) {
+    d.getMetadata().setResourceVersion("41");
+    return d;
+  }
+
   private static final com.fasterxml.jackson.databind.JsonNode SCALE =
       MutationsTest.args("{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":5}");
 
