@@ -395,18 +395,10 @@ class ApprovalTrustEndToEndTest {
 
   @Test
   void theSameUndoClickDeliveredTwiceOpensOneUndoRequest() throws Exception {
-    String correlationId = ask("run scale_deployment namespace=shop name=checkout replicas=5");
-    FakeSlack.Call card = awaitCard(correlationId);
-    signed.click(
-        "ULEAD",
-        CHANNEL,
-        "approval_approve",
-        FakeSlack.button(card, "approval_approve"),
-        card.ts());
-    await()
-        .atMost(PATIENCE)
-        .until(() -> last(slack.calls("chat.update")).param("blocks").contains("approval_undo"));
-    String original = FakeSlack.button(last(slack.calls("chat.update")), "approval_undo");
+    Ran ran = scaledToFiveAndUndoable();
+    String correlationId = ran.correlationId();
+    FakeSlack.Call card = ran.card();
+    String original = ran.original();
 
     // Slack re-delivers the click (or two replicas each get it): both arrive at once.
     ExecutorService twice = Executors.newFixedThreadPool(2);
@@ -522,19 +514,11 @@ class ApprovalTrustEndToEndTest {
 
   @Test
   void undoProposesTheInverseUnderTheSamePolicy() throws Exception {
-    String correlationId = ask("run scale_deployment namespace=shop name=checkout replicas=5");
-    FakeSlack.Call card = awaitCard(correlationId);
-    signed.click(
-        "ULEAD",
-        CHANNEL,
-        "approval_approve",
-        FakeSlack.button(card, "approval_approve"),
-        card.ts());
+    Ran ran = scaledToFiveAndUndoable();
+    String correlationId = ran.correlationId();
+    FakeSlack.Call card = ran.card();
+    String original = ran.original();
     await().atMost(PATIENCE).until(() -> replicas("shop", "checkout") == 5);
-    await()
-        .atMost(PATIENCE)
-        .until(() -> last(slack.calls("chat.update")).param("blocks").contains("approval_undo"));
-    String original = FakeSlack.button(last(slack.calls("chat.update")), "approval_undo");
 
     signed.click("ULEAD", CHANNEL, "approval_undo", original, card.ts());
 
@@ -566,18 +550,10 @@ class ApprovalTrustEndToEndTest {
 
   @Test
   void someoneThePolicyDoesNotLetAskCannotUndoAnotherPersonsChange() throws Exception {
-    String correlationId = ask("run scale_deployment namespace=shop name=checkout replicas=5");
-    FakeSlack.Call card = awaitCard(correlationId);
-    signed.click(
-        "ULEAD",
-        CHANNEL,
-        "approval_approve",
-        FakeSlack.button(card, "approval_approve"),
-        card.ts());
-    await()
-        .atMost(PATIENCE)
-        .until(() -> last(slack.calls("chat.update")).param("blocks").contains("approval_undo"));
-    String original = FakeSlack.button(last(slack.calls("chat.update")), "approval_undo");
+    Ran ran = scaledToFiveAndUndoable();
+    String correlationId = ran.correlationId();
+    FakeSlack.Call card = ran.card();
+    String original = ran.original();
     // The policy now lets only the two of them ask; the change stays on record in the store.
     pitcrew.close();
     Files.writeString(
@@ -630,6 +606,26 @@ class ApprovalTrustEndToEndTest {
   }
 
   // --- helpers ---
+
+  /** A change that ran, and the ID its Undo button carries. */
+  private record Ran(String correlationId, FakeSlack.Call card, String original) {}
+
+  /** checkout scaled 3 -> 5 by UREQ, approved by ULEAD, its card showing Undo. */
+  private Ran scaledToFiveAndUndoable() throws Exception {
+    String correlationId = ask("run scale_deployment namespace=shop name=checkout replicas=5");
+    FakeSlack.Call card = awaitCard(correlationId);
+    signed.click(
+        "ULEAD",
+        CHANNEL,
+        "approval_approve",
+        FakeSlack.button(card, "approval_approve"),
+        card.ts());
+    await()
+        .atMost(PATIENCE)
+        .until(() -> last(slack.calls("chat.update")).param("blocks").contains("approval_undo"));
+    return new Ran(
+        correlationId, card, FakeSlack.button(last(slack.calls("chat.update")), "approval_undo"));
+  }
 
   private String metrics() throws Exception {
     return java.net.http.HttpClient.newHttpClient()

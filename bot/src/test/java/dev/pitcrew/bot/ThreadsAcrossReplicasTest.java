@@ -96,9 +96,7 @@ class ThreadsAcrossReplicasTest {
     llm.thenAnswer("checkout has 3 ready replicas.")
         .thenAnswer("Yes: all 3 are ready.")
         .thenAnswer("Still 3 of 3, nothing to do.");
-    String correlationId =
-        SignedSlack.correlationIdIn(
-            to(one).slashCommand(REQUESTER, CHANNEL, "how is checkout in shop?").body());
+    String correlationId = ask(one, "how is checkout in shop?");
     awaitInThread(correlationId, "3 ready replicas");
     String root = slack.rootTs(CHANNEL, correlationId);
 
@@ -131,9 +129,7 @@ class ThreadsAcrossReplicasTest {
             "scale_deployment", "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":5}")
         .thenAnswer("I asked for approval to scale checkout to 5.")
         .thenAnswer("checkout now runs 5 replicas; watch its latency.");
-    String correlationId =
-        SignedSlack.correlationIdIn(
-            to(one).slashCommand(REQUESTER, CHANNEL, "scale checkout in shop to 5").body());
+    String correlationId = ask(one, "scale checkout in shop to 5");
     await().atMost(PATIENCE).until(() -> slack.cards().size() == 1);
     FakeSlack.Call card = slack.cards().get(0);
 
@@ -163,9 +159,7 @@ class ThreadsAcrossReplicasTest {
     llm.thenToolCalls("deployment_status", "{\"namespace\":\"shop\",\"name\":\"checkout\"}")
         .thenAnswer("checkout looks healthy.")
         .thenAnswer("Nothing has changed since.");
-    String correlationId =
-        SignedSlack.correlationIdIn(
-            to(one).slashCommand(REQUESTER, CHANNEL, "how is checkout in shop?").body());
+    String correlationId = ask(one, "how is checkout in shop?");
     awaitInThread(correlationId, "looks healthy");
     // The first person's tool result went to the model, under their rights.
     assertThat(messagesOf(llm.requests().get(1))).contains("3 desired, 3 ready");
@@ -191,9 +185,7 @@ class ThreadsAcrossReplicasTest {
     llm.thenAnswer("checkout has 3 ready replicas.")
         .thenAnswer("the one answer")
         .thenAnswer("a second answer to the same event");
-    String correlationId =
-        SignedSlack.correlationIdIn(
-            to(one).slashCommand(REQUESTER, CHANNEL, "how is checkout in shop?").body());
+    String correlationId = ask(one, "how is checkout in shop?");
     awaitInThread(correlationId, "3 ready replicas");
     String root = slack.rootTs(CHANNEL, correlationId);
     String ts = slack.personWrites(CHANNEL, root, REQUESTER, "<@UBOT> anything else?");
@@ -213,6 +205,11 @@ class ThreadsAcrossReplicasTest {
     assertThat(llm.requests()).hasSize(2);
     assertThat(slack.thread(CHANNEL, correlationId))
         .noneMatch(c -> c.all().contains("a second answer"));
+  }
+
+  private String ask(Pitcrew replica, String question) throws Exception {
+    return SignedSlack.correlationIdIn(
+        to(replica).slashCommand(REQUESTER, CHANNEL, question).body());
   }
 
   private void mention(Pitcrew replica, String eventId, String root, String text) throws Exception {

@@ -117,39 +117,15 @@ public final class Cards {
   }
 
   private static List<Part> approvers(ApprovalRule rule, ApprovalRequest request) {
-    List<Part> who = new ArrayList<>();
-    for (String id : rule.approvers().stream().sorted().toList()) {
-      separate(who);
-      who.add(new User(id));
-      if (id.equals(request.requester()) && !rule.allowSelfApproval()) {
-        who.add(new Text(" (not for own request)"));
-      }
-    }
-    for (String group : rule.groups().stream().sorted().toList()) {
-      separate(who);
-      who.add(new Group(group));
-    }
+    String notSelf = rule.allowSelfApproval() ? null : request.requester();
+    List<Part> who = eligible(new ApprovalRule.Eligible(rule.approvers(), rule.groups()), notSelf);
     if (who.isEmpty()) {
       who.add(new Text("nobody is configured (PITCREW_APPROVERS or PITCREW_CONFIG)"));
     }
     // Broader rules that name approvers too: an approver must be on each of them as well.
     for (ApprovalRule.Eligible also : rule.alsoAdmittedBy()) {
       who.add(new Text("\nwho must also be one of: "));
-      List<Part> these = new ArrayList<>();
-      also.approvers().stream()
-          .sorted()
-          .forEach(
-              id -> {
-                separate(these);
-                these.add(new User(id));
-              });
-      also.groups().stream()
-          .sorted()
-          .forEach(
-              group -> {
-                separate(these);
-                these.add(new Group(group));
-              });
+      List<Part> these = eligible(also, notSelf);
       who.addAll(these.isEmpty() ? List.of(new Text("nobody")) : these);
     }
     if (request.requiredApprovals() > 1) {
@@ -165,6 +141,23 @@ public final class Cards {
       }
     }
     return who;
+  }
+
+  /** The users and groups a rule admits, the requester marked when they may not approve. */
+  private static List<Part> eligible(ApprovalRule.Eligible eligible, String notSelf) {
+    List<Part> parts = new ArrayList<>();
+    for (String id : eligible.approvers().stream().sorted().toList()) {
+      separate(parts);
+      parts.add(new User(id));
+      if (id.equals(notSelf)) {
+        parts.add(new Text(" (not for own request)"));
+      }
+    }
+    for (String group : eligible.groups().stream().sorted().toList()) {
+      separate(parts);
+      parts.add(new Group(group));
+    }
+    return parts;
   }
 
   private static void separate(List<Part> parts) {
