@@ -67,6 +67,7 @@ class ApprovalTrustEndToEndTest {
       """;
 
   static KubernetesClient client;
+  static io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server;
 
   /** The key every replica signs stored requests with, as the chart's Secret gives it. */
   private static final String STORE_KEY = "test-store-key-of-at-least-32-bytes";
@@ -483,6 +484,43 @@ class ApprovalTrustEndToEndTest {
     assertThat(running.getTemplate().getSpec().getContainers().get(0).getImage()).endsWith(":v3");
     assertThat(running.getTemplate().getSpec().getContainers().get(0).getCommand()).isEmpty();
     assertThat(running.getTemplate().getSpec().getServiceAccountName()).isNull();
+  }
+
+  @Test
+  void aWriteTheServerRefusesSaysFailedOnce() throws Exception {
+    String correlationId = ask("run scale_deployment namespace=shop name=checkout replicas=5");
+    FakeSlack.Call card = awaitCard(correlationId);
+    // An admission webhook that lets the dry run through but refuses the write itself.
+    server
+        .expect()
+        .patch()
+        .withPath("/apis/apps/v1/namespaces/shop/deployments/checkout")
+        .andReturn(
+            403,
+            new io.fabric8.kubernetes.api.model.StatusBuilder()
+                .withCode(403)
+                .withReason("Forbidden")
+                .withMessage("denied by policy")
+                .build())
+        .once();
+
+    signed.click(
+        "ULEAD",
+        CHANNEL,
+        "approval_approve",
+        FakeSlack.button(card, "approval_approve"),
+        card.ts());
+
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                slack.thread(CHANNEL, correlationId).stream()
+                    .anyMatch(c -> c.param("text").startsWith("Failed: ")));
+    assertThat(slack.thread(CHANNEL, correlationId))
+        .filteredOn(c -> c.param("text").startsWith("Failed: "))
+        .allSatisfy(c -> assertThat(c.param("text")).doesNotContain("Failed: Failed"));
+    assertThat(replicas("shop", "checkout")).isEqualTo(3);
   }
 
   @Test

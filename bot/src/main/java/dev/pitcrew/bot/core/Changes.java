@@ -20,6 +20,7 @@ import dev.pitcrew.remediations.Outcome;
 import dev.pitcrew.remediations.OutcomeUnknown;
 import dev.pitcrew.remediations.Plan;
 import dev.pitcrew.remediations.Preview;
+import dev.pitcrew.remediations.Refused;
 import dev.pitcrew.remediations.Rollout;
 import dev.pitcrew.remediations.RolloutWatch;
 import dev.pitcrew.remediations.Verification;
@@ -208,7 +209,13 @@ public final class Changes {
   }
 
   private static Execution execution(Outcome outcome, ApprovalRequest request) {
-    String summary = Clusters.named(request.arguments(), outcome.summary());
+    // The verdict ("Failed") leads every line that shows the result: the result is the reason
+    // alone, so no line reads "Failed: Failed: ...".
+    String words =
+        outcome instanceof Failed f
+            ? f.reason()
+            : outcome instanceof Refused r ? r.reason() : outcome.summary();
+    String summary = Clusters.named(request.arguments(), words);
     if (outcome instanceof Applied applied) {
       return new Execution(
           true, summary, applied.inverse().map(i -> reversal(i, request)).orElse(null));
