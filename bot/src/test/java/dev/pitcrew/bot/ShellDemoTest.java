@@ -332,7 +332,12 @@ class ShellDemoTest {
     type("scale_deploymnet");
     awaitScreen("Unknown command 'scale_deploymnet'. Did you mean run scale_deployment?");
     type("run scale_deploymnet replicas=3");
-    awaitScreen("There is no runbook scale_deploymnet. Did you mean scale_deployment?");
+    awaitScreen(
+        "There is no runbook scale_deploymnet. Did you mean scale_deployment? Type runbooks to"
+            + " list them.");
+    assertThat(screen()).doesNotContain("/ask");
+    type("runbooks");
+    awaitScreen("run describe namespace=<string> kind=Deployment|ReplicaSet|Pod|Service|");
   }
 
   @Test

@@ -361,7 +361,7 @@ class SlackEndToEndTest {
         .anyMatch(
             t ->
                 t.contains(
-                    "To undo: run rollback_deployment name=checkout namespace=store revision=3"));
+                    "To undo: /ask run rollback_deployment name=checkout namespace=store revision=3"));
     assertThat(
             client
                 .apps()
@@ -469,7 +469,15 @@ class SlackEndToEndTest {
 
     String runbooks =
         SignedSlack.correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "runbooks").body());
-    awaitInThread(runbooks, "run rollback_deployment namespace=");
+    awaitInThread(runbooks, "/ask run rollback_deployment namespace=");
+    // An enum parameter lists its values, not its type.
+    awaitInThread(runbooks, "kind=Deployment|ReplicaSet|Pod|Service|PersistentVolumeClaim");
+
+    // Slack's answers name Slack's commands.
+    String typo =
+        SignedSlack.correlationIdIn(
+            signed.slashCommand(REQUESTER, CHANNEL, "run deploymnt_status namespace=shop").body());
+    awaitInThread(typo, "Did you mean deployment_status? Type /ask runbooks to list them.");
   }
 
   @Test

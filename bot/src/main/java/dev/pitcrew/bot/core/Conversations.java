@@ -1,5 +1,6 @@
 package dev.pitcrew.bot.core;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pitcrew.bot.audit.Audit;
 import dev.pitcrew.bot.audit.AuditEvent.Type;
 import dev.pitcrew.bot.concurrent.LogContext;
@@ -7,6 +8,7 @@ import dev.pitcrew.bot.metrics.Metrics;
 import dev.pitcrew.remediations.Risk;
 import dev.pitcrew.runbooks.Runbook;
 import dev.pitcrew.runbooks.RunbookCatalog;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -130,7 +132,13 @@ public final class Conversations {
     if (runbook.isEmpty()) {
       surface.say(
           ask,
-          "There is no runbook " + name + "." + nearest(name) + " Type runbooks to list them.");
+          "There is no runbook "
+              + name
+              + "."
+              + nearest(name)
+              + " Type "
+              + surface.commandPrefix()
+              + "runbooks to list them.");
       return;
     }
     ExplicitCommand parsed;
@@ -154,8 +162,9 @@ public final class Conversations {
       surface.say(
           ask,
           "No LLM is configured (set OPENAI_API_KEY or OPENAI_BASE_URL, and PITCREW_MODEL), so"
-              + " questions cannot be answered; explicit commands work: run <runbook> key=value"
-              + " ..., runbooks, help.");
+              + " questions cannot be answered; explicit commands work: "
+              + commands("run <runbook> key=value ...", "runbooks", "help")
+              + ".");
       return;
     }
     try {
@@ -169,7 +178,9 @@ public final class Conversations {
           ask,
           "The LLM is unavailable: "
               + e.getMessage()
-              + ". Explicit commands still work (run <runbook> key=value ...; help).");
+              + ". Explicit commands still work ("
+              + commands("run <runbook> key=value ...", "help")
+              + ").");
     } catch (RuntimeException e) {
       log.error("request failed", e);
       surface.say(
@@ -190,18 +201,34 @@ public final class Conversations {
     return "Ask a question in plain words"
         + (assistant.isPresent() ? "" : " (needs an LLM; none is configured)")
         + ", or use a command:\n"
-        + "  run <runbook> key=value ...   run a runbook; changes need an approval\n"
-        + "  runbooks                      list the runbooks and their parameters\n"
-        + "  help <runbook>                its parameters and limits\n"
-        + "  help                          this text\n"
-        + "Example: run deployment_status namespace=shop name=checkout";
+        + "  "
+        + surface.commandPrefix()
+        + "run <runbook> key=value ...   run a runbook; changes need an approval\n"
+        + "  "
+        + surface.commandPrefix()
+        + "runbooks                      list the runbooks and their parameters\n"
+        + "  "
+        + surface.commandPrefix()
+        + "help <runbook>                its parameters and limits\n"
+        + "  "
+        + surface.commandPrefix()
+        + "help                          this text\n"
+        + "Example: "
+        + surface.commandPrefix()
+        + "run deployment_status namespace=shop name=checkout";
   }
 
   /** {@code help <runbook>}: what it does, its parameters with their rules, its limits. */
   private String help(String name) {
     Optional<Runbook> found = catalog.find(name);
     if (found.isEmpty()) {
-      return "There is no runbook " + name + "." + nearest(name) + " Type runbooks to list them.";
+      return "There is no runbook "
+          + name
+          + "."
+          + nearest(name)
+          + " Type "
+          + surface.commandPrefix()
+          + "runbooks to list them.";
     }
     Runbook runbook = found.get();
     StringBuilder text =
@@ -246,7 +273,25 @@ public final class Conversations {
     return listed.isEmpty() ? "The policy lets you use no runbook here." : listed;
   }
 
-  private static String usage(Runbook runbook) {
+  private static String enumValues(JsonNode values) {
+    List<String> all = new java.util.ArrayList<>();
+    values.forEach(v -> all.add(v.asText()));
+    return String.join("|", all);
+  }
+
+  /** Commands as a person types them here, listed. */
+  private String commands(String... commands) {
+    return java.util.Arrays.stream(commands)
+        .map(c -> surface.commandPrefix() + c)
+        .collect(Collectors.joining(", "));
+  }
+
+  /** {@code run NAME key=<type> ...} as typed here; an enum's values in place of its type. */
+  private String usage(Runbook runbook) {
+    return surface.commandPrefix() + runUsage(runbook);
+  }
+
+  private static String runUsage(Runbook runbook) {
     var schema = runbook.toolSpec().parameters();
     var required = new java.util.HashSet<String>();
     schema.path("required").forEach(r -> required.add(r.asText()));
@@ -256,8 +301,12 @@ public final class Conversations {
         .fields()
         .forEachRemaining(
             p -> {
+              JsonNode values = p.getValue().path("enum");
               String type = p.getValue().path("type").asText("value");
-              String pair = p.getKey() + "=<" + (type.isEmpty() ? "value" : type) + ">";
+              String pair =
+                  values.isArray() && values.size() > 0
+                      ? p.getKey() + "=" + enumValues(values)
+                      : p.getKey() + "=<" + (type.isEmpty() ? "value" : type) + ">";
               usage.append(' ').append(required.contains(p.getKey()) ? pair : "[" + pair + "]");
             });
     return usage.toString();

@@ -41,6 +41,14 @@ public interface Surface {
   /** Redraws the request's card ({@code request.card()}) as {@code card}. */
   void updateApprovalCard(ApprovalRequest request, Card card);
 
+  /**
+   * What a person types before a command here, for texts that name one: {@code /ask } in Slack
+   * ({@code /ask runbooks}), nothing in the terminal ({@code runbooks}).
+   */
+  default String commandPrefix() {
+    return "";
+  }
+
   /** Tells one user something only they see. */
   void tell(String channel, String user, String text);
 }

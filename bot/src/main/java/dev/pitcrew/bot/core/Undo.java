@@ -74,7 +74,11 @@ public final class Undo {
     }
     Reversal inverse = done.inverse();
     return runbookFor(done, inverse.action())
-        .map(r -> "\nTo undo: " + ExplicitCommand.format(r.name(), inverse.arguments()))
+        .map(
+            r ->
+                "\nTo undo: "
+                    + view.surface.commandPrefix()
+                    + ExplicitCommand.format(r.name(), inverse.arguments()))
         .orElse("");
   }
 

@@ -131,6 +131,11 @@ final class SlackSurface implements Surface {
   }
 
   @Override
+  public String commandPrefix() {
+    return SlackManifest.COMMAND + " ";
+  }
+
+  @Override
   public void tell(String channel, String user, String text) {
     calls.bestEffort(
         "chat.postEphemeral",
