@@ -100,6 +100,11 @@ final class ShellMain {
    * @return the exit code
    */
   static int run(List<String> args, Map<String, String> env, Terminal terminal, PrintStream err) {
+    if (terminal.getWidth() <= 0) {
+      // No size reported (kubectl exec -it before it arrives, some CI terminals): the line editor
+      // would draw its prompt in zero columns. A resize later replaces this.
+      terminal.setSize(new org.jline.terminal.Size(80, Math.max(terminal.getHeight(), 24)));
+    }
     Options options;
     try {
       options = options(args);

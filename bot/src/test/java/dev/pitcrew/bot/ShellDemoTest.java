@@ -57,9 +57,13 @@ class ShellDemoTest {
   }
 
   private void start(Map<String, String> env, String... args) throws IOException {
+    startSized(new Size(400, 50), env, args);
+  }
+
+  private void startSized(Size size, Map<String, String> env, String... args) throws IOException {
     PipedInputStream in = new PipedInputStream(keyboard, 1 << 16);
     terminal = new DumbTerminal("test", "ansi", in, output, StandardCharsets.UTF_8);
-    terminal.setSize(new Size(400, 50));
+    terminal.setSize(size);
     // What `stty sane` gives a real TTY: Ctrl-C interrupts, Ctrl-D ends input.
     Attributes tty = terminal.getAttributes();
     tty.setLocalFlag(Attributes.LocalFlag.ISIG, true);
@@ -338,6 +342,19 @@ class ShellDemoTest {
     assertThat(screen()).doesNotContain("/ask");
     type("runbooks");
     awaitScreen("run describe namespace=<string> kind=Deployment|ReplicaSet|Pod|Service|");
+  }
+
+  @Test
+  void aTerminalThatReportsNoSizeGetsEightyColumns() throws Exception {
+    // kubectl exec -it before the size arrives, some CI terminals: 0 columns.
+    startSized(new Size(0, 0), Map.of(), "--demo");
+    awaitScreen("exit to leave.");
+
+    type("run deployment_status namespace=shop name=checkout");
+    awaitScreen("deployment shop/checkout: 3 desired, 0 ready");
+
+    assertThat(terminal.getWidth()).isEqualTo(80);
+    assertThat(screen()).contains("pitcrew> ").doesNotContain(">....");
   }
 
   @Test
