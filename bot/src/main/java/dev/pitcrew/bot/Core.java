@@ -71,6 +71,119 @@ final class Core implements AutoCloseable {
       MaskingPolicy masking,
       UsageLimits limits) {}
 
+  /** Settings with defaults: no model, nobody approves, stores in this process, system clock. */
+  static SettingsBuilder settings() {
+    return new SettingsBuilder();
+  }
+
+  /** Builds {@link Settings}; each setting left alone keeps its default. */
+  static final class SettingsBuilder {
+    private Optional<Config.Llm> llm = Optional.empty();
+    private ApprovalPolicy policy = ApprovalPolicy.of(Set.of());
+    private ApprovalStore store;
+    private Claims claims;
+    private Clock clock = Clock.systemUTC();
+    private Duration rolloutPoll = Duration.ofSeconds(2);
+    private Duration sweepEvery = Duration.ofSeconds(30);
+    private Optional<String> protectedNamespace = Optional.empty();
+    private Optional<Path> runbooksDirectory = Optional.empty();
+    private Optional<Set<String>> enabledRunbooks = Optional.empty();
+    private Duration approvalRetention = Config.DEFAULT_APPROVAL_RETENTION;
+    private People people = People.ownRights();
+    private MaskingPolicy masking = MaskingPolicy.none();
+    private UsageLimits limits = UsageLimits.defaults();
+
+    SettingsBuilder llm(Optional<Config.Llm> value) {
+      llm = value;
+      return this;
+    }
+
+    SettingsBuilder policy(ApprovalPolicy value) {
+      policy = value;
+      return this;
+    }
+
+    /** Default: in this process, kept two days. */
+    SettingsBuilder store(ApprovalStore value) {
+      store = value;
+      return this;
+    }
+
+    /** Default: in this process. */
+    SettingsBuilder claims(Claims value) {
+      claims = value;
+      return this;
+    }
+
+    SettingsBuilder clock(Clock value) {
+      clock = value;
+      return this;
+    }
+
+    SettingsBuilder rolloutPoll(Duration value) {
+      rolloutPoll = value;
+      return this;
+    }
+
+    SettingsBuilder sweepEvery(Duration value) {
+      sweepEvery = value;
+      return this;
+    }
+
+    SettingsBuilder protectedNamespace(Optional<String> value) {
+      protectedNamespace = value;
+      return this;
+    }
+
+    SettingsBuilder runbooksDirectory(Optional<Path> value) {
+      runbooksDirectory = value;
+      return this;
+    }
+
+    SettingsBuilder enabledRunbooks(Optional<Set<String>> value) {
+      enabledRunbooks = value;
+      return this;
+    }
+
+    SettingsBuilder approvalRetention(Duration value) {
+      approvalRetention = value;
+      return this;
+    }
+
+    SettingsBuilder people(People value) {
+      people = value;
+      return this;
+    }
+
+    SettingsBuilder masking(MaskingPolicy value) {
+      masking = value;
+      return this;
+    }
+
+    SettingsBuilder limits(UsageLimits value) {
+      limits = value;
+      return this;
+    }
+
+    Settings build() {
+      return new Settings(
+          llm,
+          policy,
+          store != null ? store : memoryStore(clock),
+          claims != null ? claims : Claims.inMemory(clock),
+          clock,
+          rolloutPoll,
+          sweepEvery,
+          protectedNamespace,
+          runbooksDirectory,
+          enabledRunbooks,
+          approvalRetention,
+          people,
+          masking,
+          limits);
+    }
+  }
+
   /** Who may use what, and as whom their calls run. */
   record People(
       AccessPolicy access,

@@ -185,21 +185,13 @@ final class EvalMain {
     try (DemoCluster cluster = DemoCluster.start(clock, incident);
         Core core =
             Core.create(
-                new Core.Settings(
-                    Optional.of(llm),
-                    ApprovalPolicy.of(Set.of()), // nobody approves: the eval never does
-                    Core.memoryStore(clock),
-                    dev.pitcrew.approvals.Claims.inMemory(clock),
-                    clock,
-                    Duration.ofSeconds(1),
-                    Duration.ofMinutes(10),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Config.DEFAULT_APPROVAL_RETENTION,
-                    Core.People.ownRights(),
-                    dev.pitcrew.approvals.MaskingPolicy.none(),
-                    dev.pitcrew.approvals.UsageLimits.defaults()),
+                Core.settings()
+                    .llm(Optional.of(llm))
+                    .policy(ApprovalPolicy.of(Set.of())) // nobody approves: the eval never does
+                    .clock(clock)
+                    .rolloutPoll(Duration.ofSeconds(1))
+                    .sweepEvery(Duration.ofMinutes(10))
+                    .build(),
                 Clusters.single(cluster.client()),
                 surface,
                 List.of(events::add))) {

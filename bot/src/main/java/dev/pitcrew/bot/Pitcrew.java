@@ -200,25 +200,27 @@ public final class Pitcrew implements AutoCloseable {
               : Claims.inMemory(clock);
       Core core =
           Core.create(
-              new Core.Settings(
-                  config.llm(),
-                  config.policies().approvals().withGroups(groups),
-                  store,
-                  claims,
-                  clock,
-                  rolloutPoll,
-                  sweepEvery,
-                  config.namespace(),
-                  config.runbooksDirectory(),
-                  config.enabledRunbooks(),
-                  config.approvalRetention(),
-                  new Core.People(
-                      config.policies().access(),
-                      config.policies().kubernetes(),
-                      slack.users(clock),
-                      groups),
-                  config.policies().masking(),
-                  config.policies().limits()),
+              Core.settings()
+                  .llm(config.llm())
+                  .policy(config.policies().approvals().withGroups(groups))
+                  .store(store)
+                  .claims(claims)
+                  .clock(clock)
+                  .rolloutPoll(rolloutPoll)
+                  .sweepEvery(sweepEvery)
+                  .protectedNamespace(config.namespace())
+                  .runbooksDirectory(config.runbooksDirectory())
+                  .enabledRunbooks(config.enabledRunbooks())
+                  .approvalRetention(config.approvalRetention())
+                  .people(
+                      new Core.People(
+                          config.policies().access(),
+                          config.policies().kubernetes(),
+                          slack.users(clock),
+                          groups))
+                  .masking(config.policies().masking())
+                  .limits(config.policies().limits())
+                  .build(),
               clusters,
               slack.surface(),
               sinks);

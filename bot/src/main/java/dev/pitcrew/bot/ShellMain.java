@@ -181,25 +181,23 @@ final class ShellMain {
     terminal.handle(Terminal.Signal.INT, signal -> {});
     try (Core core =
         Core.create(
-            new Core.Settings(
-                llm,
-                policies.approvals(),
-                Core.memoryStore(clock),
-                dev.pitcrew.approvals.Claims.inMemory(clock),
-                clock,
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(10),
-                Optional.empty(),
-                runbooks,
-                enabledRunbooks,
-                Config.DEFAULT_APPROVAL_RETENTION,
-                new Core.People(
-                    policies.access(),
-                    policies.kubernetes(),
-                    UserDirectory.none(),
-                    GroupDirectory.none()),
-                policies.masking(),
-                policies.limits()),
+            Core.settings()
+                .llm(llm)
+                .policy(policies.approvals())
+                .clock(clock)
+                .rolloutPoll(Duration.ofSeconds(1))
+                .sweepEvery(Duration.ofSeconds(10))
+                .runbooksDirectory(runbooks)
+                .enabledRunbooks(enabledRunbooks)
+                .people(
+                    new Core.People(
+                        policies.access(),
+                        policies.kubernetes(),
+                        UserDirectory.none(),
+                        GroupDirectory.none()))
+                .masking(policies.masking())
+                .limits(policies.limits())
+                .build(),
             Clusters.named(kubernetes, ClusterClients.build(clusters)),
             surface,
             List.of(

@@ -90,25 +90,23 @@ class ActAsRequesterTest {
     Clock clock = Clock.systemUTC();
     core =
         Core.create(
-            new Core.Settings(
-                Optional.of(new Config.Llm("sk-test", URI.create(llm.baseUrl()), "test-model")),
-                policies.approvals().withGroups(GROUPS),
-                Core.memoryStore(clock),
-                dev.pitcrew.approvals.Claims.inMemory(clock),
-                clock,
-                Duration.ofMillis(200),
-                Duration.ofMinutes(1),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Config.DEFAULT_APPROVAL_RETENTION,
-                new Core.People(
-                    policies.access(),
-                    policies.kubernetes(),
-                    user -> user.equals("UBOB") ? Optional.of("bob@example.com") : Optional.empty(),
-                    GROUPS),
-                policies.masking(),
-                policies.limits()),
+            Core.settings()
+                .llm(
+                    Optional.of(new Config.Llm("sk-test", URI.create(llm.baseUrl()), "test-model")))
+                .policy(policies.approvals().withGroups(GROUPS))
+                .clock(clock)
+                .rolloutPoll(Duration.ofMillis(200))
+                .sweepEvery(Duration.ofMinutes(1))
+                .people(
+                    new Core.People(
+                        policies.access(),
+                        policies.kubernetes(),
+                        user ->
+                            user.equals("UBOB") ? Optional.of("bob@example.com") : Optional.empty(),
+                        GROUPS))
+                .masking(policies.masking())
+                .limits(policies.limits())
+                .build(),
             Clusters.named(named.get("prod"), named),
             surface,
             List.of(audit::add));

@@ -179,21 +179,14 @@ class PromptInjectionTest {
     Clock clock = Clock.systemUTC();
     core =
         Core.create(
-            new Core.Settings(
-                Optional.of(new Config.Llm("sk-test", URI.create(llm.baseUrl()), "test-model")),
-                ApprovalPolicy.of(Set.of("UAPPROVER")),
-                Core.memoryStore(clock),
-                dev.pitcrew.approvals.Claims.inMemory(clock),
-                clock,
-                Duration.ofSeconds(1),
-                Duration.ofMinutes(1),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Config.DEFAULT_APPROVAL_RETENTION,
-                Core.People.ownRights(),
-                dev.pitcrew.approvals.MaskingPolicy.none(),
-                dev.pitcrew.approvals.UsageLimits.defaults()),
+            Core.settings()
+                .llm(
+                    Optional.of(new Config.Llm("sk-test", URI.create(llm.baseUrl()), "test-model")))
+                .policy(ApprovalPolicy.of(Set.of("UAPPROVER")))
+                .clock(clock)
+                .rolloutPoll(Duration.ofSeconds(1))
+                .sweepEvery(Duration.ofMinutes(1))
+                .build(),
             dev.pitcrew.bot.kube.Clusters.single(client),
             surface,
             List.of(audit::add));
