@@ -466,12 +466,7 @@ class ApprovalTrustEndToEndTest {
               return rs;
             });
 
-    signed.click(
-        "ULEAD",
-        CHANNEL,
-        "approval_approve",
-        FakeSlack.button(card, "approval_approve"),
-        card.ts());
+    approveAs("ULEAD", card);
 
     await()
         .atMost(PATIENCE)
@@ -504,12 +499,7 @@ class ApprovalTrustEndToEndTest {
                 .build())
         .once();
 
-    signed.click(
-        "ULEAD",
-        CHANNEL,
-        "approval_approve",
-        FakeSlack.button(card, "approval_approve"),
-        card.ts());
+    approveAs("ULEAD", card);
 
     await()
         .atMost(PATIENCE)
@@ -530,12 +520,7 @@ class ApprovalTrustEndToEndTest {
     // Someone scales by hand after the card was posted: the card's 3 -> 5 no longer holds.
     client.apps().deployments().inNamespace("shop").withName("checkout").scale(4);
 
-    signed.click(
-        "ULEAD",
-        CHANNEL,
-        "approval_approve",
-        FakeSlack.button(card, "approval_approve"),
-        card.ts());
+    approveAs("ULEAD", card);
 
     await()
         .atMost(PATIENCE)
@@ -572,17 +557,11 @@ class ApprovalTrustEndToEndTest {
     assertThat(slack.auditLines("CAUDIT", correlationId, "*approval requested*").get(1))
         .contains("undoing " + original);
     // ULEAD asked for the undo, so someone else approves it.
-    signed.click(
-        "ULEAD",
-        CHANNEL,
-        "approval_approve",
-        FakeSlack.button(undo, "approval_approve"),
-        undo.ts());
+    approveAs("ULEAD", undo);
     await()
         .atMost(PATIENCE)
         .until(() -> slack.ephemeralTo("ULEAD").contains("someone else has to approve it"));
-    signed.click(
-        "UREQ", CHANNEL, "approval_approve", FakeSlack.button(undo, "approval_approve"), undo.ts());
+    approveAs("UREQ", undo);
     await().atMost(PATIENCE).until(() -> replicas("shop", "checkout") == 3);
   }
 
@@ -645,6 +624,12 @@ class ApprovalTrustEndToEndTest {
 
   // --- helpers ---
 
+  /** {@code user} clicks Approve on {@code card}. */
+  private void approveAs(String user, FakeSlack.Call card) throws Exception {
+    signed.click(
+        user, CHANNEL, "approval_approve", FakeSlack.button(card, "approval_approve"), card.ts());
+  }
+
   /** A change that ran, and the ID its Undo button carries. */
   private record Ran(String correlationId, FakeSlack.Call card, String original) {}
 
@@ -652,12 +637,7 @@ class ApprovalTrustEndToEndTest {
   private Ran scaledToFiveAndUndoable() throws Exception {
     String correlationId = ask("run scale_deployment namespace=shop name=checkout replicas=5");
     FakeSlack.Call card = awaitCard(correlationId);
-    signed.click(
-        "ULEAD",
-        CHANNEL,
-        "approval_approve",
-        FakeSlack.button(card, "approval_approve"),
-        card.ts());
+    approveAs("ULEAD", card);
     await()
         .atMost(PATIENCE)
         .until(() -> last(slack.calls("chat.update")).param("blocks").contains("approval_undo"));
