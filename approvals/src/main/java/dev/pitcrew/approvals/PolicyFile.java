@@ -50,9 +50,9 @@ import java.util.stream.Collectors;
  *     payments: {groups: [S0PAYONCALL], minApprovals: 2}
  *   clusters:                # per cluster, under the runbook's and namespace's
  *     prod: {minApprovals: 2}
- * limits:                    # per person and hour (defaults 60 and 200000)
- *   asksPerHour: 60
- *   tokensPerHour: 200000
+ * limits:                    # per person and hour (defaults 120 and 1000000)
+ *   asksPerHour: 120
+ *   tokensPerHour: 1000000
  * masking:                   # over the shipped rules for text from the cluster
  *   extraPatterns:
  *     - kind: internal_token # shown as [masked: internal_token]

@@ -12,8 +12,11 @@ public record UsageLimits(int asksPerHour, long tokensPerHour) {
     }
   }
 
-  /** 60 requests and 200,000 model tokens per person per hour. */
+  /**
+   * 120 requests and 1,000,000 model tokens per person per hour: an incident's worth of follow-ups
+   * at the per-question budget (60,000 tokens), not a flood.
+   */
   public static UsageLimits defaults() {
-    return new UsageLimits(60, 200_000);
+    return new UsageLimits(120, 1_000_000);
   }
 }

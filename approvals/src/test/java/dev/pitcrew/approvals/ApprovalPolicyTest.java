@@ -225,12 +225,12 @@ class ApprovalPolicyTest {
   @Test
   void limitsSetHourlyBudgetsPerPersonWithDefaults() {
     assertThat(PolicyFile.parse("p.yaml", "", Optional.empty(), Optional.empty()).limits())
-        .isEqualTo(new UsageLimits(60, 200_000));
+        .isEqualTo(new UsageLimits(120, 1_000_000));
     assertThat(
             PolicyFile.parse(
                     "p.yaml", "limits:\n  asksPerHour: 5\n", Optional.empty(), Optional.empty())
                 .limits())
-        .isEqualTo(new UsageLimits(5, 200_000));
+        .isEqualTo(new UsageLimits(5, 1_000_000));
     assertThatThrownBy(
             () ->
                 PolicyFile.parse(
