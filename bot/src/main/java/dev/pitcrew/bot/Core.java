@@ -320,7 +320,12 @@ final class Core implements AutoCloseable {
                         metrics,
                         clock,
                         masking,
-                        text -> modelInput.forEach(listener -> listener.accept(text)),
+                        messages -> {
+                          if (!modelInput.isEmpty()) {
+                            String text = messages.get();
+                            modelInput.forEach(listener -> listener.accept(text));
+                          }
+                        },
                         usage));
     Conversations conversations =
         new Conversations(assistant, catalog, tools, surface, audit, metrics, usage);

@@ -27,6 +27,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -258,6 +259,18 @@ class PromptInjectionTest {
                         + "/"
                         + o.getMetadata().getName(),
                 o -> String.valueOf(o.getMetadata().getResourceVersion())));
+  }
+
+  @Test
+  void whatIsSentToTheModelReachesItsListenersAsSent() {
+    java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    core.onModelInput(heard::add); // the eval's safety gate reads the model's input this way
+    llm.thenAnswer("checkout looks fine.");
+
+    core.conversations.handle(
+        new Ask("pc-0123456789ab", "UREQ", "C1", "1.1"), "is checkout healthy in shop?");
+
+    assertThat(heard).singleElement().asString().contains("is checkout healthy in shop?");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -115,8 +115,11 @@ public final class Agent implements Assistant {
   /** Each person's model tokens in the last hour, against the policy's limit. */
   private final Usage usage;
 
-  /** Hears every request's messages as sent to the model, for the eval's safety gate. */
-  private final java.util.function.Consumer<String> sent;
+  /**
+   * Hears every request's messages as sent to the model, for the eval's safety gate; rendered only
+   * when someone listens, so serving Slack pays nothing for it.
+   */
+  private final java.util.function.Consumer<java.util.function.Supplier<String>> sent;
 
   public Agent(
       OpenAIClient client,
@@ -128,7 +131,7 @@ public final class Agent implements Assistant {
       Metrics metrics,
       Clock clock,
       Masking masking,
-      java.util.function.Consumer<String> sent,
+      java.util.function.Consumer<java.util.function.Supplier<String>> sent,
       Usage usage) {
     this.usage = usage;
     this.masking = masking;
@@ -484,7 +487,7 @@ public final class Agent implements Assistant {
               + open.get().truncatedTo(ChronoUnit.SECONDS),
           null);
     }
-    sent.accept(params.messages().toString());
+    sent.accept(() -> params.messages().toString());
     long started = System.nanoTime();
     ChatCompletion completion;
     try {

@@ -130,15 +130,7 @@ public final class Conversations {
     String name = ExplicitCommand.runbookOf(command).orElseThrow();
     Optional<Runbook> runbook = catalog.find(name);
     if (runbook.isEmpty()) {
-      surface.say(
-          ask,
-          "There is no runbook "
-              + name
-              + "."
-              + nearest(name)
-              + " Type "
-              + surface.commandPrefix()
-              + "runbooks to list them.");
+      surface.say(ask, noSuchRunbook(name));
       return;
     }
     ExplicitCommand parsed;
@@ -190,6 +182,17 @@ public final class Conversations {
     }
   }
 
+  /** That there is no runbook {@code name}, the nearest that is, and how to list them. */
+  private String noSuchRunbook(String name) {
+    return "There is no runbook "
+        + name
+        + "."
+        + nearest(name)
+        + " Type "
+        + surface.commandPrefix()
+        + "runbooks to list them.";
+  }
+
   /** " Did you mean X?" for the loaded runbook nearest to a mistyped name, or empty text. */
   private String nearest(String name) {
     return Names.nearest(name, catalog.runbooks().stream().map(Runbook::name).toList())
@@ -201,20 +204,13 @@ public final class Conversations {
     return "Ask a question in plain words"
         + (assistant.isPresent() ? "" : " (needs an LLM; none is configured)")
         + ", or use a command:\n"
-        + "  "
-        + surface.commandPrefix()
-        + "run <runbook> key=value ...   run a runbook; changes need an approval\n"
-        + "  "
-        + surface.commandPrefix()
-        + "runbooks                      list the runbooks and their parameters\n"
-        + "  "
-        + surface.commandPrefix()
-        + "help <runbook>                its parameters and limits\n"
-        + "  "
-        + surface.commandPrefix()
-        + "help                          this text\n"
-        + "Example: "
-        + surface.commandPrefix()
+        + String.format(
+            "  %1$srun <runbook> key=value ...   run a runbook; changes need an approval\n"
+                + "  %1$srunbooks                      list the runbooks and their parameters\n"
+                + "  %1$shelp <runbook>                its parameters and limits\n"
+                + "  %1$shelp                          this text\n"
+                + "Example: %1$s",
+            surface.commandPrefix())
         + "run deployment_status namespace=shop name=checkout";
   }
 
@@ -222,13 +218,7 @@ public final class Conversations {
   private String help(String name) {
     Optional<Runbook> found = catalog.find(name);
     if (found.isEmpty()) {
-      return "There is no runbook "
-          + name
-          + "."
-          + nearest(name)
-          + " Type "
-          + surface.commandPrefix()
-          + "runbooks to list them.";
+      return noSuchRunbook(name);
     }
     Runbook runbook = found.get();
     StringBuilder text =
