@@ -4,25 +4,24 @@ import dev.pitcrew.approvals.ApprovalRule;
 import dev.pitcrew.approvals.PolicyException;
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.config.ConfigException;
-import dev.pitcrew.bot.slack.SlackManifest;
 import dev.pitcrew.runbooks.RunbookException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.URISyntaxException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar bot/target/pitcrew.jar}: serves Slack (Socket Mode when {@code SLACK_APP_TOKEN}
- * is set, else HTTP on {@code PORT}); {@code shell}, {@code slack-manifest}, {@code version} and
- * {@code --help} do the rest.
+ * is set, else HTTP on {@code PORT}); otherwise dispatches to the {@link Command} named first.
  */
 public final class Main {
   /** Exit code for a missing or malformed setting. */
@@ -34,28 +33,36 @@ public final class Main {
 
   private Main() {}
 
-  static final String USAGE =
-      String.join(
-          System.lineSeparator(),
-          "usage: java -jar pitcrew.jar [COMMAND]",
-          "",
-          "  (no command)                serve Slack: Socket Mode when SLACK_APP_TOKEN is set,",
-          "                              else HTTP on PORT (POST /slack/events)",
-          "  shell [--demo] ...          Pitcrew in this terminal; --demo on an embedded cluster",
-          "                              (--incident NAME: one of the incident library's)",
-          "  slack-manifest [--http URL] print the Slack app manifest (Socket Mode, or HTTP with",
-          "                              URL as the request URL, e.g. https://host/slack/events)",
-          "  eval [--incident NAME] [--runs K] [--json FILE] [--markdown FILE]",
-          "       [--judge-model MODEL]",
-          "                              score the configured model on the incident library",
-          "  cds-train                   start, answer one /ask on loopback and stop: run under",
-          "                              -XX:ArchiveClassesAtExit=FILE to make a class-data",
-          "                              sharing archive for faster starts (the chart does)",
-          "  version                     print the version",
-          "  --help                      print this text",
-          "",
-          "Settings come from the environment (SLACK_BOT_TOKEN, SLACK_APP_TOKEN or",
-          "SLACK_SIGNING_SECRET, OPENAI_BASE_URL, PITCREW_MODEL, ...): see the README.");
+  /**
+   * The commands this jar has: this module's, then any found on the class path (the demo module's
+   * {@code eval}), then {@code cds-train} and {@code version}.
+   */
+  static List<Command> commands() {
+    List<Command> commands =
+        new ArrayList<>(List.of(new ShellCommand(), new SlackManifestCommand()));
+    ServiceLoader.load(Command.class).forEach(commands::add);
+    commands.add(new CdsTrainCommand());
+    commands.add(new VersionCommand());
+    return commands;
+  }
+
+  /** {@code --help}: serving Slack, then each command's own lines. */
+  static String usage(List<Command> commands) {
+    List<String> lines = new ArrayList<>();
+    lines.add("usage: java -jar pitcrew.jar [COMMAND]");
+    lines.add("");
+    lines.add(
+        "  (no command)                serve Slack: Socket Mode when SLACK_APP_TOKEN is set,");
+    lines.add("                              else HTTP on PORT (POST /slack/events)");
+    for (Command command : commands) {
+      command.help().forEach(line -> lines.add("  " + line));
+    }
+    lines.add("  --help                      print this text");
+    lines.add("");
+    lines.add("Settings come from the environment (SLACK_BOT_TOKEN, SLACK_APP_TOKEN or");
+    lines.add("SLACK_SIGNING_SECRET, OPENAI_BASE_URL, PITCREW_MODEL, ...): see the README.");
+    return String.join(System.lineSeparator(), lines);
+  }
 
   public static void main(String[] args) {
     int code = command(List.of(args), System.getenv(), System.in, System.out, System.err);
@@ -69,7 +76,8 @@ public final class Main {
   /**
    * Runs a one-shot command.
    *
-   * @return its exit code, or -1 if {@code args} asks to serve Slack
+   * @return its exit code, or -1 if {@code args} asks to serve Slack (or names no command, which
+   *     {@link #start} refuses)
    */
   static int command(
       List<String> args,
@@ -79,61 +87,20 @@ public final class Main {
       PrintStream err) {
     String name = args.isEmpty() ? "" : args.get(0);
     List<String> rest = args.isEmpty() ? List.of() : args.subList(1, args.size());
-    switch (name) {
-      case "shell":
-        return ShellMain.run(rest, env, in, out, err);
-      case "slack-manifest":
-        return slackManifest(rest, out, err);
-      case "eval":
-        return EvalMain.run(rest, env, out, err);
-      case "cds-train":
-        try {
-          return dev.pitcrew.bot.cds.Training.run(err);
-        } catch (java.io.IOException | RuntimeException e) {
-          err.println("pitcrew: cds-train failed: " + e);
-          return START_FAILED;
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return START_FAILED;
-        }
-      case "version":
-      case "--version":
-        out.println("pitcrew " + version());
-        return 0;
-      case "help":
-      case "--help":
-      case "-h":
-        out.println(USAGE);
-        return 0;
-      default:
-        return -1;
+    List<Command> commands = commands();
+    if (List.of("help", "--help", "-h").contains(name)) {
+      out.println(usage(commands));
+      return 0;
     }
-  }
-
-  private static int slackManifest(List<String> args, PrintStream out, PrintStream err) {
-    Optional<URI> url = Optional.empty();
-    if (args.size() == 2 && args.get(0).equals("--http")) {
-      try {
-        URI uri = new URI(args.get(1));
-        if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
-          throw new URISyntaxException(args.get(1), "not an https URL");
-        }
-        url = Optional.of(uri);
-      } catch (URISyntaxException e) {
-        err.println(
-            "pitcrew: slack-manifest --http needs the https URL Slack will call, such as"
-                + " https://pitcrew.example.com/slack/events; was '"
-                + args.get(1)
-                + "'");
-        return CONFIG_ERROR;
+    if (name.equals("--version")) {
+      name = "version";
+    }
+    for (Command command : commands) {
+      if (command.name().equals(name)) {
+        return command.run(rest, env, in, out, err);
       }
-    } else if (!args.isEmpty()) {
-      err.println("pitcrew: usage: slack-manifest [--http URL]");
-      return CONFIG_ERROR;
     }
-    out.print(SlackManifest.yaml(url));
-    out.flush();
-    return 0;
+    return -1;
   }
 
   /** The build's version, from the jar's manifest or, in tests, the filtered resource. */
@@ -159,6 +126,19 @@ public final class Main {
    * @return the exit code if start-up failed; empty while the bot runs
    */
   static Optional<Integer> start(String[] args, Map<String, String> env, PrintStream err) {
+    return start(
+        args,
+        env,
+        err,
+        running -> Runtime.getRuntime().addShutdownHook(new Thread(running, "pitcrew-shutdown")));
+  }
+
+  /**
+   * As {@link #start(String[], Map, PrintStream)}, handing what stops the running bot to {@code
+   * started} (the JVM's shutdown hook; a test's own close).
+   */
+  static Optional<Integer> start(
+      String[] args, Map<String, String> env, PrintStream err, Consumer<Runnable> started) {
     if (args.length > 0) {
       err.println("pitcrew: unknown command '" + args[0] + "'; see --help");
       return Optional.of(CONFIG_ERROR);
@@ -207,14 +187,11 @@ public final class Main {
       return Optional.of(START_FAILED);
     }
     KubernetesClient kubernetes = client.join(); // Pitcrew started with it
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  pitcrew.close();
-                  kubernetes.close();
-                },
-                "pitcrew-shutdown"));
+    started.accept(
+        () -> {
+          pitcrew.close();
+          kubernetes.close();
+        });
     log.info(
         "Pitcrew {} serving Slack over {}; HTTP on port {}; cluster {}; {}",
         version(),

@@ -10,7 +10,7 @@ import dev.pitcrew.approvals.PolicyFile;
 import dev.pitcrew.bot.audit.AuditEvent;
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.core.Ask;
-import dev.pitcrew.bot.eval.RecordingSurface;
+import dev.pitcrew.bot.core.RecordingSurface;
 import dev.pitcrew.bot.kube.ClusterClients;
 import dev.pitcrew.bot.kube.Clusters;
 import dev.pitcrew.bot.testing.RbacCluster;

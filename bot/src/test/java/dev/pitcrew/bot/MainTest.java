@@ -146,6 +146,35 @@ class MainTest {
   }
 
   /**
+   * This module is what the production image carries: without the demo module on the class path
+   * there is no {@code eval}, and {@code shell --demo} says where the demo lives instead of failing
+   * on a missing class.
+   */
+  @Test
+  void withoutTheDemoModuleTheDemoCommandsSayWhereTheyAre() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+    PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+
+    assertThat(Main.command(List.of("--help"), Map.of(), null, o, e)).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("eval");
+    assertThat(Main.command(List.of("eval"), Map.of(), null, o, e)).isEqualTo(-1);
+
+    int code =
+        Main.command(
+            List.of("shell", "--demo"),
+            Map.of(),
+            new java.io.ByteArrayInputStream("exit\n".getBytes(StandardCharsets.UTF_8)),
+            o,
+            e);
+    assertThat(code).isEqualTo(Main.CONFIG_ERROR);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("shell --demo needs the demo cluster")
+        .contains("bot/target/pitcrew.jar");
+  }
+
+  /**
    * The class-data training run answers its one /ask and ends: under {@code
    * -XX:ArchiveClassesAtExit} (the chart's init container; startup-benchmark does it too) the JVM
    * writes the archive then. In-process here, so no archive: this proves the run itself.
@@ -158,6 +187,9 @@ class MainTest {
     assertThat(Main.command(List.of("cds-train"), Map.of(), null, e, e))
         .as("%s", err.toString(StandardCharsets.UTF_8))
         .isZero();
+    // The stand-in Kubernetes API answered every read the training ask made: the archive covers
+    // the real answer, not an error path.
+    assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("not found");
   }
 
   @Test

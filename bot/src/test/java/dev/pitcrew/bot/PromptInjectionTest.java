@@ -7,7 +7,7 @@ import dev.pitcrew.approvals.ApprovalState;
 import dev.pitcrew.bot.audit.AuditEvent;
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.core.Ask;
-import dev.pitcrew.bot.eval.RecordingSurface;
+import dev.pitcrew.bot.core.RecordingSurface;
 import dev.pitcrew.bot.testing.ScriptedOpenAi;
 import dev.pitcrew.remediations.Cluster;
 import dev.pitcrew.remediations.EnableDryRunMockClient;

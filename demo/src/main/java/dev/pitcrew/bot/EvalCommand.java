@@ -6,10 +6,10 @@ import dev.pitcrew.bot.audit.AuditEvent;
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.config.ConfigException;
 import dev.pitcrew.bot.core.Ask;
+import dev.pitcrew.bot.core.RecordingSurface;
 import dev.pitcrew.bot.demo.DemoCluster;
 import dev.pitcrew.bot.demo.Incident;
 import dev.pitcrew.bot.eval.Judge;
-import dev.pitcrew.bot.eval.RecordingSurface;
 import dev.pitcrew.bot.eval.Report;
 import dev.pitcrew.bot.eval.RunRecord;
 import dev.pitcrew.bot.eval.Scoring;
@@ -37,7 +37,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * PITCREW_MODEL, asking the question an on-call engineer would ask. Scored without a model; the
  * eval never approves anything, so any change in the cluster is an unapproved one.
  */
-final class EvalMain {
+public final class EvalCommand implements Command {
   /** Exit code when every run finished but one broke the safety gate. */
   static final int GATE_FAILED = 4;
 
@@ -47,7 +47,18 @@ final class EvalMain {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private EvalMain() {}
+  @Override
+  public String name() {
+    return "eval";
+  }
+
+  @Override
+  public List<String> help() {
+    return List.of(
+        "eval [--incident NAME] [--runs K] [--json FILE] [--markdown FILE]",
+        "     [--judge-model MODEL]",
+        "                            score the configured model on the incident library");
+  }
 
   private record Options(
       Optional<Incident> incident,
@@ -56,7 +67,13 @@ final class EvalMain {
       Optional<Path> markdown,
       Optional<String> judgeModel) {}
 
-  static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+  @Override
+  public int run(
+      List<String> args,
+      Map<String, String> env,
+      java.io.InputStream in,
+      PrintStream out,
+      PrintStream err) {
     Options options;
     Config.Llm llm;
     try {
@@ -76,7 +93,7 @@ final class EvalMain {
       err.println("pitcrew: configuration error: " + e.getMessage());
       return Main.CONFIG_ERROR;
     }
-    Runnable restoreLogs = ShellMain.quietLogs();
+    Runnable restoreLogs = ShellCommand.quietLogs();
     Optional<Judge> judge = Optional.empty();
     try {
       List<Incident> incidents = options.incident().map(List::of).orElse(Incident.all());

@@ -71,7 +71,9 @@ class ShellDemoTest {
     tty.setControlChar(Attributes.ControlChar.VEOF, 4);
     terminal.setAttributes(tty);
     PrintStream err = new PrintStream(errors, true, StandardCharsets.UTF_8);
-    exit = CompletableFuture.supplyAsync(() -> ShellMain.run(List.of(args), env, terminal, err));
+    exit =
+        CompletableFuture.supplyAsync(
+            () -> ShellCommand.run(List.of(args), env, terminal, err, Sandbox.provider()));
   }
 
   /** Keys as typed: no Enter added. */

@@ -264,10 +264,10 @@ class EvalTest {
   void aPlantedCredentialInTheModelsInputOrInTheAnswerIsALeak() {
     String planted = dev.pitcrew.bot.demo.Incident.PLANTED_LOG_SECRET;
 
-    assertThat(EvalMain.leaks("tool output: [masked: password]", "all fine")).isEmpty();
-    assertThat(EvalMain.leaks("postgres://checkout:" + planted + "@db", "all fine"))
+    assertThat(EvalCommand.leaks("tool output: [masked: password]", "all fine")).isEmpty();
+    assertThat(EvalCommand.leaks("postgres://checkout:" + planted + "@db", "all fine"))
         .containsExactly("the model's input");
-    assertThat(EvalMain.leaks("", "the password is " + planted)).containsExactly("the answer");
+    assertThat(EvalCommand.leaks("", "the password is " + planted)).containsExactly("the answer");
   }
 
   @Test
@@ -297,7 +297,7 @@ class EvalTest {
 
     int code = eval("--incident", "scaled-to-zero", "--json", json.toString());
 
-    assertThat(code).isEqualTo(EvalMain.GATE_FAILED);
+    assertThat(code).isEqualTo(EvalCommand.GATE_FAILED);
     JsonNode report = JSON.readTree(json.toFile());
     assertThat(report.at("/totals/gate_failures").asInt()).isEqualTo(1);
     assertThat(report.at("/totals/pass_at_1").asDouble()).isZero();

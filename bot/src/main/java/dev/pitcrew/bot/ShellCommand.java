@@ -10,8 +10,6 @@ import dev.pitcrew.approvals.PolicyFile;
 import dev.pitcrew.bot.config.ClusterSpec;
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.config.ConfigException;
-import dev.pitcrew.bot.demo.DemoCluster;
-import dev.pitcrew.bot.demo.Incident;
 import dev.pitcrew.bot.kube.ClusterClients;
 import dev.pitcrew.bot.kube.Clusters;
 import dev.pitcrew.bot.kube.UserDirectory;
@@ -48,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * cluster, under the same policy settings as Slack (PITCREW_CONFIG, PITCREW_APPROVERS,
  * PITCREW_APPROVAL_EXPIRY).
  */
-final class ShellMain {
+final class ShellCommand implements Command {
   static final String USAGE =
       "usage: pitcrew shell [--demo [--incident NAME]] [--user NAME] [--approver NAME]"
           + " [--audit FILE]";
@@ -58,7 +56,17 @@ final class ShellMain {
 
   static final String DEMO_APPROVER = "oncall-lead";
 
-  private ShellMain() {}
+  @Override
+  public String name() {
+    return "shell";
+  }
+
+  @Override
+  public List<String> help() {
+    return List.of(
+        "shell [--demo] ...          Pitcrew in this terminal; --demo on an embedded cluster",
+        "                            (--incident NAME: one of the incident library's)");
+  }
 
   /** What the command line chose. */
   private record Options(
@@ -66,7 +74,7 @@ final class ShellMain {
       Optional<String> user,
       Optional<String> approver,
       Optional<String> audit,
-      Optional<Incident> incident) {}
+      Optional<String> incident) {}
 
   /**
    * The shell on the process's own terminal: a real one with line editing when there is one, a
@@ -74,7 +82,8 @@ final class ShellMain {
    *
    * @return the exit code
    */
-  static int run(
+  @Override
+  public int run(
       List<String> args,
       Map<String, String> env,
       InputStream in,
@@ -89,7 +98,7 @@ final class ShellMain {
                 .streams(in, out)
                 .type(Terminal.TYPE_DUMB)
                 .build()) {
-      return run(args, env, terminal, err);
+      return run(args, env, terminal, err, Sandbox.provider());
     } catch (IOException e) {
       err.println("pitcrew: cannot open the terminal: " + e.getMessage());
       return 1;
@@ -99,7 +108,12 @@ final class ShellMain {
   /**
    * @return the exit code
    */
-  static int run(List<String> args, Map<String, String> env, Terminal terminal, PrintStream err) {
+  static int run(
+      List<String> args,
+      Map<String, String> env,
+      Terminal terminal,
+      PrintStream err,
+      Optional<Sandbox.Provider> sandboxes) {
     if (terminal.getWidth() <= 0) {
       // No size reported (kubectl exec -it before it arrives, some CI terminals): the line editor
       // would draw its prompt in zero columns. A resize later replaces this.
@@ -113,6 +127,13 @@ final class ShellMain {
       return Main.CONFIG_ERROR;
     }
     boolean demo = options.demo();
+    if (demo && sandboxes.isEmpty()) {
+      err.println(
+          "pitcrew: shell --demo needs the demo cluster, which this build leaves out (the"
+              + " production image carries no mock API server); run it from the jar the README"
+              + " builds, bot/target/pitcrew.jar");
+      return Main.CONFIG_ERROR;
+    }
     String me = options.user().orElse(demo ? DEMO_USER : env.getOrDefault("USER", "operator"));
     Optional<String> decider =
         demo ? options.approver().or(() -> Optional.of(DEMO_APPROVER)) : options.approver();
@@ -171,10 +192,17 @@ final class ShellMain {
     }
     Runnable restoreLogs = quietLogs();
     Clock clock = Clock.systemUTC();
-    DemoCluster cluster =
-        demo
-            ? DemoCluster.start(clock, options.incident().orElse(Incident.named(Incident.DEFAULT)))
-            : null;
+    Sandbox cluster;
+    try {
+      cluster = demo ? sandboxes.get().start(clock, options.incident()) : null;
+    } catch (IllegalArgumentException e) {
+      restoreLogs.run();
+      if (auditFile != null) {
+        auditFile.close();
+      }
+      err.println("pitcrew: " + e.getMessage() + "; " + USAGE);
+      return Main.CONFIG_ERROR;
+    }
     KubernetesClient kubernetes = demo ? cluster.client() : new KubernetesClientBuilder().build();
     ShellSurface surface = new ShellSurface(terminal);
     // Ctrl-C while a command runs must not end the process; at the prompt it clears the line.
@@ -214,7 +242,16 @@ final class ShellMain {
       historyFile(env).ifPresent(file -> builder.variable(LineReader.HISTORY_FILE, file));
       LineReader reader = builder.build();
       surface.attach(reader);
-      for (String line : greeting(options, env, me, decider, demo, kubernetes, core, policies)) {
+      for (String line :
+          greeting(
+              options,
+              env,
+              me,
+              decider,
+              Optional.ofNullable(cluster).map(Sandbox::description),
+              kubernetes,
+              core,
+              policies)) {
         surface.line(line);
       }
       new Shell(
@@ -256,7 +293,7 @@ final class ShellMain {
     Optional<String> user = Optional.empty();
     Optional<String> approver = Optional.empty();
     Optional<String> audit = Optional.empty();
-    Optional<Incident> incident = Optional.empty();
+    Optional<String> incident = Optional.empty();
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       switch (arg) {
@@ -269,7 +306,7 @@ final class ShellMain {
           switch (arg) {
             case "--user" -> user = Optional.of(value);
             case "--approver" -> approver = Optional.of(value);
-            case "--incident" -> incident = Optional.of(Incident.named(value));
+            case "--incident" -> incident = Optional.of(value);
             default -> audit = Optional.of(value);
           }
         }
@@ -288,23 +325,17 @@ final class ShellMain {
       Map<String, String> env,
       String me,
       Optional<String> decider,
-      boolean demo,
+      Optional<String> sandbox,
       KubernetesClient kubernetes,
       Core core,
       PolicyFile.Policies policies) {
     List<String> lines = new ArrayList<>();
     lines.add(
         "Pitcrew shell on "
-            + (demo
-                ? "the embedded demo cluster (namespace "
-                    + DemoCluster.NAMESPACE
-                    + options
-                        .incident()
-                        .map(i -> "; incident " + i.name() + ": " + i.summary())
-                        .orElse("")
-                    + ")"
-                : "the cluster at "
-                    + dev.pitcrew.bot.config.Urls.loggable(kubernetes.getMasterUrl()))
+            + sandbox.orElseGet(
+                () ->
+                    "the cluster at "
+                        + dev.pitcrew.bot.config.Urls.loggable(kubernetes.getMasterUrl()))
             + ". You are '"
             + me
             + "'"
@@ -312,7 +343,7 @@ final class ShellMain {
                 .map(d -> "; approvals are decided as '" + d + "'")
                 .orElse("; no approver is set (--approver NAME)")
             + ".");
-    if (!demo && noClusterConfigured(env)) {
+    if (sandbox.isEmpty() && noClusterConfigured(env)) {
       lines.add(
           "No KUBECONFIG, no ~/.kube/config, and not inside a cluster: every command that reads"
               + " the cluster will fail after a connection timeout. Set KUBECONFIG, or try"

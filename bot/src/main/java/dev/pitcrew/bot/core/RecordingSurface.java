@@ -1,9 +1,6 @@
-package dev.pitcrew.bot.eval;
+package dev.pitcrew.bot.core;
 
 import dev.pitcrew.approvals.ApprovalRequest;
-import dev.pitcrew.bot.core.Ask;
-import dev.pitcrew.bot.core.Card;
-import dev.pitcrew.bot.core.Surface;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
