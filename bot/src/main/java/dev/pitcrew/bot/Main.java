@@ -152,16 +152,19 @@ public final class Main {
     }
     // Fabric8 reads KUBECONFIG, else the in-cluster service account. Its client is built, and its
     // first request made (the readiness probe's), while Slack is set up on this thread.
+    // That first request (/version) is also readiness's first answer: asked once, not twice.
     CompletableFuture<KubernetesClient> client = new CompletableFuture<>();
+    CompletableFuture<Optional<String>> firstAnswer = new CompletableFuture<>();
     Thread building =
         new Thread(
             () -> {
               try {
                 KubernetesClient built = new KubernetesClientBuilder().build();
                 client.complete(built);
-                built.getKubernetesVersion(); // warms the HTTP stack; failures are readiness's
+                firstAnswer.complete(Pitcrew.Builder.kubernetesProblem(built));
               } catch (RuntimeException e) {
                 client.completeExceptionally(e);
+                firstAnswer.complete(Optional.of(e.toString()));
               }
             },
             "pitcrew-kubernetes-client");
@@ -169,7 +172,7 @@ public final class Main {
     building.start();
     Pitcrew pitcrew;
     try {
-      pitcrew = Pitcrew.builder(config, client).start();
+      pitcrew = Pitcrew.builder(config, client).kubernetesAtStart(firstAnswer).start();
     } catch (RunbookException e) {
       err.println("pitcrew: runbook error: " + e.getMessage());
       client.thenAccept(KubernetesClient::close);

@@ -115,10 +115,20 @@ public final class Pitcrew implements AutoCloseable {
     private Duration rolloutPoll = Duration.ofSeconds(2);
     private Duration sweepEvery = Duration.ofSeconds(30);
     private Map<String, KubernetesClient> namedClusters;
+    private CompletableFuture<Optional<String>> kubernetesAtStart;
 
     private Builder(Config config, CompletableFuture<KubernetesClient> kubernetes) {
       this.config = config;
       this.client = kubernetes;
+    }
+
+    /**
+     * What start-up's own first request to the API server found (empty when it answered): the
+     * readiness probe takes it as its first answer instead of asking {@code /version} again.
+     */
+    Builder kubernetesAtStart(CompletableFuture<Optional<String>> answer) {
+      this.kubernetesAtStart = answer;
+      return this;
     }
 
     Builder clock(Clock clock) {
@@ -314,9 +324,15 @@ public final class Pitcrew implements AutoCloseable {
                   new Readiness.Check(
                       "slack",
                       slack.socketMode() ? Duration.ofSeconds(1) : Duration.ofSeconds(30),
+                      slack::problemAtStart,
                       slack::problem),
                   new Readiness.Check(
-                      "kubernetes", Duration.ofSeconds(10), () -> kubernetesProblem(kubernetes))));
+                      "kubernetes",
+                      Duration.ofSeconds(10),
+                      kubernetesAtStart == null
+                          ? () -> kubernetesProblem(kubernetes)
+                          : kubernetesAtStart::join,
+                      () -> kubernetesProblem(kubernetes))));
       Map<String, HttpRoute> routes = new LinkedHashMap<>();
       if (!slack.socketMode()) {
         routes.put("/slack/events", slack);
@@ -336,7 +352,8 @@ public final class Pitcrew implements AutoCloseable {
       return new Pitcrew(http, workers, core, slack, readiness, auditFeed);
     }
 
-    private static Optional<String> kubernetesProblem(KubernetesClient kubernetes) {
+    /** What keeps the API server from answering {@code /version}, or empty when it answers. */
+    static Optional<String> kubernetesProblem(KubernetesClient kubernetes) {
       try {
         // /version needs no RBAC beyond being authenticated: any working client may read it.
         kubernetes.getKubernetesVersion();

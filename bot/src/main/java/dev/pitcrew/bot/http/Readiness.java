@@ -26,9 +26,19 @@ public final class Readiness implements HttpRoute, AutoCloseable {
   /**
    * One dependency.
    *
+   * @param first the first answer: what start-up already learned (no second call), or the probe
    * @param probe what is wrong with it now, or empty when it answers; may block on the network
    */
-  public record Check(String name, Duration every, Supplier<Optional<String>> probe) {}
+  public record Check(
+      String name,
+      Duration every,
+      Supplier<Optional<String>> first,
+      Supplier<Optional<String>> probe) {
+    /** A check whose first answer is a probe like the others. */
+    public Check(String name, Duration every, Supplier<Optional<String>> probe) {
+      this(name, every, probe, probe);
+    }
+  }
 
   private final List<Check> checks;
   private final Map<String, String> problems = new ConcurrentHashMap<>();
@@ -40,21 +50,30 @@ public final class Readiness implements HttpRoute, AutoCloseable {
         Executors.newScheduledThreadPool(checks.size(), Threads.daemon("pitcrew-readiness"));
   }
 
-  /** Starts probing at once, then on each check's schedule. */
+  /** Takes each check's first answer at once, then probes on each check's schedule. */
   public static Readiness start(List<Check> checks) {
     Readiness readiness = new Readiness(checks);
     for (Check check : readiness.checks) {
       readiness.problems.put(check.name(), NOT_YET);
-      readiness.scheduler.scheduleWithFixedDelay(
-          () -> readiness.probe(check), 0, check.every().toMillis(), TimeUnit.MILLISECONDS);
+      // The schedule starts after the first answer, so a late first answer never overwrites a
+      // newer probe's.
+      readiness.scheduler.execute(
+          () -> {
+            readiness.probe(check, check.first());
+            readiness.scheduler.scheduleWithFixedDelay(
+                () -> readiness.probe(check, check.probe()),
+                check.every().toMillis(),
+                check.every().toMillis(),
+                TimeUnit.MILLISECONDS);
+          });
     }
     return readiness;
   }
 
-  private void probe(Check check) {
+  private void probe(Check check, Supplier<Optional<String>> answer) {
     Optional<String> problem;
     try {
-      problem = check.probe().get();
+      problem = answer.get();
     } catch (RuntimeException e) {
       problem = Optional.of(e.toString());
     }

@@ -125,6 +125,9 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
   private volatile SlackSocket socket;
   private volatile Identity identity;
 
+  /** The one auth.test answer of start-up, which Bolt's authorization middleware reuses. */
+  private volatile com.slack.api.methods.response.auth.AuthTestResponse startupAuth;
+
   private SlackBot(
       String botToken,
       Optional<String> signingSecret,
@@ -165,7 +168,40 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
             // probe checks the token instead.
             .authTestCacheExpirationMillis(-1)
             .build();
-    this.app = new App(appConfig);
+    this.app =
+        new App(appConfig) {
+          /**
+           * Bolt's own default list (built when the app starts), with the auth.test answer that
+           * {@link #learnIdentity} already has: Bolt would otherwise ask Slack a second time.
+           * Request verification is not in it because {@link #handle} verifies first, more
+           * strictly.
+           */
+          @Override
+          protected java.util.List<com.slack.api.bolt.middleware.Middleware>
+              buildDefaultMiddlewareList(AppConfig config) {
+            com.slack.api.methods.response.auth.AuthTestResponse auth = startupAuth;
+            if (auth == null) {
+              return super.buildDefaultMiddlewareList(config);
+            }
+            java.util.List<com.slack.api.bolt.middleware.Middleware> list =
+                new java.util.ArrayList<>();
+            if (config.isSslCheckEnabled()) {
+              list.add(
+                  new com.slack.api.bolt.middleware.builtin.SSLCheck(
+                      config.getVerificationToken()));
+            }
+            list.add(
+                new com.slack.api.bolt.middleware.builtin.SingleTeamAuthorization(
+                    config, auth, null));
+            if (config.isIgnoringSelfEventsEnabled()) {
+              list.add(
+                  new com.slack.api.bolt.middleware.builtin.IgnoringSelfEvents(
+                      config.getSlack().getConfig(),
+                      config.isIgnoringSelfAssistantMessageEventsEnabled()));
+            }
+            return list;
+          }
+        };
     this.parser = new SlackRequestParser(appConfig);
   }
 
@@ -193,7 +229,7 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
   /**
    * What keeps Slack from reaching Pitcrew, or empty when it can: in Socket Mode whether a socket
    * is live (no network call); over HTTP, whether {@code auth.test} answers (a network call, for a
-   * background probe only).
+   * background probe only; its first run takes {@link #problemAtStart}).
    */
   public Optional<String> problem() {
     if (socketMode()) {
@@ -210,6 +246,14 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
     } catch (java.io.IOException | com.slack.api.methods.SlackApiException e) {
       return Optional.of("auth.test failed: " + e.getMessage());
     }
+  }
+
+  /**
+   * The readiness probe's first answer: over HTTP, start-up's own {@code auth.test} just succeeded
+   * (else start-up failed), so no second call; in Socket Mode, whether the socket is live.
+   */
+  public Optional<String> problemAtStart() {
+    return socketMode() ? problem() : Optional.empty();
   }
 
   /** Socket Mode connections that said hello so far (0 over HTTP). */
@@ -330,7 +374,7 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
         });
     identity = learnIdentity();
     try {
-      // Bolt checks the token with auth.test here, so a bad token stops start-up.
+      // Bolt takes learnIdentity's auth.test answer here instead of asking again.
       app.start();
     } catch (RuntimeException e) {
       throw new IllegalStateException(
@@ -410,6 +454,7 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
               + ": "
               + auth.getError());
     }
+    startupAuth = auth;
     String appId = null;
     try {
       var bot = methods.botsInfo(r -> r.bot(auth.getBotId()));
