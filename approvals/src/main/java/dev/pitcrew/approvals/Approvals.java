@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 /**
  * The approval state machine. Thread-safe; every transition is a compare-and-set on the store, so
@@ -176,20 +175,16 @@ public final class Approvals {
   }
 
   /**
-   * Runs an approved request once: moves it to EXECUTING under this replica's lease, runs {@code
-   * change}, records the result. Refuses to run if the stored arguments no longer match the hash
-   * taken when the card was shown.
+   * Takes an approved request to run it: APPROVED to EXECUTING under this replica's lease, which
+   * {@link #renewLeases()} keeps alive until {@link #finish}. Another replica takes it over (as
+   * UNKNOWN) only once the lease has run out. A request whose stored arguments no longer match the
+   * hash taken when its card was shown is not handed out to run: it ends FAILED here.
    *
-   * <p>While {@code change} runs, {@link #renewLeases()} keeps the lease; another replica takes the
-   * request over (as UNKNOWN) only once the lease has run out. If that happened, the result here
-   * does not overwrite UNKNOWN: a final state is never left.
-   *
-   * @return the request as it ends: SUCCEEDED, FAILED or UNKNOWN as this run recorded it, or
-   *     UNKNOWN as another replica recorded it after this one lost its lease; empty if it was not
-   *     in APPROVED state at {@code approved}'s version (someone else is running it)
+   * @return the request as EXECUTING, to run and then {@link #finish}; as FAILED if its arguments
+   *     were changed in the store; empty if it was not APPROVED at {@code approved}'s version
+   *     (another click or replica has it)
    */
-  public Optional<ApprovalRequest> execute(
-      ApprovalRequest approved, Function<ApprovalRequest, Execution> change) {
+  public Optional<ApprovalRequest> claim(ApprovalRequest approved) {
     if (approved.state() != ApprovalState.APPROVED) {
       return Optional.empty();
     }
@@ -204,21 +199,25 @@ public final class Approvals {
     }
     ApprovalRequest executing = claimed.get();
     running.add(executing.id());
-    Execution execution;
-    try {
-      if (!hash(executing.runbook(), executing.arguments()).equals(executing.argumentsHash())) {
-        execution =
-            new Execution(false, "the stored arguments differ from the approved ones; not run");
-      } else {
-        try {
-          execution = change.apply(executing);
-        } catch (RuntimeException e) {
-          execution = new Execution(false, "the change failed unexpectedly: " + e);
-        }
-      }
-    } finally {
-      running.remove(executing.id());
+    if (!hash(executing.runbook(), executing.arguments()).equals(executing.argumentsHash())) {
+      return Optional.of(
+          finish(
+              executing,
+              new Execution(false, "the stored arguments differ from the approved ones; not run")));
     }
+    return claimed;
+  }
+
+  /**
+   * Records how a claimed request's change went. If the lease ran out meanwhile and another replica
+   * recorded UNKNOWN, that stays: a final state is never left.
+   *
+   * @param executing what {@link #claim} returned
+   * @return the request as it ends: SUCCEEDED, FAILED or UNKNOWN as recorded here, or UNKNOWN as
+   *     another replica recorded it after this one lost its lease
+   */
+  public ApprovalRequest finish(ApprovalRequest executing, Execution execution) {
+    running.remove(executing.id());
     ApprovalState end =
         switch (execution.outcome()) {
           case SUCCEEDED -> ApprovalState.SUCCEEDED;
@@ -230,12 +229,12 @@ public final class Approvals {
     ApprovalRequest current = executing;
     while (true) {
       if (!ownedHere(current)) {
-        return Optional.of(current); // taken over after the lease ran out: UNKNOWN stays
+        return current; // taken over after the lease ran out: UNKNOWN stays
       }
       Optional<ApprovalRequest> done =
           store.compareAndSet(current, current.withResult(end, execution));
       if (done.isPresent()) {
-        return done;
+        return done.get();
       }
       current = store.find(executing.id()).orElseThrow();
     }

@@ -81,15 +81,15 @@ abstract class ApprovalStoreContract {
     ApprovalRequest approved = r.store().find("apr-live").orElseThrow();
 
     Optional<ApprovalRequest> done =
-        r.one()
-            .execute(
-                approved,
-                executing -> {
-                  assertThat(executing.lease().owner()).isEqualTo("replica-one");
-                  // replica two starts and sweeps while replica one is mid-change
-                  assertThat(r.two().recoverInterrupted()).isEmpty();
-                  return new Execution(true, "scaled");
-                });
+        Executing.run(
+            r.one(),
+            approved,
+            executing -> {
+              assertThat(executing.lease().owner()).isEqualTo("replica-one");
+              // replica two starts and sweeps while replica one is mid-change
+              assertThat(r.two().recoverInterrupted()).isEmpty();
+              return new Execution(true, "scaled");
+            });
 
     assertThat(done.orElseThrow().state()).isEqualTo(ApprovalState.SUCCEEDED);
     assertThat(r.store().find("apr-live").orElseThrow().result()).isEqualTo("scaled");
@@ -101,17 +101,17 @@ abstract class ApprovalStoreContract {
     ApprovalRequest approved = r.store().find("apr-long").orElseThrow();
 
     Optional<ApprovalRequest> done =
-        r.one()
-            .execute(
-                approved,
-                executing -> {
-                  for (int i = 0; i < 5; i++) { // 5 x 20 s: far past one lease, renewed each time
-                    clock.advance(Duration.ofSeconds(20));
-                    assertThat(r.one().renewLeases()).isEmpty();
-                    assertThat(r.two().recoverInterrupted()).isEmpty();
-                  }
-                  return new Execution(true, "restarted");
-                });
+        Executing.run(
+            r.one(),
+            approved,
+            executing -> {
+              for (int i = 0; i < 5; i++) { // 5 x 20 s: far past one lease, renewed each time
+                clock.advance(Duration.ofSeconds(20));
+                assertThat(r.one().renewLeases()).isEmpty();
+                assertThat(r.two().recoverInterrupted()).isEmpty();
+              }
+              return new Execution(true, "restarted");
+            });
 
     assertThat(done.orElseThrow().state()).isEqualTo(ApprovalState.SUCCEEDED);
   }
@@ -123,16 +123,16 @@ abstract class ApprovalStoreContract {
     List<ApprovalRequest> takenOver = new ArrayList<>();
 
     Optional<ApprovalRequest> done =
-        r.one()
-            .execute(
-                approved,
-                executing -> {
-                  // replica one stops renewing (paused, or cut off from the store) past its lease
-                  clock.advance(LEASE.plusSeconds(1));
-                  takenOver.addAll(r.two().recoverInterrupted());
-                  assertThat(r.one().renewLeases()).containsExactly("apr-lost");
-                  return new Execution(true, "scaled");
-                });
+        Executing.run(
+            r.one(),
+            approved,
+            executing -> {
+              // replica one stops renewing (paused, or cut off from the store) past its lease
+              clock.advance(LEASE.plusSeconds(1));
+              takenOver.addAll(r.two().recoverInterrupted());
+              assertThat(r.one().renewLeases()).containsExactly("apr-lost");
+              return new Execution(true, "scaled");
+            });
 
     assertThat(takenOver)
         .singleElement()
@@ -158,7 +158,8 @@ abstract class ApprovalStoreContract {
             pool.submit(
                 () -> {
                   go.await();
-                  return replica.execute(
+                  return Executing.run(
+                      replica,
                       approved,
                       e -> {
                         runs.incrementAndGet();

@@ -158,7 +158,8 @@ class ApprovalsTest {
               () -> {
                 go.await();
                 if (approvals.approve(request.id(), user) instanceof Decision.Approved a) {
-                  approvals.execute(
+                  Executing.run(
+                      approvals,
                       a.request(),
                       r -> {
                         executions.incrementAndGet();
@@ -187,14 +188,16 @@ class ApprovalsTest {
     AtomicInteger executions = new AtomicInteger();
 
     var first =
-        approvals.execute(
+        Executing.run(
+            approvals,
             approved.request(),
             r -> {
               executions.incrementAndGet();
               return new Execution(false, "conflict");
             });
     var second =
-        approvals.execute(
+        Executing.run(
+            approvals,
             approved.request(),
             r -> {
               executions.incrementAndGet();
@@ -243,7 +246,8 @@ class ApprovalsTest {
     AtomicInteger executions = new AtomicInteger();
 
     var done =
-        approvals.execute(
+        Executing.run(
+            approvals,
             store.find(request.id()).orElseThrow(),
             r -> {
               executions.incrementAndGet();
@@ -262,7 +266,8 @@ class ApprovalsTest {
     Decision.Approved approved = (Decision.Approved) approvals.approve(request.id(), "UAPP1");
 
     var done =
-        approvals.execute(
+        Executing.run(
+            approvals,
             approved.request(),
             r ->
                 new Execution(
@@ -279,7 +284,8 @@ class ApprovalsTest {
     Decision.Approved approved = (Decision.Approved) approvals.approve(request.id(), "UAPP1");
 
     var done =
-        approvals.execute(
+        Executing.run(
+            approvals,
             approved.request(),
             r -> {
               throw new IllegalStateException("boom");
@@ -295,7 +301,8 @@ class ApprovalsTest {
     Decision.Approved approved = (Decision.Approved) approvals.approve(request.id(), "UAPP1");
 
     var done =
-        approvals.execute(
+        Executing.run(
+            approvals,
             approved.request(),
             r -> {
               approvals.attachCard(r.id(), "1700000000.000200");
@@ -327,7 +334,8 @@ class ApprovalsTest {
             });
     AtomicInteger runs = new AtomicInteger();
     assertThat(
-            afterRestart.execute(
+            Executing.run(
+                afterRestart,
                 recovered.get(0),
                 r -> {
                   runs.incrementAndGet();
@@ -393,7 +401,8 @@ class ApprovalsTest {
 
     assertThat(stale.state()).isEqualTo(ApprovalState.STALE);
     assertThat(stale.result()).contains("replicas are now 4");
-    assertThat(approvals.execute(approved.request(), r -> new Execution(true, "ran"))).isEmpty();
+    assertThat(Executing.run(approvals, approved.request(), r -> new Execution(true, "ran")))
+        .isEmpty();
   }
 
   @Test

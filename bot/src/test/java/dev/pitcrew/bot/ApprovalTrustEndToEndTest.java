@@ -11,6 +11,7 @@ import dev.pitcrew.approvals.ApprovalState;
 import dev.pitcrew.approvals.ApprovalStore;
 import dev.pitcrew.approvals.Approvals;
 import dev.pitcrew.approvals.Decision;
+import dev.pitcrew.approvals.Executing;
 import dev.pitcrew.approvals.Execution;
 import dev.pitcrew.approvals.ManualClock;
 import dev.pitcrew.bot.config.Config;
@@ -244,7 +245,8 @@ class ApprovalTrustEndToEndTest {
       done =
           thread.submit(
               () ->
-                  approvals.execute(
+                  Executing.run(
+                      approvals,
                       approvals.find(id).orElseThrow(),
                       r -> {
                         running.countDown();

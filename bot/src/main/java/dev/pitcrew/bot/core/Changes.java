@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs an approved change once: checks the plan still holds, executes it under this replica's
@@ -73,10 +72,21 @@ public final class Changes {
     this.followUps = followUps;
   }
 
-  /** The final approval of {@code approved} came from {@code approver}: run it, once. */
+  /**
+   * The final approval of {@code approved} came from {@code approver}: run it, once. One straight
+   * line: bind the target once (as the requester), check its plan against the card, claim the
+   * request, write, finish, then tell.
+   */
   void run(ApprovalRequest approved, String approver, String channel) {
     view.record(approved, Type.APPROVED, approver, approved.previewSummary() + " approved");
-    Optional<String> stale = staleness(approved);
+    Optional<Runbook> runbook = catalog.find(approved.runbook());
+    // A runbook unloaded since the card fails below, when run; a target that cannot be bound now
+    // (its identity or cluster went away) leaves the request not run, as a changed target does.
+    Targets.Binding binding =
+        runbook.isEmpty()
+            ? new Targets.Refused("runbook " + approved.runbook() + " is no longer loaded")
+            : targets.bind(runbook.get(), approved.arguments(), caller(approved));
+    Optional<String> stale = runbook.isEmpty() ? Optional.empty() : staleness(approved, binding);
     if (stale.isPresent()) {
       view.approvals
           .markStale(approved, stale.get())
@@ -91,59 +101,55 @@ public final class Changes {
       return;
     }
     view.redraw(approved);
-    AtomicReference<Outcome> outcome = new AtomicReference<>();
-    AtomicReference<Targets.Bound> ranAs = new AtomicReference<>();
-    Optional<ApprovalRequest> done =
-        view.approvals.execute(
-            approved,
-            request -> {
-              Outcome o = execute(request, ranAs);
-              outcome.set(o);
-              return execution(o, request);
-            });
-    if (done.isEmpty()) {
+    Optional<ApprovalRequest> claimed = view.approvals.claim(approved);
+    if (claimed.isEmpty()) {
       return; // another click or replica runs it
     }
-    ApprovalRequest result = done.get();
+    ApprovalRequest result = claimed.get();
+    Outcome outcome = null;
+    if (result.state() == ApprovalState.EXECUTING) {
+      outcome = execute(result, binding);
+      result = view.approvals.finish(result, execution(outcome, result));
+    }
     // Verification starts the moment the change is applied; the card, the thread and the model's
     // summary follow.
-    if (outcome.get() instanceof Applied applied && applied.rollout().isPresent()) {
-      verify(result, applied.rollout().get(), targets.watch(rollouts, ranAs.get()));
+    if (outcome instanceof Applied applied
+        && applied.rollout().isPresent()
+        && binding instanceof Targets.Bound bound) {
+      verify(result, applied.rollout().get(), targets.watch(rollouts, bound));
     }
     view.redraw(result);
-    ApprovalState end = result.state();
-    view.record(
-        result,
-        end == ApprovalState.SUCCEEDED
-            ? Type.EXECUTED
-            : end == ApprovalState.UNKNOWN ? Type.UNKNOWN : Type.FAILED,
-        approver,
-        result.result());
-    view.say(result, Verdict.of(end).lead(result.result()) + undo.hint(result));
+    Ending ending = Ending.of(result.state());
+    view.record(result, ending.audit(), approver, result.result());
+    view.say(result, Verdict.of(result.state()).lead(result.result()) + undo.hint(result));
     String summary =
         "The approved change \""
             + result.previewSummary()
             + "\" "
-            + (end == ApprovalState.SUCCEEDED
-                ? "was made: "
-                : end == ApprovalState.UNKNOWN ? "may or may not have been made: " : "failed: ")
+            + ending.toModel()
             + result.result()
             + ".";
     // The model's summary is a network round trip: it runs off the approval path.
-    followUps.execute(
-        Threads.withMdc(() -> listener.finished(ApprovalView.askOf(result), summary)));
+    ApprovalRequest ended = result;
+    followUps.execute(Threads.withMdc(() -> listener.finished(ApprovalView.askOf(ended), summary)));
+  }
+
+  /** How a claimed request ended, in the audit feed and in what the model is told. */
+  private record Ending(Type audit, String toModel) {
+    static Ending of(ApprovalState end) {
+      return switch (end) {
+        case SUCCEEDED -> new Ending(Type.EXECUTED, "was made: ");
+        case UNKNOWN -> new Ending(Type.UNKNOWN, "may or may not have been made: ");
+        default -> new Ending(Type.FAILED, "failed: ");
+      };
+    }
   }
 
   /**
    * Why the approved card no longer describes what would happen, if it does not: the plan is
    * computed again and must show the same changes.
    */
-  private Optional<String> staleness(ApprovalRequest approved) {
-    Optional<Runbook> runbook = catalog.find(approved.runbook());
-    if (runbook.isEmpty()) {
-      return Optional.empty(); // execute() reports it
-    }
-    Targets.Binding binding = targets.bind(runbook.get(), approved.arguments(), caller(approved));
+  private static Optional<String> staleness(ApprovalRequest approved, Targets.Binding binding) {
     if (binding instanceof Targets.Refused refused) {
       return Optional.of(refused.reason());
     }
@@ -182,26 +188,26 @@ public final class Changes {
     }
   }
 
-  private Outcome execute(ApprovalRequest request, AtomicReference<Targets.Bound> ranAs) {
-    Optional<Runbook> runbook = catalog.find(request.runbook());
-    if (runbook.isEmpty()) {
-      return new Failed("runbook " + request.runbook() + " is no longer loaded");
-    }
-    // The write runs as the requester, with the approver and correlation ID as extras.
-    Targets.Binding binding = targets.bind(runbook.get(), request.arguments(), caller(request));
+  private static Outcome execute(ApprovalRequest request, Targets.Binding binding) {
     if (binding instanceof Targets.Refused refused) {
       return new Failed(refused.reason());
     }
-    Targets.Bound bound = (Targets.Bound) binding;
-    ranAs.set(bound);
-    return bound
-        .runbook()
-        .execute(
-            request.arguments(),
-            new ChangeContext(
-                    request.correlationId(), request.requester(), request.decidedBy(), request.id())
-                // Held to what was approved at the moment of writing, not only at the click.
-                .approving(request.changes().stream().map(PlannedChange::toString).toList()));
+    // The write runs as the requester, with the approver and correlation ID as extras.
+    try {
+      return ((Targets.Bound) binding)
+          .runbook()
+          .execute(
+              request.arguments(),
+              new ChangeContext(
+                      request.correlationId(),
+                      request.requester(),
+                      request.decidedBy(),
+                      request.id())
+                  // Held to what was approved at the moment of writing, not only at the click.
+                  .approving(request.changes().stream().map(PlannedChange::toString).toList()));
+    } catch (RuntimeException e) {
+      return new Failed("the change failed unexpectedly: " + e);
+    }
   }
 
   private static Targets.Caller caller(ApprovalRequest request) {

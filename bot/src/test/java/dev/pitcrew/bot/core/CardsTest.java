@@ -9,6 +9,7 @@ import dev.pitcrew.approvals.ApprovalState;
 import dev.pitcrew.approvals.ApprovalStore;
 import dev.pitcrew.approvals.Approvals;
 import dev.pitcrew.approvals.Decision;
+import dev.pitcrew.approvals.Executing;
 import dev.pitcrew.approvals.Execution;
 import dev.pitcrew.approvals.Json;
 import dev.pitcrew.approvals.ManualClock;
@@ -107,8 +108,8 @@ class CardsTest {
     ApprovalRequest request = open();
     var approved = (Decision.Approved) approvals.approve(request.id(), "ULEAD");
     ApprovalRequest done =
-        approvals
-            .execute(
+        Executing.run(
+                approvals,
                 approved.request(),
                 r ->
                     new Execution(
