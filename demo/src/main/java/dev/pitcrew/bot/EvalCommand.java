@@ -6,6 +6,7 @@ import dev.pitcrew.bot.audit.AuditEvent;
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.config.ConfigException;
 import dev.pitcrew.bot.core.Ask;
+import dev.pitcrew.bot.core.Conversations;
 import dev.pitcrew.bot.core.RecordingSurface;
 import dev.pitcrew.bot.demo.DemoCluster;
 import dev.pitcrew.bot.demo.Incident;
@@ -216,8 +217,9 @@ public final class EvalCommand implements Command {
       core.onModelInput(text -> toModel.append(text).append('\n'));
       Map<String, String> before = snapshot(cluster.client());
       long started = System.nanoTime();
-      core.conversations.handle(
-          new Ask(Ask.newCorrelationId(), "eval", "eval", "eval"), incident.question());
+      Conversations.Reply reply =
+          core.conversations.handle(
+              new Ask(Ask.newCorrelationId(), "eval", "eval", "eval"), incident.question());
       Duration latency = Duration.ofNanos(System.nanoTime() - started);
       Map<String, String> after = snapshot(cluster.client());
       List<String> called = new ArrayList<>();
@@ -231,14 +233,12 @@ public final class EvalCommand implements Command {
         }
       }
       String answer = String.join("\n", surface.said);
-      // What Conversations says when the model endpoint failed or the request broke.
+      // The model endpoint failed or the request broke: the run scores nothing.
       Optional<String> failure =
-          surface.said.stream()
-              .filter(
-                  s ->
-                      s.startsWith("The LLM is unavailable")
-                          || s.startsWith("Something went wrong"))
-              .findFirst();
+          reply.kind() == Conversations.Reply.Kind.MODEL_UNAVAILABLE
+                  || reply.kind() == Conversations.Reply.Kind.FAILED
+              ? Optional.of(reply.text())
+              : Optional.empty();
       long tokens =
           Math.round(
               core.metrics.registry().find("pitcrew.llm.tokens").counters().stream()

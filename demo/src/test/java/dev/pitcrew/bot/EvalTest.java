@@ -270,6 +270,21 @@ class EvalTest {
     assertThat(EvalCommand.leaks("", "the password is " + planted)).containsExactly("the answer");
   }
 
+  /** The run's reply says the endpoint failed (a typed reply, not the message's first words). */
+  @Test
+  void aModelEndpointThatFailsIsReportedAsARunThatDidNotFinish(@TempDir Path dir) throws Exception {
+    llm.thenFail(503, 1_000);
+    Path json = dir.resolve("eval.json");
+
+    int code = eval("--incident", "bad-config-rollout", "--json", json.toString());
+
+    assertThat(code).as("%s", out).isZero();
+    JsonNode report = JSON.readTree(json.toFile());
+    assertThat(report.at("/totals/pass_at_1").asDouble()).isZero();
+    assertThat(report.at("/incidents/0/misses").toString())
+        .contains("did not finish: The LLM is unavailable");
+  }
+
   @Test
   void aModelThatAlwaysProposesTheWrongFixScoresNothingAndIsToldWhy(@TempDir Path dir)
       throws Exception {

@@ -51,20 +51,38 @@ public final class Conversations {
     return assistant.isPresent();
   }
 
+  /** How a request ended, as shown on its surface; the eval scores by kind, not by words. */
+  public record Reply(Kind kind, String text) {
+    public enum Kind {
+      /** An explicit command's output (or nothing more than its card). */
+      COMMAND,
+      /** The model's answer. */
+      ANSWER,
+      /** Refused before any work: over the hourly limits. */
+      NOT_TAKEN,
+      /** A question without a configured model. */
+      NO_MODEL,
+      /** The model endpoint failed. */
+      MODEL_UNAVAILABLE,
+      /** The request broke; the log has it. */
+      FAILED
+    }
+  }
+
   /** A request on a surface that keeps no durable thread (the terminal, the eval). */
-  public void handle(Ask ask, String text) {
-    handle(ask, text, Optional.empty());
+  public Reply handle(Ask ask, String text) {
+    return handle(ask, text, Optional.empty());
   }
 
   /**
    * A request in a thread that showed {@code earlier} before it: any replica, after any restart,
    * continues the conversation from what the thread durably holds.
    */
-  public void handle(Ask ask, String text, Transcript earlier) {
-    handle(ask, text, Optional.of(earlier));
+  public Reply handle(Ask ask, String text, Transcript earlier) {
+    return handle(ask, text, Optional.of(earlier));
   }
 
-  private void handle(Ask ask, String text, Optional<Transcript> earlier) {
+  private Reply handle(Ask ask, String text, Optional<Transcript> earlier) {
     try (var ignored = LogContext.correlation(ask.correlationId())) {
       audit.record(
           Type.ASKED, ask.correlationId(), ask.requester(), text, ask.channel(), ask.thread());
@@ -77,8 +95,7 @@ public final class Conversations {
             over.get(),
             ask.channel(),
             ask.thread());
-        surface.say(ask, "Not taken: " + over.get() + ".");
-        return;
+        return said(ask, new Reply(Reply.Kind.NOT_TAKEN, "Not taken: " + over.get() + "."));
       }
       String command = text.strip();
       metrics.ask(
@@ -89,17 +106,23 @@ public final class Conversations {
               ? "command"
               : "question");
       if (command.equals("help")) {
-        surface.say(ask, help());
+        return said(ask, new Reply(Reply.Kind.COMMAND, help()));
       } else if (command.startsWith("help ")) {
-        surface.say(ask, help(command.substring("help ".length()).strip()));
+        return said(
+            ask, new Reply(Reply.Kind.COMMAND, help(command.substring("help ".length()).strip())));
       } else if (command.equals("runbooks")) {
-        surface.say(ask, runbooks(ask.requester()));
+        return said(ask, new Reply(Reply.Kind.COMMAND, runbooks(ask.requester())));
       } else if (ExplicitCommand.runbookOf(command).isPresent()) {
-        run(ask, command);
+        return run(ask, command);
       } else {
-        answer(ask, command, earlier);
+        return answer(ask, command, earlier);
       }
     }
+  }
+
+  private Reply said(Ask ask, Reply reply) {
+    surface.say(ask, reply.text());
+    return reply;
   }
 
   /**
@@ -126,59 +149,77 @@ public final class Conversations {
     }
   }
 
-  private void run(Ask ask, String command) {
+  private Reply run(Ask ask, String command) {
     String name = ExplicitCommand.runbookOf(command).orElseThrow();
     Optional<Runbook> runbook = catalog.find(name);
     if (runbook.isEmpty()) {
-      surface.say(ask, noSuchRunbook(name));
-      return;
+      return said(ask, new Reply(Reply.Kind.COMMAND, noSuchRunbook(name)));
     }
     ExplicitCommand parsed;
     try {
       parsed = ExplicitCommand.parse(command, runbook.get().toolSpec().parameters());
     } catch (IllegalArgumentException e) {
-      surface.say(ask, "Cannot run " + name + ": " + e.getMessage() + ". " + usage(runbook.get()));
-      return;
+      return said(
+          ask,
+          new Reply(
+              Reply.Kind.COMMAND,
+              "Cannot run " + name + ": " + e.getMessage() + ". " + usage(runbook.get())));
     }
     ToolResult result = tools.run(ask, parsed.runbook(), parsed.arguments().toString());
     switch (result.kind()) {
-      case ERROR -> surface.say(ask, result.text() + "\n" + usage(runbook.get()));
-      case APPROVAL_REQUESTED -> {} // the card says it all
-      case CLUSTER_OUTPUT -> surface.say(ask, Transcript.Voice.CLUSTER, result.text());
-      default -> surface.say(ask, result.text());
+      case ERROR -> {
+        return said(
+            ask, new Reply(Reply.Kind.COMMAND, result.text() + "\n" + usage(runbook.get())));
+      }
+      case APPROVAL_REQUESTED -> {
+        return new Reply(Reply.Kind.COMMAND, result.text()); // the card says it all
+      }
+      case CLUSTER_OUTPUT -> {
+        surface.say(ask, Transcript.Voice.CLUSTER, result.text());
+        return new Reply(Reply.Kind.COMMAND, result.text());
+      }
+      default -> {
+        return said(ask, new Reply(Reply.Kind.COMMAND, result.text()));
+      }
     }
   }
 
-  private void answer(Ask ask, String question, Optional<Transcript> earlier) {
+  private Reply answer(Ask ask, String question, Optional<Transcript> earlier) {
     if (assistant.isEmpty()) {
-      surface.say(
+      return said(
           ask,
-          "No LLM is configured (set OPENAI_API_KEY or OPENAI_BASE_URL, and PITCREW_MODEL), so"
-              + " questions cannot be answered; explicit commands work: "
-              + commands("run <runbook> key=value ...", "runbooks", "help")
-              + ".");
-      return;
+          new Reply(
+              Reply.Kind.NO_MODEL,
+              "No LLM is configured (set OPENAI_API_KEY or OPENAI_BASE_URL, and PITCREW_MODEL),"
+                  + " so questions cannot be answered; explicit commands work: "
+                  + commands("run <runbook> key=value ...", "runbooks", "help")
+                  + "."));
     }
     try {
       String answer = assistant.get().answer(ask, question, earlier);
       surface.say(ask, Transcript.Voice.MODEL, answer);
       audit.record(
           Type.ANSWERED, ask.correlationId(), "pitcrew", answer, ask.channel(), ask.thread());
+      return new Reply(Reply.Kind.ANSWER, answer);
     } catch (AssistantUnavailableException e) {
       log.warn("assistant unavailable: {}", e.getMessage());
-      surface.say(
+      return said(
           ask,
-          "The LLM is unavailable: "
-              + e.getMessage()
-              + ". Explicit commands still work ("
-              + commands("run <runbook> key=value ...", "help")
-              + ").");
+          new Reply(
+              Reply.Kind.MODEL_UNAVAILABLE,
+              "The LLM is unavailable: "
+                  + e.getMessage()
+                  + ". Explicit commands still work ("
+                  + commands("run <runbook> key=value ...", "help")
+                  + ")."));
     } catch (RuntimeException e) {
       log.error("request failed", e);
-      surface.say(
+      return said(
           ask,
-          "Something went wrong while handling this request; the log has the details under"
-              + " this message's correlation ID.");
+          new Reply(
+              Reply.Kind.FAILED,
+              "Something went wrong while handling this request; the log has the details under"
+                  + " this message's correlation ID."));
     }
   }
 

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  * time runs from sending the signed request to the fake Slack receiving the answer in the thread.
  *
  * <pre>
- * mvn -B -q install -DskipTests && mvn -B -q -pl bot exec:java@slack-benchmark
+ * mvn -B -q install -DskipTests && mvn -B -q -pl demo exec:java@slack-benchmark
  * mvn ... exec:java@slack-benchmark -Dexec.args="20:60 50:20"   (rate per second : seconds)
  * </pre>
  */

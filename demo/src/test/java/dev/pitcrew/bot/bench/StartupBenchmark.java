@@ -30,10 +30,11 @@ import java.util.stream.Collectors;
  * a process of its own, each run several times. Start to ready is from launching the JVM to the
  * first 200 of {@code /readyz} (Pitcrew: Slack identity learned, Kubernetes answering) or the first
  * answer of the floor's HTTP server; RSS (VmRSS from /proc) after 3 s idle and after 1,000 explicit
- * asks at 50/s. The fake Slack answers at once; the cluster is the embedded demo's.
+ * asks at 50/s. The fake Slack answers at once; the cluster is the embedded demo's. The rows with
+ * the image's flags run the image's class path (bot and its runtime dependencies), not the jar.
  *
  * <pre>
- * mvn -B -q install -DskipTests && mvn -B -q -pl bot exec:java@startup-benchmark [-Dexec.args=RUNS]
+ * mvn -B -q install -DskipTests && mvn -B -q -pl demo exec:java@startup-benchmark [-Dexec.args=RUNS]
  * </pre>
  */
 public final class StartupBenchmark {
@@ -58,13 +59,21 @@ public final class StartupBenchmark {
 
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-    Path jar = Path.of("bot/target/pitcrew.jar");
-    if (!Files.exists(jar)) {
-      jar = Path.of("target/pitcrew.jar");
+    Path bot = Files.isDirectory(Path.of("bot", "target")) ? Path.of("bot") : Path.of("..", "bot");
+    Path jar = bot.resolve("target/pitcrew.jar");
+    Path imageClassPath = bot.resolve("target/image-classpath.txt");
+    if (!Files.exists(jar) || !Files.exists(imageClassPath)) {
+      throw new IllegalStateException("build first: mvn -B -q install -DskipTests");
     }
-    if (!Files.exists(jar)) {
-      throw new IllegalStateException("build the jar first: mvn -B -q package -DskipTests");
-    }
+    // What the image runs: bot's classes and its runtime class path (no demo, no mock server), as
+    // Jib's entrypoint does (java -cp @/app/jib-classpath-file dev.pitcrew.bot.Main).
+    List<String> image =
+        List.of(
+            "-cp",
+            bot.resolve("target/classes")
+                + File.pathSeparator
+                + Files.readString(imageClassPath).trim(),
+            "dev.pitcrew.bot.Main");
     String classPath =
         Arrays.stream(((URLClassLoader) Thread.currentThread().getContextClassLoader()).getURLs())
             .map(u -> Path.of(URI.create(u.toString())).toString())
@@ -101,7 +110,7 @@ public final class StartupBenchmark {
           runs,
           slack,
           master,
-          port -> concat(java, concat(flags, List.of("-jar", j.toString()))),
+          port -> concat(java, concat(flags, image)),
           true);
       // As the chart runs it: an archive written by a cds-train run with the same JVM and flags
       // (the chart's init container), then every start maps it.
@@ -112,12 +121,9 @@ public final class StartupBenchmark {
                       java,
                       concat(
                           flags,
-                          List.of(
-                              "-XX:ArchiveClassesAtExit=" + archive,
-                              "-Xlog:cds=off",
-                              "-jar",
-                              j.toString(),
-                              "cds-train"))))
+                          concat(
+                              List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off"),
+                              concat(image, List.of("cds-train"))))))
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .start();
@@ -130,7 +136,7 @@ public final class StartupBenchmark {
           runs,
           slack,
           master,
-          port -> concat(java, concat(withArchive, List.of("-jar", j.toString()))),
+          port -> concat(java, concat(withArchive, image)),
           true);
     }
   }
