@@ -5,21 +5,23 @@ import dev.pitcrew.approvals.ApprovalStore;
 import dev.pitcrew.approvals.Claims;
 import dev.pitcrew.approvals.GroupDirectory;
 import dev.pitcrew.bot.audit.AsyncAuditSink;
-import dev.pitcrew.bot.audit.AuditEvent;
 import dev.pitcrew.bot.audit.AuditSink;
 import dev.pitcrew.bot.concurrent.Threads;
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.core.ApprovalPath;
-import dev.pitcrew.bot.core.Ask;
 import dev.pitcrew.bot.core.Conversations;
-import dev.pitcrew.bot.core.Transcript;
 import dev.pitcrew.bot.http.HttpFrontend;
 import dev.pitcrew.bot.http.HttpReply;
 import dev.pitcrew.bot.http.HttpRoute;
 import dev.pitcrew.bot.http.Readiness;
 import dev.pitcrew.bot.kube.ClusterClients;
 import dev.pitcrew.bot.kube.Clusters;
+import dev.pitcrew.bot.slack.AskCommand;
+import dev.pitcrew.bot.slack.AskGate;
+import dev.pitcrew.bot.slack.DecisionButtons;
+import dev.pitcrew.bot.slack.Mentions;
 import dev.pitcrew.bot.slack.SlackBot;
+import dev.pitcrew.bot.slack.WorkspaceCheck;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -247,76 +249,12 @@ public final class Pitcrew implements AutoCloseable {
       ApprovalPath path = core.path;
 
       ExecutorService workers = workers();
+      AskGate gate = new AskGate(access, groups, core.audit);
       slack.start(
-          new SlackBot.Handlers() {
-            @Override
-            public void ask(Ask ask, String question, Transcript earlier) {
-              conversations.handle(ask, question, earlier);
-            }
-
-            @Override
-            public boolean firstDelivery(String eventId) {
-              try {
-                return claims.claim("slack-event:" + eventId, Duration.ofHours(1));
-              } catch (RuntimeException e) {
-                // Answering twice is better than never: Slack re-delivers only what it thinks lost.
-                log.warn("could not claim Slack event {}; answering it: {}", eventId, e.toString());
-                return true;
-              }
-            }
-
-            @Override
-            public void approve(String approvalId, String user, String channel) {
-              path.decisions().approve(approvalId, user, channel);
-            }
-
-            @Override
-            public void deny(String approvalId, String user, String channel) {
-              path.decisions().deny(approvalId, user, channel);
-            }
-
-            @Override
-            public void undo(String approvalId, String user, String channel) {
-              // An Undo opens a proposal in the clicker's name: the same check as /ask first.
-              String correlationId =
-                  core.approvals
-                      .find(approvalId)
-                      .map(dev.pitcrew.approvals.ApprovalRequest::correlationId)
-                      .orElse(null);
-              Optional<String> refusal = mayNotAsk(channel, user, correlationId);
-              if (refusal.isPresent()) {
-                slack.surface().tell(channel, user, "Sorry: " + refusal.get() + ".");
-                return;
-              }
-              path.undo().undo(approvalId, user, channel);
-            }
-
-            @Override
-            public Optional<String> channelRefusal(String channel) {
-              return access.channelRefusal(channel);
-            }
-
-            @Override
-            public java.util.Set<String> otherWorkspaces() {
-              return access.teams();
-            }
-
-            @Override
-            public void refusedForeign(String kind, String why) {
-              core.metrics.foreignPayload(kind);
-            }
-
-            @Override
-            public Optional<String> mayNotAsk(String channel, String user, String correlationId) {
-              Optional<String> refusal = access.refusal(channel, user, groups);
-              refusal.ifPresent(
-                  r ->
-                      core.audit.record(
-                          AuditEvent.Type.ASK_REFUSED, correlationId, user, r, channel, null));
-              return refusal;
-            }
-          },
-          workers);
+          new WorkspaceCheck(slack::identity, access.teams(), core.metrics::foreignPayload),
+          new AskCommand(gate, conversations, slack.surface(), workers),
+          new DecisionButtons(path, core.approvals, gate, slack.surface(), workers),
+          new Mentions(claims, gate, conversations, slack.surface(), workers));
 
       Readiness readiness =
           Readiness.start(

@@ -9,7 +9,6 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pitcrew.approvals.ManualClock;
 import dev.pitcrew.bot.config.Config;
-import dev.pitcrew.bot.slack.SlackBot;
 import dev.pitcrew.bot.testing.FakeSlack;
 import dev.pitcrew.bot.testing.ScriptedOpenAi;
 import dev.pitcrew.bot.testing.SignedSlack;
@@ -60,7 +59,7 @@ class ThreadsAcrossReplicasTest {
     slack = new FakeSlack();
     llm = new ScriptedOpenAi();
     slackLog.start();
-    ((Logger) LoggerFactory.getLogger(SlackBot.class)).addAppender(slackLog);
+    ((Logger) LoggerFactory.getLogger(dev.pitcrew.bot.slack.Mentions.class)).addAppender(slackLog);
     one = replica();
     two = replica();
   }
@@ -84,7 +83,8 @@ class ThreadsAcrossReplicasTest {
 
   @AfterEach
   void stop() {
-    ((Logger) LoggerFactory.getLogger(SlackBot.class)).detachAppender(slackLog);
+    ((Logger) LoggerFactory.getLogger(dev.pitcrew.bot.slack.Mentions.class))
+        .detachAppender(slackLog);
     one.close();
     two.close();
     slack.close();

@@ -1,7 +1,5 @@
 package dev.pitcrew.bot.slack;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import com.slack.api.bolt.App;
@@ -15,33 +13,23 @@ import com.slack.api.model.event.AppMentionEvent;
 import com.slack.api.util.http.SlackHttpClient;
 import dev.pitcrew.approvals.GroupDirectory;
 import dev.pitcrew.bot.audit.AuditSink;
-import dev.pitcrew.bot.concurrent.LogContext;
-import dev.pitcrew.bot.concurrent.Threads;
 import dev.pitcrew.bot.config.Urls;
-import dev.pitcrew.bot.core.Ask;
-import dev.pitcrew.bot.core.Surface;
-import dev.pitcrew.bot.core.Transcript;
 import dev.pitcrew.bot.http.HttpReply;
 import dev.pitcrew.bot.http.HttpRoute;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Slack side of Pitcrew: a Bolt app that takes {@code /ask} and the approval buttons,
- * acknowledges at once and hands the work to a bounded executor.
+ * The Slack transport: the Web API client, whose app this is, the Bolt app with its middleware
+ * ({@link WorkspaceCheck}, {@link RecentEvents}), the signed {@code POST /slack/events} route and
+ * Socket Mode. The handlers ({@link AskCommand}, {@link DecisionButtons}, {@link Mentions}) are
+ * given what they need by the composition root.
  */
 public final class SlackBot implements HttpRoute, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SlackBot.class);
@@ -55,48 +43,6 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
   private final URI apiUrl;
 
   /**
-   * Event IDs this replica took, so a re-delivery to it is dropped without a call; one that reaches
-   * another replica is dropped there by the shared claim ({@link Handlers#firstDelivery}).
-   */
-  private final Cache<String, Boolean> seenEvents =
-      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofHours(1)).build();
-
-  /** What the bot calls back into; implemented by the composition root. */
-  public interface Handlers {
-    /**
-     * @param earlier what the thread showed before this request (empty for a new thread)
-     */
-    void ask(Ask ask, String question, Transcript earlier);
-
-    /**
-     * Whether this is the first delivery of Slack event {@code eventId} to any replica: claimed in
-     * the store they share. A network call: on the worker, never before the acknowledgement.
-     */
-    boolean firstDelivery(String eventId);
-
-    void approve(String approvalId, String user, String channel);
-
-    void deny(String approvalId, String user, String channel);
-
-    void undo(String approvalId, String user, String channel);
-
-    /**
-     * Why {@code user} may not ask in {@code channel}, or empty if they may (audited). It may read
-     * group membership from Slack, so it runs on the worker, never before the acknowledgement.
-     */
-    Optional<String> mayNotAsk(String channel, String user, String correlationId);
-
-    /** Why nobody may ask in {@code channel}: a local check, answered in the acknowledgement. */
-    Optional<String> channelRefusal(String channel);
-
-    /** Other Slack workspaces (team IDs) whose people may use Pitcrew; its own always may. */
-    Set<String> otherWorkspaces();
-
-    /** A payload from another workspace or app was refused ({@code kind}: command, click...). */
-    void refusedForeign(String kind, String why);
-  }
-
-  /**
    * Whose Slack app this is, learned once at start-up: payloads naming another workspace or app are
    * refused.
    *
@@ -104,26 +50,13 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
    * @param url the workspace's address ({@code https://acme.slack.com/}), for permalinks built
    *     without a call; null if auth.test gave none
    */
-  record Identity(String teamId, String appId, String url) {}
-
-  /**
-   * "Busy" notes for clicks the full worker pool refused: sent off the acknowledgement path, and
-   * dropped (logged) when even this small queue is full.
-   */
-  private final ThreadPoolExecutor busyNotices =
-      new ThreadPoolExecutor(
-          1,
-          1,
-          0,
-          TimeUnit.MILLISECONDS,
-          new ArrayBlockingQueue<>(100),
-          Threads.daemon("pitcrew-slack-busy-notices"),
-          (r, pool) -> log.warn("busy: could not tell a user that their click was not taken"));
+  public record Identity(String teamId, String appId, String url) {}
 
   private final Slack slack;
   private final Optional<String> appToken;
   private volatile SlackSocket socket;
   private volatile Identity identity;
+  private volatile DecisionButtons buttons;
 
   /** The one auth.test answer of start-up, which Bolt's authorization middleware reuses. */
   private volatile com.slack.api.methods.response.auth.AuthTestResponse startupAuth;
@@ -262,7 +195,7 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
     return current == null ? 0 : current.connections();
   }
 
-  public Surface surface() {
+  public SlackSurface surface() {
     return surface;
   }
 
@@ -289,90 +222,26 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
         () -> Optional.ofNullable(identity).map(Identity::url).filter(u -> !u.isBlank()));
   }
 
-  /** Registers the command and buttons; the work runs on {@code executor}. */
-  public SlackBot start(Handlers handlers, Executor executor) {
-    app.command(
-        "/ask",
-        (req, ctx) -> {
-          var payload = req.getPayload();
-          if (foreign(handlers, "command", payload.getApiAppId(), payload.getTeamId())
-              .isPresent()) {
-            return ctx.ack("Pitcrew takes requests only from its own workspace.");
-          }
-          String text = payload.getText() == null ? "" : payload.getText().strip();
-          if (text.isEmpty()) {
-            return ctx.ack(
-                "Usage: /ask <question>, e.g. /ask why is checkout crashlooping in shop?");
-          }
-          String correlationId = Ask.newCorrelationId();
-          String user = payload.getUserId();
-          String channel = payload.getChannelId();
-          Optional<String> channelRefusal = handlers.channelRefusal(channel);
-          try {
-            executor.execute(
-                () -> {
-                  try (var ignored = LogContext.correlation(correlationId)) {
-                    Optional<String> refusal = handlers.mayNotAsk(channel, user, correlationId);
-                    if (refusal.isPresent()) {
-                      if (channelRefusal.isEmpty()) { // else the acknowledgement said so
-                        surface.tell(channel, user, refusal(refusal.get(), correlationId));
-                      }
-                      return;
-                    }
-                    String root;
-                    try {
-                      root = surface.postRoot(channel, user, text, correlationId);
-                    } catch (SlackCallException e) {
-                      log.error("cannot open a thread: {}", e.getMessage());
-                      return;
-                    }
-                    handlers.ask(
-                        new Ask(correlationId, user, channel, root), text, Transcript.empty());
-                  }
-                });
-          } catch (RejectedExecutionException e) {
-            return ctx.ack("Pitcrew is busy right now; try again in a minute.");
-          }
-          return ctx.ack(
-              channelRefusal
-                  .map(r -> refusal(r, correlationId))
-                  .orElse("Working on it. Correlation ID `" + correlationId + "`."));
-        });
-    registerButton(SlackRenderer.APPROVE, handlers, handlers::approve, executor);
-    registerButton(SlackRenderer.DENY, handlers, handlers::deny, executor);
-    registerButton(SlackRenderer.UNDO, handlers, handlers::undo, executor);
-    app.event(
-        AppMentionEvent.class,
-        (payload, ctx) -> {
-          if (payload.getEventId() != null
-              && seenEvents.asMap().putIfAbsent(payload.getEventId(), Boolean.TRUE) != null) {
-            return ctx.ack(); // a re-delivery of an event already taken
-          }
-          AppMentionEvent event = payload.getEvent();
-          if (foreign(
-                  handlers,
-                  "mention",
-                  payload.getApiAppId(),
-                  payload.getTeamId(),
-                  event.getUserTeam(),
-                  event.getSourceTeam())
-              .isPresent()) {
-            return ctx.ack();
-          }
-          String channel = event.getChannel();
-          String user = event.getUser();
-          String thread = event.getThreadTs() != null ? event.getThreadTs() : event.getTs();
-          String text = SlackText.withoutMentions(event.getText());
-          String eventId = payload.getEventId();
-          try {
-            executor.execute(
-                () -> mentioned(handlers, eventId, channel, user, thread, event.getTs(), text));
-          } catch (RejectedExecutionException e) {
-            log.warn("busy: dropped a mention in {}", channel);
-          }
-          return ctx.ack();
-        });
+  /** Whose app this is; learned by {@link #start} before any payload is taken. */
+  public Identity identity() {
+    return identity;
+  }
+
+  /**
+   * Learns whose app this is (the one auth.test), then takes events: the workspace check and the
+   * re-delivery filter run as Bolt middleware before the handlers, which acknowledge at once and
+   * work on their executor.
+   */
+  public SlackBot start(
+      WorkspaceCheck workspace, AskCommand ask, DecisionButtons buttons, Mentions mentions) {
     identity = learnIdentity();
+    this.buttons = buttons;
+    // After learnIdentity: the first use() builds Bolt's default list, with its answer.
+    app.use(workspace);
+    app.use(new RecentEvents());
+    app.command("/ask", ask);
+    DecisionButtons.ACTION_IDS.forEach(id -> app.blockAction(id, buttons));
+    app.event(AppMentionEvent.class, mentions);
     try {
       // Bolt takes learnIdentity's auth.test answer here instead of asking again.
       app.start();
@@ -388,35 +257,6 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
       socket = SlackSocket.open(slack, appToken.get(), app);
     }
     return this;
-  }
-
-  /**
-   * A mention, on the worker: taken once across replicas, then continued in its thread with the
-   * thread's own correlation ID and what it showed before, read back from Slack, so the answer does
-   * not depend on which replica took the event or whether it restarted.
-   */
-  private void mentioned(
-      Handlers handlers,
-      String eventId,
-      String channel,
-      String user,
-      String thread,
-      String ts,
-      String text) {
-    if (eventId != null && !handlers.firstDelivery(eventId)) {
-      log.info("event {} was taken by another delivery; not answered again", eventId);
-      return;
-    }
-    Transcript earlier = surface.transcript(channel, thread, ts).orElse(Transcript.empty());
-    String correlationId = earlier.correlationId().orElseGet(Ask::newCorrelationId);
-    try (var ignored = LogContext.correlation(correlationId)) {
-      Optional<String> refusal = handlers.mayNotAsk(channel, user, correlationId);
-      if (refusal.isPresent()) {
-        surface.tell(channel, user, refusal(refusal.get(), correlationId));
-      } else if (!text.isEmpty()) {
-        handlers.ask(new Ask(correlationId, user, channel, thread), text, earlier);
-      }
-    }
   }
 
   /**
@@ -469,40 +309,6 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
     return new Identity(auth.getTeamId(), appId, auth.getUrl());
   }
 
-  /**
-   * Why a payload is not for this Pitcrew, if it is not: it names another app, or a workspace that
-   * is neither this one nor one the policy lists (a Slack Connect channel, an org-wide install).
-   */
-  private Optional<String> foreign(Handlers handlers, String kind, String appId, String... teams) {
-    Identity own = identity;
-    Optional<String> why = Optional.empty();
-    if (own.appId() != null && appId != null && !own.appId().equals(appId)) {
-      why = Optional.of("app " + appId + " is not Pitcrew's (" + own.appId() + ")");
-    } else {
-      for (String team : teams) {
-        if (team != null
-            && !team.isEmpty()
-            && !team.equals(own.teamId())
-            && !handlers.otherWorkspaces().contains(team)) {
-          why =
-              Optional.of(
-                  "workspace " + team + " is not " + own.teamId() + " nor listed in ask.teams");
-          break;
-        }
-      }
-    }
-    why.ifPresent(
-        w -> {
-          log.warn("refused a {} from outside: {}", kind, w);
-          handlers.refusedForeign(kind, w);
-        });
-    return why;
-  }
-
-  private static String refusal(String reason, String correlationId) {
-    return "Sorry: " + reason + ". Correlation ID `" + correlationId + "`.";
-  }
-
   /** Closes the socket, if any; HTTP requests stop with the HTTP server. */
   @Override
   public void close() {
@@ -510,48 +316,10 @@ public final class SlackBot implements HttpRoute, AutoCloseable {
     if (current != null) {
       current.close();
     }
-    busyNotices.shutdownNow();
-  }
-
-  private void registerButton(
-      String actionId, Handlers handlers, TriConsumer decide, Executor executor) {
-    app.blockAction(
-        actionId,
-        (req, ctx) -> {
-          var payload = req.getPayload();
-          if (foreign(
-                  handlers,
-                  "click",
-                  payload.getApiAppId(),
-                  payload.getTeam() == null ? null : payload.getTeam().getId(),
-                  payload.getUser() == null ? null : payload.getUser().getTeamId())
-              .isPresent()) {
-            return ctx.ack();
-          }
-          String user = payload.getUser().getId();
-          String channel = payload.getChannel() == null ? null : payload.getChannel().getId();
-          Optional<String> approvalId =
-              payload.getActions().stream()
-                  .filter(a -> actionId.equals(a.getActionId()))
-                  .map(a -> a.getValue())
-                  .findFirst();
-          if (approvalId.isPresent()) {
-            try {
-              executor.execute(() -> decide.accept(approvalId.get(), user, channel));
-            } catch (RejectedExecutionException e) {
-              busyNotices.execute(
-                  () ->
-                      surface.tell(
-                          channel, user, "Pitcrew is busy right now; click again in a minute."));
-            }
-          }
-          return ctx.ack();
-        });
-  }
-
-  @FunctionalInterface
-  private interface TriConsumer {
-    void accept(String approvalId, String user, String channel);
+    DecisionButtons registered = buttons;
+    if (registered != null) {
+      registered.close();
+    }
   }
 
   /** {@code POST /slack/events}: verify the signature, then let Bolt dispatch. */

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * and throws when it cannot; a reply, a card update or an ephemeral note that still fails after the
  * retries is logged, so that Slack never stops an approved change from running or being recorded.
  */
-final class SlackSurface implements Surface {
+public final class SlackSurface implements Surface {
   private static final Logger log = LoggerFactory.getLogger(SlackSurface.class);
 
   private final SlackCalls calls;
