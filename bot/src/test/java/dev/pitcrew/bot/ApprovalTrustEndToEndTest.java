@@ -13,10 +13,7 @@ import dev.pitcrew.approvals.Approvals;
 import dev.pitcrew.approvals.Decision;
 import dev.pitcrew.approvals.Executing;
 import dev.pitcrew.approvals.Execution;
-import dev.pitcrew.approvals.ManualClock;
-import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.testing.FakeSlack;
-import dev.pitcrew.bot.testing.ScriptedOpenAi;
 import dev.pitcrew.bot.testing.SignedSlack;
 import dev.pitcrew.remediations.Deployments;
 import dev.pitcrew.remediations.EnableDryRunMockClient;
@@ -26,10 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -39,9 +33,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @EnableDryRunMockClient
 class ApprovalTrustEndToEndTest {
-  private static final String SECRET = "test-signing-secret";
+  private static final String SECRET = RunningPitcrew.SECRET;
   private static final String CHANNEL = "COPS";
   private static final Pattern CORRELATION_ID = Pattern.compile("pc-[0-9a-f]{12}");
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -73,12 +67,7 @@ class ApprovalTrustEndToEndTest {
   /** The key every replica signs stored requests with, as the chart's Secret gives it. */
   private static final String STORE_KEY = "test-store-key-of-at-least-32-bytes";
 
-  private final ManualClock clock = new ManualClock(Instant.now());
-  private FakeSlack slack;
-  private ScriptedOpenAi llm;
-  private Pitcrew pitcrew;
-  private SignedSlack signed;
-  private Map<String, String> env;
+  @RegisterExtension final RunningPitcrew app = new RunningPitcrew();
 
   @BeforeEach
   void start(@TempDir Path dir) throws Exception {
@@ -86,83 +75,62 @@ class ApprovalTrustEndToEndTest {
     client.configMaps().inNamespace("pitcrew").delete();
     client.resource(Deployments.ready("shop", "checkout", 3)).create();
     client.resource(Deployments.ready("payments", "ledger", 2)).create();
-    slack = new FakeSlack();
-    slack.group("SPAYONCALL", "UPAY1", "UPAY2", "UREQ");
-    llm = new ScriptedOpenAi();
+    app.slack.group("SPAYONCALL", "UPAY1", "UPAY2", "UREQ");
     Path policy = dir.resolve("policy.yaml");
     Files.writeString(policy, POLICY);
-    env = new HashMap<>();
-    env.put("SLACK_BOT_TOKEN", "xoxb-test-token");
-    env.put("SLACK_SIGNING_SECRET", SECRET);
-    env.put("SLACK_API_URL", slack.apiUrl());
-    env.put("PITCREW_AUDIT_CHANNEL", "CAUDIT");
-    env.put("PITCREW_CONFIG", policy.toString());
-    env.put("PITCREW_NAMESPACE", "pitcrew"); // so the durable store is used
-    env.put(
-        "PITCREW_STORE_KEY", "test-store-key-of-at-least-32-bytes"); // signed, as the chart runs it
-    env.put("PORT", "0");
-    startPitcrew();
-  }
-
-  private void startPitcrew() throws Exception {
-    pitcrew =
-        Pitcrew.builder(Config.fromEnv(env), client)
-            .clock(clock)
-            .rolloutPoll(Duration.ofMillis(50))
-            .sweepEvery(Duration.ofMillis(50))
-            .bindAddress("127.0.0.1")
-            .start();
-    signed = new SignedSlack(pitcrew.port(), SECRET, clock);
-  }
-
-  @AfterEach
-  void stop() {
-    pitcrew.close();
-    slack.close();
-    llm.close();
+    // Explicit commands only: no model.
+    app.env().remove("OPENAI_API_KEY");
+    app.env().remove("OPENAI_BASE_URL");
+    app.env().remove("PITCREW_MODEL");
+    app.env().put("PITCREW_CONFIG", policy.toString());
+    app.env().put("PITCREW_NAMESPACE", "pitcrew"); // so the durable store is used
+    app.env().put("PITCREW_STORE_KEY", STORE_KEY); // signed, as the chart runs it
+    app.start(client, b -> b.sweepEvery(Duration.ofMillis(50)));
   }
 
   @Test
   void paymentsNeedsTwoMembersOfItsOnCallGroup() throws Exception {
     String correlationId = ask("run scale_deployment namespace=payments name=ledger replicas=4");
-    FakeSlack.Call card = awaitCard(correlationId);
+    FakeSlack.Call card = app.awaitCard(correlationId);
     String id = FakeSlack.button(card, "approval_approve");
     assertThat(card.param("blocks"))
         .contains("<!subteam^SPAYONCALL>")
         .contains("2 distinct approvals needed");
 
-    signed.click("ULEAD", CHANNEL, "approval_approve", id, card.ts()); // default approver: not here
-    signed.click("UREQ", CHANNEL, "approval_approve", id, card.ts()); // in the group, but asked
-    signed.click("UPAY1", CHANNEL, "approval_approve", id, card.ts());
+    app.signed.click(
+        "ULEAD", CHANNEL, "approval_approve", id, card.ts()); // default approver: not here
+    app.signed.click("UREQ", CHANNEL, "approval_approve", id, card.ts()); // in the group, but asked
+    app.signed.click("UPAY1", CHANNEL, "approval_approve", id, card.ts());
     await()
         .atMost(PATIENCE)
-        .until(() -> slack.ephemeralTo("UPAY1").contains("1 more from someone else"));
-    assertThat(slack.ephemeralTo("ULEAD"))
+        .until(() -> app.slack.ephemeralTo("UPAY1").contains("1 more from someone else"));
+    assertThat(app.slack.ephemeralTo("ULEAD"))
         .contains("not an approver for runbook scale_deployment in namespace payments");
-    assertThat(slack.ephemeralTo("UREQ")).contains("someone else has to approve it");
+    assertThat(app.slack.ephemeralTo("UREQ")).contains("someone else has to approve it");
     assertThat(replicas("payments", "ledger")).isEqualTo(2);
 
-    signed.click("UPAY2", CHANNEL, "approval_approve", id, card.ts());
+    app.signed.click("UPAY2", CHANNEL, "approval_approve", id, card.ts());
     await()
         .atMost(PATIENCE)
-        .until(() -> slack.auditLines("CAUDIT", correlationId, "*executed*").size() == 1);
+        .until(() -> app.slack.auditLines("CAUDIT", correlationId, "*executed*").size() == 1);
     assertThat(replicas("payments", "ledger")).isEqualTo(4);
     await()
         .atMost(PATIENCE)
-        .until(() -> slack.auditLines("CAUDIT", correlationId, "*approval recorded*").size() == 1);
+        .until(
+            () -> app.slack.auditLines("CAUDIT", correlationId, "*approval recorded*").size() == 1);
   }
 
   @Test
   void pendingRequestsSurviveARestartAndCanBeApprovedAfterwards() throws Exception {
     String correlationId = ask("run scale_deployment namespace=shop name=checkout replicas=5");
-    FakeSlack.Call card = awaitCard(correlationId);
+    FakeSlack.Call card = app.awaitCard(correlationId);
     String id = FakeSlack.button(card, "approval_approve");
     assertThat(client.configMaps().inNamespace("pitcrew").withName(id).get()).isNotNull();
 
-    pitcrew.close();
-    startPitcrew(); // a new process: nothing in memory
+    app.stop();
+    app.startAgain(); // a new process: nothing in memory
 
-    signed.click("ULEAD", CHANNEL, "approval_approve", id, card.ts());
+    app.signed.click("ULEAD", CHANNEL, "approval_approve", id, card.ts());
     await().atMost(PATIENCE).until(() -> replicas("shop", "checkout") == 5);
     // The outcome is recorded after the write lands: wait for it, do not race it.
     await().atMost(PATIENCE).until(() -> stored(id) == ApprovalState.SUCCEEDED);
@@ -171,9 +139,9 @@ class ApprovalTrustEndToEndTest {
   @Test
   void aRequestExecutingWhenTheBotDiedBecomesUnknownAndIsNotRun() throws Exception {
     String correlationId = ask("run scale_deployment namespace=shop name=checkout replicas=5");
-    FakeSlack.Call card = awaitCard(correlationId);
+    FakeSlack.Call card = app.awaitCard(correlationId);
     String id = FakeSlack.button(card, "approval_approve");
-    pitcrew.close();
+    app.stop();
     // The process died after moving the request to EXECUTING and before the write.
     ConfigMap cm = client.configMaps().inNamespace("pitcrew").withName(id).get();
     ObjectNode request = (ObjectNode) JSON.readTree(cm.getData().get("request.json"));
@@ -192,12 +160,12 @@ class ApprovalTrustEndToEndTest {
             dev.pitcrew.approvals.StoreSeal.of(STORE_KEY).sign(request.toString()));
     client.resource(cm).update();
 
-    startPitcrew();
+    app.startAgain();
 
     await()
         .atMost(PATIENCE)
-        .until(() -> !slack.auditLines("CAUDIT", correlationId, "*unknown*").isEmpty());
-    assertThat(last(slack.calls("chat.update")).param("blocks"))
+        .until(() -> !app.slack.auditLines("CAUDIT", correlationId, "*unknown*").isEmpty());
+    assertThat(last(app.slack.calls("chat.update")).param("blocks"))
         .contains("Outcome unknown")
         .contains("it was not run again")
         .doesNotContain("approval_approve");
@@ -205,14 +173,16 @@ class ApprovalTrustEndToEndTest {
         .atMost(PATIENCE)
         .until(
             () ->
-                slack.thread(CHANNEL, correlationId).stream()
+                app.slack.thread(CHANNEL, correlationId).stream()
                     .anyMatch(
                         c ->
                             c.param("text").contains("It was not run again")
                                 && c.param("text")
                                     .contains("Now: deployment shop/checkout: 3 desired")));
-    signed.click("ULEAD", CHANNEL, "approval_approve", id, card.ts());
-    await().atMost(PATIENCE).until(() -> slack.ephemeralTo("ULEAD").contains("already unknown"));
+    app.signed.click("ULEAD", CHANNEL, "approval_approve", id, card.ts());
+    await()
+        .atMost(PATIENCE)
+        .until(() -> app.slack.ephemeralTo("ULEAD").contains("already unknown"));
     assertThat(replicas("shop", "checkout")).isEqualTo(3);
   }
 
@@ -228,11 +198,11 @@ class ApprovalTrustEndToEndTest {
             ApprovalStore.kubernetes(
                 client,
                 "pitcrew",
-                clock,
+                app.clock,
                 Optional.of(dev.pitcrew.approvals.StoreSeal.of(STORE_KEY)),
                 problem -> {}),
             ApprovalPolicy.of(Set.of("ULEAD")),
-            clock,
+            app.clock,
             "replica-other",
             Duration.ofSeconds(30));
     final CountDownLatch running = new CountDownLatch(1);
@@ -295,16 +265,16 @@ class ApprovalTrustEndToEndTest {
         (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("pitcrew.audit");
     audit.addAppender(auditLog);
     String correlationId = ask("run scale_deployment namespace=shop name=checkout replicas=5");
-    String id = FakeSlack.button(awaitCard(correlationId), "approval_approve");
+    String id = FakeSlack.button(app.awaitCard(correlationId), "approval_approve");
     try (OtherReplica other = new OtherReplica(id)) {
-      pitcrew.close();
-      startPitcrew(); // sweeps at start-up and every 50 ms
+      app.stop();
+      app.startAgain(); // sweeps at start-up and every 50 ms
 
       await()
           .during(Duration.ofMillis(600))
           .atMost(PATIENCE)
           .until(() -> stored(id) == ApprovalState.EXECUTING);
-      clock.advance(Duration.ofSeconds(20)); // still inside the other replica's lease
+      app.clock.advance(Duration.ofSeconds(20)); // still inside the other replica's lease
       await()
           .during(Duration.ofMillis(300))
           .atMost(PATIENCE)
@@ -329,18 +299,18 @@ class ApprovalTrustEndToEndTest {
         (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("pitcrew.audit");
     audit.addAppender(auditLog);
     String correlationId = ask("run scale_deployment namespace=shop name=checkout replicas=5");
-    String id = FakeSlack.button(awaitCard(correlationId), "approval_approve");
+    String id = FakeSlack.button(app.awaitCard(correlationId), "approval_approve");
     try (OtherReplica other = new OtherReplica(id)) {
-      clock.advance(Duration.ofSeconds(31)); // the other replica renews nothing: it is wedged
+      app.clock.advance(Duration.ofSeconds(31)); // the other replica renews nothing: it is wedged
 
       await()
           .atMost(PATIENCE)
-          .until(() -> !slack.auditLines("CAUDIT", correlationId, "*unknown*").isEmpty());
+          .until(() -> !app.slack.auditLines("CAUDIT", correlationId, "*unknown*").isEmpty());
       await()
           .atMost(PATIENCE)
           .until(
               () ->
-                  slack.thread(CHANNEL, correlationId).stream()
+                  app.slack.thread(CHANNEL, correlationId).stream()
                       .anyMatch(c -> c.param("text").contains("stopped before it recorded")));
 
       assertThat(other.finish().state()).isEqualTo(ApprovalState.UNKNOWN);
@@ -352,13 +322,13 @@ class ApprovalTrustEndToEndTest {
   void payloadsFromAnotherWorkspaceOrAppAreRefusedUnlessThePolicyListsTheWorkspace()
       throws Exception {
     String ownAsk = ask("run scale_deployment namespace=shop name=checkout replicas=5");
-    FakeSlack.Call card = awaitCard(ownAsk);
+    FakeSlack.Call card = app.awaitCard(ownAsk);
     String id = FakeSlack.button(card, "approval_approve");
-    int postsBefore = slack.calls("chat.postMessage").size();
+    int postsBefore = app.slack.calls("chat.postMessage").size();
 
     // A Slack Connect channel shared with another company: its people are not Pitcrew's users.
     HttpResponse<String> command =
-        signed.send(
+        app.signed.send(
             SignedSlack.slashCommandBody(
                     "UOTHER", CHANNEL, "run deployment_status namespace=shop name=checkout")
                 .replace("team_id=T1", "team_id=TOTHER"));
@@ -366,15 +336,15 @@ class ApprovalTrustEndToEndTest {
     ObjectNode click =
         SignedSlack.blockActionPayload("ULEAD", CHANNEL, "approval_approve", id, card.ts());
     ((ObjectNode) click.get("user")).put("team_id", "TOTHER");
-    signed.send(SignedSlack.interactiveBody(click));
+    app.signed.send(SignedSlack.interactiveBody(click));
     ObjectNode otherApp =
         SignedSlack.blockActionPayload("ULEAD", CHANNEL, "approval_approve", id, card.ts());
     otherApp.put("api_app_id", "A2");
-    signed.send(SignedSlack.interactiveBody(otherApp));
+    app.signed.send(SignedSlack.interactiveBody(otherApp));
     ObjectNode mention =
         SignedSlack.mentionPayload("Ev9", "UOTHER", CHANNEL, "<@UBOT> help", "1.5", null);
     ((ObjectNode) mention.get("event")).put("user_team", "TOTHER");
-    signed.sendJson(mention.toString());
+    app.signed.sendJson(mention.toString());
 
     await()
         .atMost(PATIENCE)
@@ -383,13 +353,13 @@ class ApprovalTrustEndToEndTest {
                 metrics().contains("pitcrew_slack_foreign_payloads_total{kind=\"click\"} 2.0")
                     && metrics().contains("kind=\"mention\"")
                     && metrics().contains("kind=\"command\""));
-    assertThat(slack.calls("chat.postMessage")).hasSize(postsBefore);
-    assertThat(slack.calls("chat.postEphemeral")).isEmpty();
+    assertThat(app.slack.calls("chat.postMessage")).hasSize(postsBefore);
+    assertThat(app.slack.calls("chat.postEphemeral")).isEmpty();
     assertThat(replicas("shop", "checkout")).isEqualTo(3);
 
     // A partner workspace the policy lists is welcome.
     HttpResponse<String> partner =
-        signed.send(
+        app.signed.send(
             SignedSlack.slashCommandBody(
                     "UPARTNER", CHANNEL, "run deployment_status namespace=shop name=checkout")
                 .replace("team_id=T1", "team_id=TPARTNER"));
@@ -410,7 +380,7 @@ class ApprovalTrustEndToEndTest {
       for (int i = 0; i < 2; i++) {
         clicks.add(
             twice.submit(
-                () -> signed.click("UREQ", CHANNEL, "approval_undo", original, card.ts())));
+                () -> app.signed.click("UREQ", CHANNEL, "approval_undo", original, card.ts())));
       }
       for (Future<HttpResponse<String>> click : clicks) {
         assertThat(click.get().statusCode()).isEqualTo(200);
@@ -419,24 +389,28 @@ class ApprovalTrustEndToEndTest {
       twice.shutdownNow();
     }
 
-    await().atMost(PATIENCE).until(() -> slack.ephemeralTo("UREQ").contains("Not proposed again"));
     await()
         .atMost(PATIENCE)
-        .until(() -> slack.auditLines("CAUDIT", correlationId, "*approval requested*").size() == 2);
-    assertThat(cards(correlationId)).hasSize(2); // the original and one undo
+        .until(() -> app.slack.ephemeralTo("UREQ").contains("Not proposed again"));
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                app.slack.auditLines("CAUDIT", correlationId, "*approval requested*").size() == 2);
+    assertThat(app.cards(correlationId)).hasSize(2); // the original and one undo
   }
 
   @Test
   void expiredCardsLoseTheirButtonsWithoutAClick() throws Exception {
     String correlationId = ask("run scale_deployment namespace=shop name=checkout replicas=5");
-    awaitCard(correlationId);
+    app.awaitCard(correlationId);
 
-    clock.advance(Duration.ofMinutes(16));
+    app.clock.advance(Duration.ofMinutes(16));
 
     await()
         .atMost(PATIENCE)
-        .until(() -> !slack.auditLines("CAUDIT", correlationId, "*expired*").isEmpty());
-    assertThat(last(slack.calls("chat.update")).param("blocks"))
+        .until(() -> !app.slack.auditLines("CAUDIT", correlationId, "*expired*").isEmpty());
+    assertThat(last(app.slack.calls("chat.update")).param("blocks"))
         .contains("Expired")
         .doesNotContain("approval_approve");
     assertThat(replicas("shop", "checkout")).isEqualTo(3);
@@ -448,7 +422,7 @@ class ApprovalTrustEndToEndTest {
     cluster.reset("shop");
     cluster.checkoutAfterBadRollout("shop");
     String correlationId = ask("run rollback_deployment namespace=shop name=checkout");
-    FakeSlack.Call card = awaitCard(correlationId);
+    FakeSlack.Call card = app.awaitCard(correlationId);
     assertThat(card.param("blocks")).contains("pod template: sha256:");
     // Someone who may edit ReplicaSets plants a command in the revision the card rolls back to.
     client
@@ -472,8 +446,8 @@ class ApprovalTrustEndToEndTest {
 
     await()
         .atMost(PATIENCE)
-        .until(() -> slack.ephemeralTo("ULEAD").contains("Not run: the target changed"));
-    assertThat(slack.ephemeralTo("ULEAD"))
+        .until(() -> app.slack.ephemeralTo("ULEAD").contains("Not run: the target changed"));
+    assertThat(app.slack.ephemeralTo("ULEAD"))
         .contains("command of container checkout: (none) -&gt; [sh, -c, curl")
         .contains("service account: (none) -&gt; cluster-admin-sa");
     var running =
@@ -486,7 +460,7 @@ class ApprovalTrustEndToEndTest {
   @Test
   void aWriteTheServerRefusesSaysFailedOnce() throws Exception {
     String correlationId = ask("run scale_deployment namespace=shop name=checkout replicas=5");
-    FakeSlack.Call card = awaitCard(correlationId);
+    FakeSlack.Call card = app.awaitCard(correlationId);
     // An admission webhook that lets the dry run through but refuses the write itself.
     server
         .expect()
@@ -507,9 +481,9 @@ class ApprovalTrustEndToEndTest {
         .atMost(PATIENCE)
         .until(
             () ->
-                slack.thread(CHANNEL, correlationId).stream()
+                app.slack.thread(CHANNEL, correlationId).stream()
                     .anyMatch(c -> c.param("text").startsWith("Failed: ")));
-    assertThat(slack.thread(CHANNEL, correlationId))
+    assertThat(app.slack.thread(CHANNEL, correlationId))
         .filteredOn(c -> c.param("text").startsWith("Failed: "))
         .allSatisfy(c -> assertThat(c.param("text")).doesNotContain("Failed: Failed"));
     assertThat(replicas("shop", "checkout")).isEqualTo(3);
@@ -518,7 +492,7 @@ class ApprovalTrustEndToEndTest {
   @Test
   void aStalePlanIsRefusedAndNothingRuns() throws Exception {
     String correlationId = ask("run scale_deployment namespace=shop name=checkout replicas=5");
-    FakeSlack.Call card = awaitCard(correlationId);
+    FakeSlack.Call card = app.awaitCard(correlationId);
     // Someone scales by hand after the card was posted: the card's 3 -> 5 no longer holds.
     client.apps().deployments().inNamespace("shop").withName("checkout").scale(4);
 
@@ -526,15 +500,15 @@ class ApprovalTrustEndToEndTest {
 
     await()
         .atMost(PATIENCE)
-        .until(() -> slack.ephemeralTo("ULEAD").contains("Not run: the target changed"));
-    assertThat(slack.ephemeralTo("ULEAD"))
+        .until(() -> app.slack.ephemeralTo("ULEAD").contains("Not run: the target changed"));
+    assertThat(app.slack.ephemeralTo("ULEAD"))
         .contains("[spec.replicas: 3 -&gt; 5]") // escaped for Slack, shown as ->
         .contains("[spec.replicas: 4 -&gt; 5]");
     await()
         .atMost(PATIENCE)
-        .until(() -> slack.auditLines("CAUDIT", correlationId, "*stale*").size() == 1);
+        .until(() -> app.slack.auditLines("CAUDIT", correlationId, "*stale*").size() == 1);
     assertThat(replicas("shop", "checkout")).isEqualTo(4);
-    assertThat(last(slack.calls("chat.update")).param("blocks")).contains("Not run");
+    assertThat(last(app.slack.calls("chat.update")).param("blocks")).contains("Not run");
   }
 
   @Test
@@ -545,24 +519,26 @@ class ApprovalTrustEndToEndTest {
     String original = ran.original();
     await().atMost(PATIENCE).until(() -> replicas("shop", "checkout") == 5);
 
-    signed.click("ULEAD", CHANNEL, "approval_undo", original, card.ts());
+    app.signed.click("ULEAD", CHANNEL, "approval_undo", original, card.ts());
 
-    await().atMost(PATIENCE).until(() -> cards(correlationId).size() == 2);
-    FakeSlack.Call undo = cards(correlationId).get(1);
+    await().atMost(PATIENCE).until(() -> app.cards(correlationId).size() == 2);
+    FakeSlack.Call undo = app.cards(correlationId).get(1);
     assertThat(undo.param("blocks"))
         .contains("Undo: Scale deployment shop/checkout from 5 to 3 replicas");
     // Regression (failed one run in five): the card is posted before its audit line is recorded,
     // so the audit line is awaited, never read as soon as the card appears.
     await()
         .atMost(PATIENCE)
-        .until(() -> slack.auditLines("CAUDIT", correlationId, "*approval requested*").size() == 2);
-    assertThat(slack.auditLines("CAUDIT", correlationId, "*approval requested*").get(1))
+        .until(
+            () ->
+                app.slack.auditLines("CAUDIT", correlationId, "*approval requested*").size() == 2);
+    assertThat(app.slack.auditLines("CAUDIT", correlationId, "*approval requested*").get(1))
         .contains("undoing " + original);
     // ULEAD asked for the undo, so someone else approves it.
     approveAs("ULEAD", undo);
     await()
         .atMost(PATIENCE)
-        .until(() -> slack.ephemeralTo("ULEAD").contains("someone else has to approve it"));
+        .until(() -> app.slack.ephemeralTo("ULEAD").contains("someone else has to approve it"));
     approveAs("UREQ", undo);
     await().atMost(PATIENCE).until(() -> replicas("shop", "checkout") == 3);
   }
@@ -574,32 +550,32 @@ class ApprovalTrustEndToEndTest {
     FakeSlack.Call card = ran.card();
     String original = ran.original();
     // The policy now lets only the two of them ask; the change stays on record in the store.
-    pitcrew.close();
+    app.stop();
     Files.writeString(
-        Path.of(env.get("PITCREW_CONFIG")),
+        Path.of(app.env().get("PITCREW_CONFIG")),
         POLICY.replace("channels: [COPS]", "channels: [COPS]\n  users: [UREQ, ULEAD]"));
-    startPitcrew();
+    app.startAgain();
 
-    signed.click("UOUTSIDER", CHANNEL, "approval_undo", original, card.ts());
+    app.signed.click("UOUTSIDER", CHANNEL, "approval_undo", original, card.ts());
 
     await()
         .atMost(PATIENCE)
         .until(
             () ->
-                slack
+                app.slack
                     .ephemeralTo("UOUTSIDER")
                     .contains("Sorry: you are not on the list of people who may ask"));
     await()
         .atMost(PATIENCE)
-        .until(() -> !slack.auditLines("CAUDIT", correlationId, "*ask refused*").isEmpty());
-    assertThat(cards(correlationId)).hasSize(1);
+        .until(() -> !app.slack.auditLines("CAUDIT", correlationId, "*ask refused*").isEmpty());
+    assertThat(app.cards(correlationId)).hasSize(1);
     assertThat(replicas("shop", "checkout")).isEqualTo(5);
   }
 
   @Test
   void askingOutsideTheAllowedChannelsIsRefusedAndAudited() throws Exception {
     HttpResponse<String> ack =
-        signed.slashCommand(
+        app.signed.slashCommand(
             "UREQ", "CRANDOM", "run deployment_status namespace=shop name=checkout");
 
     assertThat(ack.statusCode()).isEqualTo(200);
@@ -608,18 +584,18 @@ class ApprovalTrustEndToEndTest {
     assertThat(id.find()).isTrue();
     await()
         .atMost(PATIENCE)
-        .until(() -> !slack.auditLines("CAUDIT", id.group(), "*ask refused*").isEmpty());
+        .until(() -> !app.slack.auditLines("CAUDIT", id.group(), "*ask refused*").isEmpty());
     await()
         .atMost(PATIENCE)
         .until(
             () ->
-                slack.calls("chat.postMessage").stream()
+                app.slack.calls("chat.postMessage").stream()
                     .anyMatch(
                         c ->
                             c.param("channel").equals("CAUDIT")
                                 && c.param("text").contains("*ask refused*")));
     assertThat(
-            slack.calls("chat.postMessage").stream()
+            app.slack.calls("chat.postMessage").stream()
                 .filter(c -> c.param("channel").equals("CRANDOM")))
         .isEmpty();
   }
@@ -628,7 +604,7 @@ class ApprovalTrustEndToEndTest {
 
   /** {@code user} clicks Approve on {@code card}. */
   private void approveAs(String user, FakeSlack.Call card) throws Exception {
-    signed.click(
+    app.signed.click(
         user, CHANNEL, "approval_approve", FakeSlack.button(card, "approval_approve"), card.ts());
   }
 
@@ -638,30 +614,30 @@ class ApprovalTrustEndToEndTest {
   /** checkout scaled 3 -> 5 by UREQ, approved by ULEAD, its card showing Undo. */
   private Ran scaledToFiveAndUndoable() throws Exception {
     String correlationId = ask("run scale_deployment namespace=shop name=checkout replicas=5");
-    FakeSlack.Call card = awaitCard(correlationId);
+    FakeSlack.Call card = app.awaitCard(correlationId);
     approveAs("ULEAD", card);
     await()
         .atMost(PATIENCE)
-        .until(() -> last(slack.calls("chat.update")).param("blocks").contains("approval_undo"));
+        .until(
+            () -> last(app.slack.calls("chat.update")).param("blocks").contains("approval_undo"));
     return new Ran(
-        correlationId, card, FakeSlack.button(last(slack.calls("chat.update")), "approval_undo"));
+        correlationId,
+        card,
+        FakeSlack.button(last(app.slack.calls("chat.update")), "approval_undo"));
   }
 
   private String metrics() throws Exception {
     return java.net.http.HttpClient.newHttpClient()
         .send(
             java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create("http://127.0.0.1:" + pitcrew.port() + "/metrics"))
+                    java.net.URI.create("http://127.0.0.1:" + app.pitcrew.port() + "/metrics"))
                 .build(),
             HttpResponse.BodyHandlers.ofString())
         .body();
   }
 
   private String ask(String text) throws Exception {
-    HttpResponse<String> ack = signed.slashCommand("UREQ", CHANNEL, text);
-    Matcher m = CORRELATION_ID.matcher(ack.body());
-    assertThat(m.find()).as(ack.body()).isTrue();
-    return m.group();
+    return app.ask("UREQ", CHANNEL, text);
   }
 
   private int replicas(String namespace, String name) {
@@ -673,27 +649,6 @@ class ApprovalTrustEndToEndTest {
         .get()
         .getSpec()
         .getReplicas();
-  }
-
-  private List<FakeSlack.Call> cards(String correlationId) {
-    return slack.calls("chat.postMessage").stream()
-        .filter(
-            c ->
-                c.param("blocks").contains("approval_approve")
-                    && c.param("blocks").contains(correlationId))
-        .toList();
-  }
-
-  private FakeSlack.Call awaitCard(String correlationId) {
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                !cards(correlationId).isEmpty()
-                    && !slack
-                        .auditLines("CAUDIT", correlationId, "*approval requested*")
-                        .isEmpty());
-    return cards(correlationId).get(0);
   }
 
   private static <T> T last(List<T> list) {

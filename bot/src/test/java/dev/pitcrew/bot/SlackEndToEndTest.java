@@ -8,12 +8,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pitcrew.approvals.ManualClock;
-import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.testing.FakeSlack;
-import dev.pitcrew.bot.testing.ScriptedOpenAi;
 import dev.pitcrew.bot.testing.SignedSlack;
-import dev.pitcrew.bot.testing.TestEnv;
 import dev.pitcrew.remediations.Cluster;
 import dev.pitcrew.remediations.Deployments;
 import dev.pitcrew.remediations.EnableDryRunMockClient;
@@ -24,10 +20,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +29,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
@@ -47,78 +42,54 @@ import org.slf4j.LoggerFactory;
  */
 @EnableDryRunMockClient
 class SlackEndToEndTest {
-  private static final String SECRET = "test-signing-secret";
+  private static final String SECRET = RunningPitcrew.SECRET;
   private static final String REQUESTER = "UREQUESTER";
   private static final String APPROVER_1 = "UAPPROVER1";
   private static final String APPROVER_2 = "UAPPROVER2";
   private static final String CHANNEL = "COPS";
-  private static final String AUDIT = "CAUDIT";
+  private static final String AUDIT = RunningPitcrew.AUDIT;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration PATIENCE = Duration.ofSeconds(20);
 
   static KubernetesClient client;
 
-  private final ManualClock clock = new ManualClock(Instant.now());
-  private FakeSlack slack;
-  private ScriptedOpenAi llm;
-  private Pitcrew pitcrew;
-  private SignedSlack signed;
+  @RegisterExtension final RunningPitcrew app = new RunningPitcrew();
   private final ListAppender<ILoggingEvent> auditLog = new ListAppender<>();
 
   @BeforeEach
   void start() throws Exception {
     client.apps().deployments().inNamespace("shop").delete();
     client.resource(Deployments.ready("shop", "checkout", 3)).create();
-    slack = new FakeSlack();
-    llm = new ScriptedOpenAi();
     auditLog.start();
     ((Logger) LoggerFactory.getLogger("pitcrew.audit")).addAppender(auditLog);
-    startPitcrew(env());
-  }
-
-  private Map<String, String> env() {
-    Map<String, String> env = TestEnv.slackAndModel(slack, llm, SECRET);
-    env.put("PITCREW_AUDIT_CHANNEL", AUDIT);
     // The requester is an approver too: self-approval must still be refused.
-    env.put("PITCREW_APPROVERS", String.join(",", APPROVER_1, APPROVER_2, REQUESTER));
-    return env;
-  }
-
-  private void startPitcrew(Map<String, String> env) throws Exception {
-    pitcrew =
-        Pitcrew.builder(Config.fromEnv(env), client)
-            .clock(clock)
-            .rolloutPoll(Duration.ofMillis(50))
-            .bindAddress("127.0.0.1")
-            .start();
-    signed = new SignedSlack(pitcrew.port(), SECRET, clock);
+    app.env().put("PITCREW_APPROVERS", String.join(",", APPROVER_1, APPROVER_2, REQUESTER));
+    app.start(client);
   }
 
   @AfterEach
   void stop() {
     ((Logger) LoggerFactory.getLogger("pitcrew.audit")).detachAppender(auditLog);
-    pitcrew.close();
-    slack.close();
-    llm.close();
   }
 
   @Test
   void askedScaleNeedsAnotherApproverAndRunsExactlyOnce() throws Exception {
-    llm.thenToolCalls(
+    app.llm
+        .thenToolCalls(
             "deployment_status", "{\"namespace\":\"shop\",\"name\":\"checkout\"}",
             "scale_deployment", "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":5}")
         .thenAnswer("checkout runs 3 replicas; I asked for approval to scale it to 5.")
         .thenAnswer("checkout now has 5 replicas; watch p99 latency for ten minutes.");
 
     HttpResponse<String> ack =
-        signed.slashCommand(REQUESTER, CHANNEL, "scale checkout in shop to 5");
+        app.signed.slashCommand(REQUESTER, CHANNEL, "scale checkout in shop to 5");
     assertThat(ack.statusCode()).isEqualTo(200);
     String correlationId = SignedSlack.correlationIdIn(ack.body());
 
-    FakeSlack.Call card = awaitCard();
+    FakeSlack.Call card = app.awaitCard(correlationId);
     String approvalId = FakeSlack.button(card, "approval_approve");
     assertThat(FakeSlack.button(card, "approval_deny")).isEqualTo(approvalId);
-    assertThat(card.param("thread_ts")).isEqualTo(slack.rootTs(CHANNEL, correlationId));
+    assertThat(card.param("thread_ts")).isEqualTo(app.slack.rootTs(CHANNEL, correlationId));
     assertThat(card.param("blocks"))
         .contains("scale_deployment")
         .contains("spec.replicas: 3 -&gt; 5") // Slack shows "->"
@@ -128,12 +99,12 @@ class SlackEndToEndTest {
         .contains(correlationId);
 
     // The model saw the tools with tool_choice=auto, then the status and the approval notice.
-    JsonNode first = llm.requests().get(0);
+    JsonNode first = app.llm.requests().get(0);
     assertThat(first.path("tool_choice").asText()).isEqualTo("auto");
     assertThat(first.path("tools").findValuesAsText("name"))
         .contains("deployment_status", "scale_deployment");
-    await().atMost(PATIENCE).until(() -> llm.requests().size() == 2);
-    String toolResults = llm.requests().get(1).path("messages").toString();
+    await().atMost(PATIENCE).until(() -> app.llm.requests().size() == 2);
+    String toolResults = app.llm.requests().get(1).path("messages").toString();
     assertThat(toolResults)
         .contains("3 desired")
         .contains("trust=\\\"untrusted\\\"")
@@ -142,11 +113,11 @@ class SlackEndToEndTest {
     assertThat(replicas()).isEqualTo(3);
 
     // The requester may not approve their own request, nor may someone who is not an approver.
-    signed.click(REQUESTER, CHANNEL, "approval_approve", approvalId, card.ts());
-    signed.click("UBYSTANDER", CHANNEL, "approval_approve", approvalId, card.ts());
+    app.signed.click(REQUESTER, CHANNEL, "approval_approve", approvalId, card.ts());
+    app.signed.click("UBYSTANDER", CHANNEL, "approval_approve", approvalId, card.ts());
     await().atMost(PATIENCE).until(() -> ephemerals().size() == 2);
-    assertThat(slack.ephemeralTo(REQUESTER)).contains("someone else has to approve it");
-    assertThat(slack.ephemeralTo("UBYSTANDER")).contains("not an approver");
+    assertThat(app.slack.ephemeralTo(REQUESTER)).contains("someone else has to approve it");
+    assertThat(app.slack.ephemeralTo("UBYSTANDER")).contains("not an approver");
     assertThat(replicas()).isEqualTo(3);
 
     // Four clicks at once by two approvers: one execution.
@@ -154,7 +125,7 @@ class SlackEndToEndTest {
     List<Future<HttpResponse<String>>> responses = new ArrayList<>();
     for (String approver : List.of(APPROVER_1, APPROVER_2, APPROVER_1, APPROVER_2)) {
       Callable<HttpResponse<String>> click =
-          () -> signed.click(approver, CHANNEL, "approval_approve", approvalId, card.ts());
+          () -> app.signed.click(approver, CHANNEL, "approval_approve", approvalId, card.ts());
       responses.add(clicks.submit(click));
     }
     for (Future<HttpResponse<String>> response : responses) {
@@ -166,7 +137,7 @@ class SlackEndToEndTest {
     awaitInThread(correlationId, "Done: Scaled deployment shop/checkout from 3 to 5");
     // The model hears how the change went and suggests what to do next.
     awaitInThread(correlationId, "watch p99 latency for ten minutes");
-    assertThat(llm.requests().get(2).path("messages").toString())
+    assertThat(app.llm.requests().get(2).path("messages").toString())
         .contains("Automatic update from Pitcrew")
         .contains("Scaled deployment shop/checkout from 3 to 5 replicas");
     await().atMost(PATIENCE).until(() -> ephemerals().size() == 5);
@@ -174,7 +145,7 @@ class SlackEndToEndTest {
         .allSatisfy(e -> assertThat(e.param("text")).contains("already"));
     await()
         .atMost(PATIENCE)
-        .until(() -> slack.auditLines(AUDIT, correlationId, "*executed*").size() == 1);
+        .until(() -> app.slack.auditLines(AUDIT, correlationId, "*executed*").size() == 1);
     assertThat(events(correlationId)).hasSize(1);
 
     Deployment changed = client.apps().deployments().inNamespace("shop").withName("checkout").get();
@@ -186,7 +157,7 @@ class SlackEndToEndTest {
     assertThat(approver).isIn(APPROVER_1, APPROVER_2);
 
     // The card ends without buttons, saying who approved and what happened.
-    FakeSlack.Call lastUpdate = last(slack.calls("chat.update"));
+    FakeSlack.Call lastUpdate = last(app.slack.calls("chat.update"));
     assertThat(lastUpdate.param("ts")).isEqualTo(card.ts());
     assertThat(lastUpdate.param("blocks"))
         .doesNotContain("approval_approve")
@@ -204,13 +175,13 @@ class SlackEndToEndTest {
             "*executed*")) {
       await(step)
           .atMost(PATIENCE)
-          .until(() -> !slack.auditLines(AUDIT, correlationId, step).isEmpty());
+          .until(() -> !app.slack.auditLines(AUDIT, correlationId, step).isEmpty());
     }
-    assertThat(slack.auditLines(AUDIT, correlationId, "*approved*").get(0))
+    assertThat(app.slack.auditLines(AUDIT, correlationId, "*approved*").get(0))
         .contains("|thread>")
         .contains("/archives/" + CHANNEL + "/p");
     // Every message in the thread carries the correlation ID, and so does every audit log line.
-    assertThat(slack.thread(CHANNEL, correlationId))
+    assertThat(app.slack.thread(CHANNEL, correlationId))
         .allSatisfy(c -> assertThat(c.all()).contains(correlationId));
     assertThat(auditLog.list).hasSizeGreaterThanOrEqualTo(6);
     assertThat(auditLog.list)
@@ -225,19 +196,19 @@ class SlackEndToEndTest {
    */
   @Test
   void anExplicitAskMakesTwoSlackCallsAndOneAuditMessage() throws Exception {
-    int before = slack.calls().size();
+    int before = app.slack.calls().size();
     String correlationId =
         SignedSlack.correlationIdIn(
-            signed
+            app.signed
                 .slashCommand(
                     REQUESTER, CHANNEL, "run deployment_status namespace=shop name=checkout")
                 .body());
     awaitInThread(correlationId, "deployment shop/checkout: 3 desired");
     await()
         .atMost(PATIENCE)
-        .until(() -> !slack.auditLines(AUDIT, correlationId, "*tool called*").isEmpty());
+        .until(() -> !app.slack.auditLines(AUDIT, correlationId, "*tool called*").isEmpty());
 
-    List<FakeSlack.Call> made = slack.calls().subList(before, slack.calls().size());
+    List<FakeSlack.Call> made = app.slack.calls().subList(before, app.slack.calls().size());
     // Regression (failed once in a full run): /readyz's own auth.test probe runs on its schedule
     // and may land inside this window; it is not on the answer path, so it is not counted.
     assertThat(made)
@@ -259,13 +230,14 @@ class SlackEndToEndTest {
                         "<https://pitcrew-test.slack.com/archives/"
                             + CHANNEL
                             + "/p"
-                            + slack.rootTs(CHANNEL, correlationId).replace(".", "")
+                            + app.slack.rootTs(CHANNEL, correlationId).replace(".", "")
                             + "|thread>"));
   }
 
   @Test
   void badToolCallsGoBackToTheModelAsErrorsAndNothingIsProposed() throws Exception {
-    llm.thenToolCalls(
+    app.llm
+        .thenToolCalls(
             "delete_all_pods", "{\"namespace\":\"shop\"}",
             "scale_deployment", "{\"namespace\": shop",
             "scale_deployment", "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":500}",
@@ -276,12 +248,12 @@ class SlackEndToEndTest {
 
     String correlationId =
         SignedSlack.correlationIdIn(
-            signed.slashCommand(REQUESTER, CHANNEL, "do dangerous things").body());
+            app.signed.slashCommand(REQUESTER, CHANNEL, "do dangerous things").body());
     await()
         .atMost(PATIENCE)
-        .until(() -> !slack.auditLines(AUDIT, correlationId, "*answered*").isEmpty());
+        .until(() -> !app.slack.auditLines(AUDIT, correlationId, "*answered*").isEmpty());
 
-    JsonNode messages = llm.requests().get(1).path("messages");
+    JsonNode messages = app.llm.requests().get(1).path("messages");
     List<String> toolResults = new ArrayList<>();
     messages.forEach(
         m -> {
@@ -300,7 +272,7 @@ class SlackEndToEndTest {
             "Not proposed: namespace kube-system is protected: runbook scale_deployment never changes it");
     assertThat(toolResults.get(4))
         .startsWith("Not proposed: scaling from 3 to 30 changes replicas by 27");
-    assertThat(slack.cards()).isEmpty();
+    assertThat(app.slack.cards()).isEmpty();
     assertThat(replicas()).isEqualTo(3);
     // Mistakes are "tool rejected"; asking for more than the runbook allows (500 replicas, a
     // protected namespace, too big a step) is "over limits", apart, for whoever reads the feed.
@@ -308,25 +280,23 @@ class SlackEndToEndTest {
         .atMost(PATIENCE)
         .until(
             () ->
-                slack.auditLines(AUDIT, correlationId, "*tool rejected*").size() == 2
-                    && slack.auditLines(AUDIT, correlationId, "*over limits*").size() == 3);
+                app.slack.auditLines(AUDIT, correlationId, "*tool rejected*").size() == 2
+                    && app.slack.auditLines(AUDIT, correlationId, "*over limits*").size() == 3);
   }
 
   @Test
   void withoutAModelTheAnswerSaysSoWithTheCorrelationId() throws Exception {
-    pitcrew.close();
-    Map<String, String> env = env();
-    env.remove("OPENAI_API_KEY");
-    env.remove("OPENAI_BASE_URL");
-    env.remove("PITCREW_MODEL");
-    startPitcrew(env);
+    app.env().remove("OPENAI_API_KEY");
+    app.env().remove("OPENAI_BASE_URL");
+    app.env().remove("PITCREW_MODEL");
+    app.restart();
 
     String correlationId =
         SignedSlack.correlationIdIn(
-            signed.slashCommand(REQUESTER, CHANNEL, "why is checkout down?").body());
+            app.signed.slashCommand(REQUESTER, CHANNEL, "why is checkout down?").body());
 
     awaitInThread(correlationId, "No LLM is configured");
-    assertThat(llm.requests()).isEmpty();
+    assertThat(app.llm.requests()).isEmpty();
   }
 
   @Test
@@ -334,21 +304,24 @@ class SlackEndToEndTest {
     Cluster cluster = new Cluster(client);
     cluster.reset("store");
     cluster.checkoutAfterBadRollout("store");
-    llm.thenToolCalls(
+    app.llm
+        .thenToolCalls(
             "rollout_history", "{\"namespace\":\"store\",\"name\":\"checkout\"}",
             "rollback_deployment", "{\"namespace\":\"store\",\"name\":\"checkout\"}")
         .thenAnswer("Revision 3 crashes; I proposed rolling back to revision 2.")
         .thenAnswer("Rolled back to v2; check the error rate.");
     String correlationId =
         SignedSlack.correlationIdIn(
-            signed.slashCommand(REQUESTER, CHANNEL, "checkout in store is crashlooping").body());
-    FakeSlack.Call card = awaitCard();
+            app.signed
+                .slashCommand(REQUESTER, CHANNEL, "checkout in store is crashlooping")
+                .body());
+    FakeSlack.Call card = app.awaitCard(correlationId);
     assertThat(card.param("blocks"))
         .contains("revision: 3 -&gt; 2")
         .contains(
             "image of container checkout: registry.example/checkout:v3 -&gt; registry.example/checkout:v2");
 
-    signed.click(
+    app.signed.click(
         APPROVER_1,
         CHANNEL,
         "approval_approve",
@@ -357,7 +330,7 @@ class SlackEndToEndTest {
 
     awaitInThread(
         correlationId, "Done: Rolled back deployment store/checkout from revision 3 to revision 2");
-    assertThat(slack.thread(CHANNEL, correlationId).stream().map(c -> c.param("text")))
+    assertThat(app.slack.thread(CHANNEL, correlationId).stream().map(c -> c.param("text")))
         .anyMatch(
             t ->
                 t.contains(
@@ -388,28 +361,29 @@ class SlackEndToEndTest {
     awaitInThread(correlationId, "Verified: deployment store/checkout: 3/3 ready after");
     await()
         .atMost(PATIENCE)
-        .until(() -> slack.auditLines(AUDIT, correlationId, "*verified*").size() == 1);
+        .until(() -> app.slack.auditLines(AUDIT, correlationId, "*verified*").size() == 1);
   }
 
   @Test
   void aMentionInTheThreadContinuesTheConversationOnce() throws Exception {
-    llm.thenToolCalls("deployment_status", "{\"namespace\":\"shop\",\"name\":\"checkout\"}")
+    app.llm
+        .thenToolCalls("deployment_status", "{\"namespace\":\"shop\",\"name\":\"checkout\"}")
         .thenAnswer("checkout has 3 ready replicas.")
         .thenAnswer("Yes: all 3 are ready, nothing to do.");
     String correlationId =
         SignedSlack.correlationIdIn(
-            signed.slashCommand(REQUESTER, CHANNEL, "how is checkout?").body());
+            app.signed.slashCommand(REQUESTER, CHANNEL, "how is checkout?").body());
     awaitInThread(correlationId, "3 ready replicas");
-    String root = slack.rootTs(CHANNEL, correlationId);
+    String root = app.slack.rootTs(CHANNEL, correlationId);
 
     String mention =
         SignedSlack.mentionBody(
             "Ev001", REQUESTER, CHANNEL, "<@UBOT> is it healthy now?", "1700000000.999999", root);
-    assertThat(signed.sendJson(mention).statusCode()).isEqualTo(200);
-    assertThat(signed.sendJson(mention).statusCode()).isEqualTo(200); // Slack re-delivers
+    assertThat(app.signed.sendJson(mention).statusCode()).isEqualTo(200);
+    assertThat(app.signed.sendJson(mention).statusCode()).isEqualTo(200); // Slack re-delivers
 
     awaitInThread(correlationId, "all 3 are ready");
-    String followUp = llm.requests().get(2).path("messages").toString();
+    String followUp = app.llm.requests().get(2).path("messages").toString();
     assertThat(followUp)
         .contains("how is checkout?")
         .contains("3 ready replicas")
@@ -419,40 +393,38 @@ class SlackEndToEndTest {
         .atMost(PATIENCE)
         .until(
             () ->
-                slack.auditLines(AUDIT, correlationId, "*asked*").size()
+                app.slack.auditLines(AUDIT, correlationId, "*asked*").size()
                     == 2); // the re-delivery was ignored
-    assertThat(llm.requests()).hasSize(3);
+    assertThat(app.llm.requests()).hasSize(3);
   }
 
   @Test
   void aPersonOverTheHourlyLimitsIsToldSoAndNothingRunsForThem(@TempDir Path dir) throws Exception {
-    pitcrew.close();
     Path policy = dir.resolve("policy.yaml");
     Files.writeString(policy, "limits:\n  asksPerHour: 2\n  tokensPerHour: 100\n");
-    Map<String, String> env = env();
-    env.put("PITCREW_CONFIG", policy.toString());
-    startPitcrew(env);
-    llm.thenAnswer("checkout has 3 ready replicas."); // 120 tokens: over the hour's 100
+    app.env().put("PITCREW_CONFIG", policy.toString());
+    app.restart();
+    app.llm.thenAnswer("checkout has 3 ready replicas."); // 120 tokens: over the hour's 100
     String status = "run deployment_status namespace=shop name=checkout";
 
     String first =
         SignedSlack.correlationIdIn(
-            signed.slashCommand(REQUESTER, CHANNEL, "how is checkout?").body());
+            app.signed.slashCommand(REQUESTER, CHANNEL, "how is checkout?").body());
     awaitInThread(first, "3 ready replicas");
     String second =
-        SignedSlack.correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "and now?").body());
+        SignedSlack.correlationIdIn(app.signed.slashCommand(REQUESTER, CHANNEL, "and now?").body());
     awaitInThread(second, "I stopped: the model has used 120 tokens on your questions");
     String third =
-        SignedSlack.correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, status).body());
+        SignedSlack.correlationIdIn(app.signed.slashCommand(REQUESTER, CHANNEL, status).body());
 
     awaitInThread(third, "Not taken: you have made 2 requests in the last hour");
     await()
         .atMost(PATIENCE)
-        .until(() -> slack.auditLines(AUDIT, third, "*ask refused*").size() == 1);
-    assertThat(llm.requests()).hasSize(1);
+        .until(() -> app.slack.auditLines(AUDIT, third, "*ask refused*").size() == 1);
+    assertThat(app.llm.requests()).hasSize(1);
     // Someone else is not held back by it.
     String other =
-        SignedSlack.correlationIdIn(signed.slashCommand(APPROVER_1, CHANNEL, status).body());
+        SignedSlack.correlationIdIn(app.signed.slashCommand(APPROVER_1, CHANNEL, status).body());
     awaitInThread(other, "deployment shop/checkout: 3 desired");
   }
 
@@ -460,15 +432,15 @@ class SlackEndToEndTest {
   void explicitCommandsWorkInSlackWithoutTheModel() throws Exception {
     String correlationId =
         SignedSlack.correlationIdIn(
-            signed
+            app.signed
                 .slashCommand(
                     REQUESTER, CHANNEL, "run deployment_status namespace=shop name=checkout")
                 .body());
     awaitInThread(correlationId, "deployment shop/checkout: 3 desired, 3 ready");
-    assertThat(llm.requests()).isEmpty();
+    assertThat(app.llm.requests()).isEmpty();
 
     String runbooks =
-        SignedSlack.correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "runbooks").body());
+        SignedSlack.correlationIdIn(app.signed.slashCommand(REQUESTER, CHANNEL, "runbooks").body());
     awaitInThread(runbooks, "/ask run rollback_deployment namespace=");
     // An enum parameter lists its values, not its type.
     awaitInThread(runbooks, "kind=Deployment|ReplicaSet|Pod|Service|PersistentVolumeClaim");
@@ -476,26 +448,29 @@ class SlackEndToEndTest {
     // Slack's answers name Slack's commands.
     String typo =
         SignedSlack.correlationIdIn(
-            signed.slashCommand(REQUESTER, CHANNEL, "run deploymnt_status namespace=shop").body());
+            app.signed
+                .slashCommand(REQUESTER, CHANNEL, "run deploymnt_status namespace=shop")
+                .body());
     awaitInThread(typo, "Did you mean deployment_status? Type /ask runbooks to list them.");
   }
 
   @Test
   void metricsAreExposedForPrometheus() throws Exception {
-    llm.thenToolCalls("deployment_status", "{\"namespace\":\"shop\",\"name\":\"checkout\"}")
+    app.llm
+        .thenToolCalls("deployment_status", "{\"namespace\":\"shop\",\"name\":\"checkout\"}")
         .thenAnswer("fine");
     String correlationId =
         SignedSlack.correlationIdIn(
-            signed.slashCommand(REQUESTER, CHANNEL, "how is checkout?").body());
+            app.signed.slashCommand(REQUESTER, CHANNEL, "how is checkout?").body());
     await()
         .atMost(PATIENCE)
-        .until(() -> !slack.auditLines(AUDIT, correlationId, "*answered*").isEmpty());
+        .until(() -> !app.slack.auditLines(AUDIT, correlationId, "*answered*").isEmpty());
 
     var response =
         java.net.http.HttpClient.newHttpClient()
             .send(
                 java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + pitcrew.port() + "/metrics"))
+                        java.net.URI.create("http://127.0.0.1:" + app.pitcrew.port() + "/metrics"))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
 
@@ -514,21 +489,24 @@ class SlackEndToEndTest {
 
   @Test
   void denyRunsNothing() throws Exception {
-    llm.thenToolCalls(
+    app.llm
+        .thenToolCalls(
             "scale_deployment", "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":1}")
         .thenAnswer("Waiting for approval to scale checkout to 1.");
     String correlationId =
         SignedSlack.correlationIdIn(
-            signed.slashCommand(REQUESTER, CHANNEL, "scale checkout down to 1").body());
-    FakeSlack.Call card = awaitCard();
+            app.signed.slashCommand(REQUESTER, CHANNEL, "scale checkout down to 1").body());
+    FakeSlack.Call card = app.awaitCard(correlationId);
     String approvalId = FakeSlack.button(card, "approval_deny");
 
-    signed.click(APPROVER_1, CHANNEL, "approval_deny", approvalId, card.ts());
+    app.signed.click(APPROVER_1, CHANNEL, "approval_deny", approvalId, card.ts());
     await()
         .atMost(PATIENCE)
-        .until(() -> !slack.auditLines(AUDIT, correlationId, "*denied*").isEmpty());
-    signed.click(APPROVER_2, CHANNEL, "approval_approve", approvalId, card.ts());
-    await().atMost(PATIENCE).until(() -> slack.ephemeralTo(APPROVER_2).contains("already denied"));
+        .until(() -> !app.slack.auditLines(AUDIT, correlationId, "*denied*").isEmpty());
+    app.signed.click(APPROVER_2, CHANNEL, "approval_approve", approvalId, card.ts());
+    await()
+        .atMost(PATIENCE)
+        .until(() -> app.slack.ephemeralTo(APPROVER_2).contains("already denied"));
 
     assertThat(replicas()).isEqualTo(3);
     // The log has every audit event as it happens (the channel gets them up to a second later).
@@ -536,31 +514,32 @@ class SlackEndToEndTest {
         .noneMatch(e -> e.getFormattedMessage().startsWith("executed"))
         .anyMatch(e -> e.getFormattedMessage().startsWith("denied"));
     assertThat(events(correlationId)).isEmpty();
-    assertThat(last(slack.calls("chat.update")).param("blocks"))
+    assertThat(last(app.slack.calls("chat.update")).param("blocks"))
         .doesNotContain("approval_approve")
         .contains("Denied by <@" + APPROVER_1 + ">");
   }
 
   @Test
   void expiredRequestCannotBeApproved() throws Exception {
-    llm.thenToolCalls(
+    app.llm
+        .thenToolCalls(
             "scale_deployment", "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":4}")
         .thenAnswer("Waiting for approval.");
     String correlationId =
         SignedSlack.correlationIdIn(
-            signed.slashCommand(REQUESTER, CHANNEL, "scale checkout to 4").body());
-    FakeSlack.Call card = awaitCard();
+            app.signed.slashCommand(REQUESTER, CHANNEL, "scale checkout to 4").body());
+    FakeSlack.Call card = app.awaitCard(correlationId);
     String approvalId = FakeSlack.button(card, "approval_approve");
 
-    clock.advance(Duration.ofMinutes(16));
-    signed.click(APPROVER_1, CHANNEL, "approval_approve", approvalId, card.ts());
+    app.clock.advance(Duration.ofMinutes(16));
+    app.signed.click(APPROVER_1, CHANNEL, "approval_approve", approvalId, card.ts());
 
-    await().atMost(PATIENCE).until(() -> slack.ephemeralTo(APPROVER_1).contains("expired"));
+    await().atMost(PATIENCE).until(() -> app.slack.ephemeralTo(APPROVER_1).contains("expired"));
     assertThat(replicas()).isEqualTo(3);
     await()
         .atMost(PATIENCE)
-        .until(() -> slack.auditLines(AUDIT, correlationId, "*expired*").size() == 1);
-    assertThat(last(slack.calls("chat.update")).param("blocks"))
+        .until(() -> app.slack.auditLines(AUDIT, correlationId, "*expired*").size() == 1);
+    assertThat(last(app.slack.calls("chat.update")).param("blocks"))
         .doesNotContain("approval_approve")
         .contains("Expired");
   }
@@ -568,49 +547,50 @@ class SlackEndToEndTest {
   @Test
   void badSignaturesAreRejectedAndNothingHappens() throws Exception {
     String body = SignedSlack.slashCommandBody(REQUESTER, CHANNEL, "scale checkout to 9");
-    long now = clock.instant().getEpochSecond();
+    long now = app.clock.instant().getEpochSecond();
     String fresh = String.valueOf(now);
     String stale = String.valueOf(now - 301);
     String future = String.valueOf(now + 301);
 
-    assertThat(signed.send(body, fresh, signed.sign(fresh, body, "wrong-secret")).statusCode())
+    assertThat(
+            app.signed.send(body, fresh, app.signed.sign(fresh, body, "wrong-secret")).statusCode())
         .isEqualTo(401);
-    assertThat(signed.send(body, stale, signed.sign(stale, body, SECRET)).statusCode())
+    assertThat(app.signed.send(body, stale, app.signed.sign(stale, body, SECRET)).statusCode())
         .isEqualTo(401);
-    assertThat(signed.send(body, future, signed.sign(future, body, SECRET)).statusCode())
+    assertThat(app.signed.send(body, future, app.signed.sign(future, body, SECRET)).statusCode())
         .isEqualTo(401);
-    assertThat(signed.send(body, null, null).statusCode()).isEqualTo(401);
+    assertThat(app.signed.send(body, null, null).statusCode()).isEqualTo(401);
     String tampered = body.replace("9", "90");
-    assertThat(signed.send(tampered, fresh, signed.sign(fresh, body, SECRET)).statusCode())
+    assertThat(app.signed.send(tampered, fresh, app.signed.sign(fresh, body, SECRET)).statusCode())
         .isEqualTo(401);
 
     // A correctly signed request after them goes through, proving the server was listening.
-    llm.thenAnswer("ok");
-    HttpResponse<String> good = signed.send(body);
+    app.llm.thenAnswer("ok");
+    HttpResponse<String> good = app.signed.send(body);
     assertThat(good.statusCode()).isEqualTo(200);
     String correlationId = SignedSlack.correlationIdIn(good.body());
     await()
         .atMost(PATIENCE)
-        .until(() -> !slack.auditLines(AUDIT, correlationId, "*answered*").isEmpty());
+        .until(() -> !app.slack.auditLines(AUDIT, correlationId, "*answered*").isEmpty());
     assertThat(
-            slack.calls("chat.postMessage").stream()
+            app.slack.calls("chat.postMessage").stream()
                 .filter(c -> c.param("channel").equals(CHANNEL)))
         .allSatisfy(c -> assertThat(c.all()).contains(correlationId));
-    assertThat(llm.requests()).hasSize(1);
+    assertThat(app.llm.requests()).hasSize(1);
     assertThat(replicas()).isEqualTo(3);
   }
 
   @Test
   void modelTextCannotPingChannelsOrInjectLinks() throws Exception {
-    llm.thenAnswer(
+    app.llm.thenAnswer(
         "<!channel> all good, see <https://evil.example|the dashboard> & relax;"
             + " details at https://evil.example/login");
     String correlationId =
         SignedSlack.correlationIdIn(
-            signed.slashCommand(REQUESTER, CHANNEL, "<!here> is all ok?").body());
+            app.signed.slashCommand(REQUESTER, CHANNEL, "<!here> is all ok?").body());
     awaitInThread(correlationId, "all good");
     FakeSlack.Call answer =
-        slack.thread(CHANNEL, correlationId).stream()
+        app.slack.thread(CHANNEL, correlationId).stream()
             .filter(c -> c.all().contains("all good"))
             .findFirst()
             .orElseThrow();
@@ -619,7 +599,7 @@ class SlackEndToEndTest {
         .contains("&lt;https://evil.example|the dashboard&gt;")
         .doesNotContain("<!channel>")
         .doesNotContain("<https://evil.example");
-    FakeSlack.Call root = slack.calls("chat.postMessage").get(0);
+    FakeSlack.Call root = app.slack.calls("chat.postMessage").get(0);
     assertThat(root.all()).contains("&lt;!here&gt;").doesNotContain("<!here>");
     // A bare URL is not made a link either: every mrkdwn text is verbatim.
     JsonNode blocks = JSON.readTree(answer.param("blocks"));
@@ -632,13 +612,13 @@ class SlackEndToEndTest {
 
   @Test
   void unavailableModelIsReportedWithTheCorrelationId() throws Exception {
-    llm.thenFail(503, 3); // the SDK's first try and two retries
+    app.llm.thenFail(503, 3); // the SDK's first try and two retries
     String correlationId =
         SignedSlack.correlationIdIn(
-            signed.slashCommand(REQUESTER, CHANNEL, "why is checkout slow?").body());
+            app.signed.slashCommand(REQUESTER, CHANNEL, "why is checkout slow?").body());
     awaitInThread(correlationId, "The LLM is unavailable");
     assertThat(
-            slack.thread(CHANNEL, correlationId).stream()
+            app.slack.thread(CHANNEL, correlationId).stream()
                 .filter(c -> c.param("text").contains("The LLM is unavailable")))
         .allSatisfy(
             c -> {
@@ -655,15 +635,17 @@ class SlackEndToEndTest {
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.addAppender(all);
     try {
-      llm.thenToolCalls(
+      app.llm
+          .thenToolCalls(
               "deployment_status", "{\"namespace\":\"shop\",\"name\":\"checkout\"}",
               "scale_deployment", "{\"namespace\":\"shop\",\"name\":\"checkout\",\"replicas\":4}")
           .thenAnswer("Asked for approval to scale checkout to 4.")
           .thenFail(503, 3); // the follow-up after the change finds the model down
       String id =
-          SignedSlack.correlationIdIn(signed.slashCommand(REQUESTER, CHANNEL, "scale to 4").body());
-      FakeSlack.Call card = awaitCard();
-      signed.click(
+          SignedSlack.correlationIdIn(
+              app.signed.slashCommand(REQUESTER, CHANNEL, "scale to 4").body());
+      FakeSlack.Call card = app.awaitCard(id);
+      app.signed.click(
           APPROVER_1,
           CHANNEL,
           "approval_approve",
@@ -716,23 +698,12 @@ class SlackEndToEndTest {
         .atMost(PATIENCE)
         .until(
             () ->
-                slack.thread(CHANNEL, correlationId).stream()
+                app.slack.thread(CHANNEL, correlationId).stream()
                     .anyMatch(c -> c.all().contains(text)));
   }
 
-  private FakeSlack.Call awaitCard() {
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                slack.cards().size() == 1
-                    && slack.calls("chat.postMessage").stream()
-                        .anyMatch(c -> c.param("text").contains("*approval requested*")));
-    return slack.cards().get(0);
-  }
-
   private List<FakeSlack.Call> ephemerals() {
-    return slack.calls("chat.postEphemeral");
+    return app.slack.calls("chat.postEphemeral");
   }
 
   private List<Event> events(String correlationId) {

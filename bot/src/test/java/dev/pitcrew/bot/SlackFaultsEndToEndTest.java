@@ -3,8 +3,6 @@ package dev.pitcrew.bot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.pitcrew.approvals.ManualClock;
-import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.testing.FakeSlack;
 import dev.pitcrew.bot.testing.FakeSlack.Fault;
 import dev.pitcrew.bot.testing.SignedSlack;
@@ -15,14 +13,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @EnableDryRunMockClient
 class SlackFaultsEndToEndTest {
-  private static final String SECRET = "test-signing-secret";
   private static final String CHANNEL = "COPS";
   private static final Duration PATIENCE = Duration.ofSeconds(30);
   private static final Predicate<FakeSlack.Call> CARD =
@@ -41,70 +35,51 @@ class SlackFaultsEndToEndTest {
 
   static KubernetesClient client;
 
-  private final ManualClock clock = new ManualClock(Instant.now());
-  private FakeSlack slack;
-  private Pitcrew pitcrew;
-  private SignedSlack signed;
-  private Map<String, String> env;
+  @RegisterExtension final RunningPitcrew app = new RunningPitcrew();
 
   @BeforeEach
   void start(@TempDir Path dir) throws Exception {
     client.apps().deployments().inAnyNamespace().delete();
     client.configMaps().inNamespace("pitcrew").delete();
     client.resource(Deployments.ready("shop", "checkout", 3)).create();
-    slack = new FakeSlack();
     Path policy = dir.resolve("policy.yaml");
     Files.writeString(policy, "ask:\n  groups: [SONCALL]\napprovals:\n  approvers: [ULEAD]\n");
-    slack.group("SONCALL", "UREQ", "ULEAD");
-    env = new HashMap<>();
-    env.put("SLACK_BOT_TOKEN", "xoxb-test-token");
-    env.put("SLACK_SIGNING_SECRET", SECRET);
-    env.put("SLACK_API_URL", slack.apiUrl());
-    env.put("PITCREW_AUDIT_CHANNEL", "CAUDIT");
-    env.put("PITCREW_CONFIG", policy.toString());
-    env.put("PITCREW_NAMESPACE", "pitcrew");
-    env.put("PORT", "0");
-    pitcrew =
-        Pitcrew.builder(Config.fromEnv(env), client)
-            .clock(clock)
-            .rolloutPoll(Duration.ofMillis(50))
-            .sweepEvery(Duration.ofMillis(100))
-            .bindAddress("127.0.0.1")
-            .start();
-    signed = new SignedSlack(pitcrew.port(), SECRET, clock);
-  }
-
-  @AfterEach
-  void stop() {
-    pitcrew.close();
-    slack.close();
+    app.slack.group("SONCALL", "UREQ", "ULEAD");
+    // Explicit commands only: no model.
+    app.env().remove("OPENAI_API_KEY");
+    app.env().remove("OPENAI_BASE_URL");
+    app.env().remove("PITCREW_MODEL");
+    app.env().put("PITCREW_CONFIG", policy.toString());
+    app.env().put("PITCREW_NAMESPACE", "pitcrew");
+    app.start(client, b -> b.sweepEvery(Duration.ofMillis(100)));
   }
 
   @Test
   void aCardRateLimitedWithRetryAfterArrivesOnceAfterTheWait() throws Exception {
-    slack.fail("chat.postMessage", CARD, Fault.RATE_LIMITED);
+    app.slack.fail("chat.postMessage", CARD, Fault.RATE_LIMITED);
 
     String id = ask("run scale_deployment namespace=shop name=checkout replicas=5");
 
-    FakeSlack.Call card = awaitCard(id);
-    assertThat(slack.cards()).hasSize(1);
-    assertThat(slack.attempts("chat.postMessage"))
-        .isGreaterThan(slack.calls("chat.postMessage").size());
+    FakeSlack.Call card = app.awaitCard(id);
+    assertThat(app.slack.cards()).hasSize(1);
+    assertThat(app.slack.attempts("chat.postMessage"))
+        .isGreaterThan(app.slack.calls("chat.postMessage").size());
     approveAndAwaitFive(card);
   }
 
   @Test
   void aRateLimitedResultPostIsNotLost() throws Exception {
-    slack.fail("chat.postMessage", c -> c.param("text").startsWith("Done:"), Fault.RATE_LIMITED);
+    app.slack.fail(
+        "chat.postMessage", c -> c.param("text").startsWith("Done:"), Fault.RATE_LIMITED);
 
     String id = ask("run scale_deployment namespace=shop name=checkout replicas=5");
-    approveAndAwaitFive(awaitCard(id));
+    approveAndAwaitFive(app.awaitCard(id));
 
     await()
         .atMost(PATIENCE)
         .until(
             () ->
-                slack.thread(CHANNEL, id).stream()
+                app.slack.thread(CHANNEL, id).stream()
                         .filter(c -> c.param("text").startsWith("Done:"))
                         .count()
                     == 1);
@@ -112,16 +87,16 @@ class SlackFaultsEndToEndTest {
 
   @Test
   void aRateLimitedFinalCardUpdateStillShowsTheOutcome() throws Exception {
-    slack.fail("chat.update", c -> c.param("blocks").contains("Done"), Fault.RATE_LIMITED);
+    app.slack.fail("chat.update", c -> c.param("blocks").contains("Done"), Fault.RATE_LIMITED);
 
     String id = ask("run scale_deployment namespace=shop name=checkout replicas=5");
-    approveAndAwaitFive(awaitCard(id));
+    approveAndAwaitFive(app.awaitCard(id));
 
     await()
         .atMost(PATIENCE)
         .until(
             () -> {
-              List<FakeSlack.Call> updates = slack.calls("chat.update");
+              List<FakeSlack.Call> updates = app.slack.calls("chat.update");
               return !updates.isEmpty()
                   && updates.get(updates.size() - 1).param("blocks").contains("Done");
             });
@@ -129,12 +104,12 @@ class SlackFaultsEndToEndTest {
 
   @Test
   void aServerErrorOnceOnTheCardPostLeavesAVisibleCardNotAnInvisibleRequest() throws Exception {
-    slack.fail("chat.postMessage", CARD, Fault.SERVER_ERROR);
+    app.slack.fail("chat.postMessage", CARD, Fault.SERVER_ERROR);
 
     String id = ask("run scale_deployment namespace=shop name=checkout replicas=5");
 
-    FakeSlack.Call card = awaitCard(id);
-    assertThat(slack.cards()).hasSize(1);
+    FakeSlack.Call card = app.awaitCard(id);
+    assertThat(app.slack.cards()).hasSize(1);
     await()
         .atMost(PATIENCE)
         .until(
@@ -146,24 +121,24 @@ class SlackFaultsEndToEndTest {
 
   @Test
   void aCardSlackStoredButWhoseAnswerWasLostIsNotPostedTwice() throws Exception {
-    slack.fail("chat.postMessage", CARD, Fault.RESET_AFTER);
+    app.slack.fail("chat.postMessage", CARD, Fault.RESET_AFTER);
 
     String id = ask("run scale_deployment namespace=shop name=checkout replicas=5");
 
-    FakeSlack.Call card = awaitCard(id);
+    FakeSlack.Call card = app.awaitCard(id);
     String approval = FakeSlack.button(card, "approval_approve");
     // The lost answer was followed by a look in the thread, which found the card by its key.
     await()
         .atMost(PATIENCE)
         .until(() -> stored(approval).contains("\"card\":\"" + card.ts() + "\""));
-    assertThat(slack.calls("conversations.replies")).isNotEmpty();
-    assertThat(slack.cards()).hasSize(1);
+    assertThat(app.slack.calls("conversations.replies")).isNotEmpty();
+    assertThat(app.slack.cards()).hasSize(1);
     approveAndAwaitFive(card);
     await()
         .atMost(PATIENCE)
         .until(
             () ->
-                slack.calls("chat.update").stream()
+                app.slack.calls("chat.update").stream()
                     .anyMatch(
                         u ->
                             u.param("ts").equals(card.ts()) && u.param("blocks").contains("Done")));
@@ -171,7 +146,7 @@ class SlackFaultsEndToEndTest {
 
   @Test
   void aCardThatCannotBeShownCancelsItsRequestAndSaysSo() throws Exception {
-    slack.fail(
+    app.slack.fail(
         "chat.postMessage",
         CARD,
         Fault.SERVER_ERROR,
@@ -186,10 +161,12 @@ class SlackFaultsEndToEndTest {
         .atMost(PATIENCE)
         .until(
             () ->
-                slack.thread(CHANNEL, id).stream()
+                app.slack.thread(CHANNEL, id).stream()
                     .anyMatch(c -> c.param("text").contains("the request is cancelled")));
-    await().atMost(PATIENCE).until(() -> !slack.auditLines("CAUDIT", id, "*cancelled*").isEmpty());
-    assertThat(slack.cards()).isEmpty();
+    await()
+        .atMost(PATIENCE)
+        .until(() -> !app.slack.auditLines("CAUDIT", id, "*cancelled*").isEmpty());
+    assertThat(app.slack.cards()).isEmpty();
     assertThat(
             client.configMaps().inNamespace("pitcrew").list().getItems().stream()
                 .map(cm -> cm.getMetadata().getLabels().get("pitcrew.dev/approval-state")))
@@ -198,45 +175,48 @@ class SlackFaultsEndToEndTest {
 
   @Test
   void theAcknowledgementDoesNotWaitForGroupMembership() throws Exception {
-    try (AutoCloseable held = slack.hold()) { // usergroups.users.list, like every call, is held
+    try (AutoCloseable held = app.slack.hold()) { // usergroups.users.list, like every call, is held
       HttpResponse<String> ack =
-          signed.slashCommand(
+          app.signed.slashCommand(
               "UREQ", CHANNEL, "run deployment_status namespace=shop name=checkout");
       assertThat(ack.statusCode()).isEqualTo(200);
       assertThat(ack.body()).contains("Working on it");
-      assertThat(slack.calls("usergroups.users.list")).isEmpty();
+      assertThat(app.slack.calls("usergroups.users.list")).isEmpty();
     }
     await()
         .atMost(PATIENCE)
         .until(
             () ->
-                slack.calls("chat.postMessage").stream()
+                app.slack.calls("chat.postMessage").stream()
                     .anyMatch(c -> c.all().contains("deployment shop/checkout: 3 desired")));
   }
 
   @Test
   void aRefusalAfterTheGroupLookupIsPostedAfterTheAcknowledgement() throws Exception {
     HttpResponse<String> ack =
-        signed.slashCommand(
+        app.signed.slashCommand(
             "UOUTSIDER", CHANNEL, "run deployment_status namespace=shop name=checkout");
 
     assertThat(ack.body()).contains("Working on it");
     await()
         .atMost(PATIENCE)
         .until(
-            () -> slack.ephemeralTo("UOUTSIDER").contains("not on the list of people who may ask"));
+            () ->
+                app.slack
+                    .ephemeralTo("UOUTSIDER")
+                    .contains("not on the list of people who may ask"));
     String id = SignedSlack.correlationIdIn(ack.body());
     await()
         .atMost(PATIENCE)
-        .until(() -> !slack.auditLines("CAUDIT", id, "*ask refused*").isEmpty());
+        .until(() -> !app.slack.auditLines("CAUDIT", id, "*ask refused*").isEmpty());
     assertThat(
-            slack.calls("chat.postMessage").stream()
+            app.slack.calls("chat.postMessage").stream()
                 .filter(c -> c.param("channel").equals(CHANNEL)))
         .isEmpty();
   }
 
   private void approveAndAwaitFive(FakeSlack.Call card) throws Exception {
-    signed.click(
+    app.signed.click(
         "ULEAD",
         CHANNEL,
         "approval_approve",
@@ -263,15 +243,6 @@ class SlackFaultsEndToEndTest {
   }
 
   private String ask(String text) throws Exception {
-    HttpResponse<String> ack = signed.slashCommand("UREQ", CHANNEL, text);
-    assertThat(ack.statusCode()).isEqualTo(200);
-    return SignedSlack.correlationIdIn(ack.body());
-  }
-
-  private FakeSlack.Call awaitCard(String correlationId) {
-    await()
-        .atMost(PATIENCE)
-        .until(() -> slack.cards().stream().anyMatch(c -> c.all().contains(correlationId)));
-    return slack.cards().get(0);
+    return app.ask("UREQ", CHANNEL, text);
   }
 }
