@@ -65,14 +65,23 @@ public final class StartupBenchmark {
     if (!Files.exists(jar) || !Files.exists(imageClassPath)) {
       throw new IllegalStateException("build first: mvn -B -q install -DskipTests");
     }
-    // What the image runs: bot's classes and its runtime class path (no demo, no mock server), as
+    // What the image runs: bot's jar and its runtime class path (no demo, no mock server), as
     // Jib's entrypoint does (java -cp @/app/jib-classpath-file dev.pitcrew.bot.Main).
+    Path botJar;
+    try (var jars = Files.list(bot.resolve("target"))) {
+      botJar =
+          jars.filter(
+                  p -> {
+                    String n = p.getFileName().toString();
+                    return n.startsWith("bot-") && n.endsWith(".jar") && !n.endsWith("-tests.jar");
+                  })
+              .findFirst()
+              .orElseThrow(() -> new IllegalStateException("no bot jar: mvn -B -q install"));
+    }
     List<String> image =
         List.of(
             "-cp",
-            bot.resolve("target/classes")
-                + File.pathSeparator
-                + Files.readString(imageClassPath).trim(),
+            botJar + File.pathSeparator + Files.readString(imageClassPath).trim(),
             "dev.pitcrew.bot.Main");
     String classPath =
         Arrays.stream(((URLClassLoader) Thread.currentThread().getContextClassLoader()).getURLs())
