@@ -33,10 +33,10 @@ final class CdsTrainCommand implements Command {
       return Training.run(err);
     } catch (IOException | RuntimeException e) {
       err.println("pitcrew: cds-train failed: " + e);
-      return Main.START_FAILED;
+      return Command.START_FAILED;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return Main.START_FAILED;
+      return Command.START_FAILED;
     }
   }
 }

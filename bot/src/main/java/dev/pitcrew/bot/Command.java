@@ -12,6 +12,12 @@ import java.util.Map;
  * does not offer them.
  */
 public interface Command {
+  /** Exit code for a missing or malformed setting or option. */
+  int CONFIG_ERROR = 2;
+
+  /** Exit code when start-up or the command itself failed. */
+  int START_FAILED = 1;
+
   /** What follows {@code java -jar pitcrew.jar}. */
   String name();
 

@@ -1,6 +1,5 @@
 package dev.pitcrew.bot;
 
-import dev.pitcrew.approvals.ApprovalRule;
 import dev.pitcrew.approvals.PolicyException;
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.config.ConfigException;
@@ -24,11 +23,6 @@ import org.slf4j.LoggerFactory;
  * is set, else HTTP on {@code PORT}); otherwise dispatches to the {@link Command} named first.
  */
 public final class Main {
-  /** Exit code for a missing or malformed setting. */
-  static final int CONFIG_ERROR = 2;
-
-  static final int START_FAILED = 1;
-
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
   private Main() {}
@@ -103,23 +97,6 @@ public final class Main {
     return -1;
   }
 
-  /** The build's version, from the jar's manifest or, in tests, the filtered resource. */
-  static String version() {
-    String fromJar = Main.class.getPackage().getImplementationVersion();
-    if (fromJar != null) {
-      return fromJar;
-    }
-    try (var in = Main.class.getResourceAsStream("version.properties")) {
-      java.util.Properties properties = new java.util.Properties();
-      if (in != null) {
-        properties.load(in);
-      }
-      return properties.getProperty("version", "unknown");
-    } catch (java.io.IOException e) {
-      return "unknown";
-    }
-  }
-
   /**
    * Starts Pitcrew, or says in one line on {@code err} why it cannot.
    *
@@ -141,14 +118,14 @@ public final class Main {
       String[] args, Map<String, String> env, PrintStream err, Consumer<Runnable> started) {
     if (args.length > 0) {
       err.println("pitcrew: unknown command '" + args[0] + "'; see --help");
-      return Optional.of(CONFIG_ERROR);
+      return Optional.of(Command.CONFIG_ERROR);
     }
     Config config;
     try {
       config = Config.fromEnv(env);
     } catch (ConfigException e) {
       err.println("pitcrew: configuration error: " + e.getMessage());
-      return Optional.of(CONFIG_ERROR);
+      return Optional.of(Command.CONFIG_ERROR);
     }
     // Fabric8 reads KUBECONFIG, else the in-cluster service account. Its client is built, and its
     // first request made (the readiness probe's), while Slack is set up on this thread.
@@ -176,18 +153,18 @@ public final class Main {
     } catch (RunbookException e) {
       err.println("pitcrew: runbook error: " + e.getMessage());
       client.thenAccept(KubernetesClient::close);
-      return Optional.of(CONFIG_ERROR);
+      return Optional.of(Command.CONFIG_ERROR);
     } catch (PolicyException e) {
       err.println("pitcrew: configuration error: " + e.getMessage());
       client.thenAccept(KubernetesClient::close);
-      return Optional.of(CONFIG_ERROR);
+      return Optional.of(Command.CONFIG_ERROR);
     } catch (CompletionException e) {
       err.println("pitcrew: could not set up the Kubernetes client: " + e.getCause().getMessage());
-      return Optional.of(START_FAILED);
+      return Optional.of(Command.START_FAILED);
     } catch (Exception e) {
       err.println("pitcrew: could not start: " + e.getMessage());
       client.thenAccept(KubernetesClient::close);
-      return Optional.of(START_FAILED);
+      return Optional.of(Command.START_FAILED);
     }
     KubernetesClient kubernetes = client.join(); // Pitcrew started with it
     started.accept(
@@ -197,40 +174,13 @@ public final class Main {
         });
     log.info(
         "Pitcrew {} serving Slack over {}; HTTP on port {}; cluster {}; {}",
-        version(),
+        VersionCommand.version(),
         pitcrew.socketMode() ? "Socket Mode" : "HTTP at /slack/events",
         pitcrew.port(),
         dev.pitcrew.bot.config.Urls.loggable(kubernetes.getMasterUrl()),
         config);
     warnAboutGaps(config);
     return Optional.empty();
-  }
-
-  /**
-   * What makes approval impossible under the effective policy (the policy file, with
-   * PITCREW_APPROVERS over its default approvers): nobody named at all, or a rule needing more
-   * distinct approvers than it names (groups aside, whose size is only known at click time).
-   */
-  static List<String> approvalGaps(Config config) {
-    return approvalGaps(config.policies());
-  }
-
-  static List<String> approvalGaps(dev.pitcrew.approvals.PolicyFile.Policies policies) {
-    ApprovalRule rule = policies.approvals().defaults();
-    List<String> gaps = new java.util.ArrayList<>();
-    if (rule.approvers().isEmpty() && rule.groups().isEmpty()) {
-      gaps.add(
-          "nobody can approve a change: set PITCREW_APPROVERS, or approvals.approvers or"
-              + " approvals.groups in the policy file (PITCREW_CONFIG)");
-    } else if (rule.groups().isEmpty() && rule.approvers().size() < rule.minApprovals()) {
-      gaps.add(
-          "the default rule needs "
-              + rule.minApprovals()
-              + " distinct approvers but names only "
-              + rule.approvers().size()
-              + ": nothing can be approved");
-    }
-    return gaps;
   }
 
   private static void warnAboutGaps(Config config) {
@@ -244,7 +194,7 @@ public final class Main {
     if (config.llm().isEmpty()) {
       log.warn("no LLM configured: /ask says so until OPENAI_API_KEY or OPENAI_BASE_URL is set");
     }
-    for (String gap : approvalGaps(config)) {
+    for (String gap : Config.approvalGaps(config.policies())) {
       log.warn("{}", gap);
     }
     if (config.auditChannel().isEmpty()) {

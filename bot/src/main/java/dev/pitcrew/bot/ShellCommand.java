@@ -1,8 +1,5 @@
 package dev.pitcrew.bot;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.core.ConsoleAppender;
 import dev.pitcrew.approvals.ApprovalRule;
 import dev.pitcrew.approvals.GroupDirectory;
 import dev.pitcrew.approvals.PolicyException;
@@ -13,6 +10,7 @@ import dev.pitcrew.bot.config.ConfigException;
 import dev.pitcrew.bot.kube.ClusterClients;
 import dev.pitcrew.bot.kube.Clusters;
 import dev.pitcrew.bot.kube.UserDirectory;
+import dev.pitcrew.bot.logging.TerminalLogs;
 import dev.pitcrew.bot.shell.Shell;
 import dev.pitcrew.bot.shell.ShellAuditSink;
 import dev.pitcrew.bot.shell.ShellSurface;
@@ -38,7 +36,6 @@ import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar pitcrew.jar shell [--demo [--incident NAME]] [--user NAME] [--approver NAME]
@@ -124,7 +121,7 @@ final class ShellCommand implements Command {
       options = options(args);
     } catch (IllegalArgumentException e) {
       err.println("pitcrew: " + e.getMessage() + "; " + USAGE);
-      return Main.CONFIG_ERROR;
+      return Command.CONFIG_ERROR;
     }
     boolean demo = options.demo();
     if (demo && sandboxes.isEmpty()) {
@@ -132,7 +129,7 @@ final class ShellCommand implements Command {
           "pitcrew: shell --demo needs the demo cluster, which this build leaves out (the"
               + " production image carries no mock API server); run it from the jar the README"
               + " builds, bot/target/pitcrew.jar");
-      return Main.CONFIG_ERROR;
+      return Command.CONFIG_ERROR;
     }
     String me = options.user().orElse(demo ? DEMO_USER : env.getOrDefault("USER", "operator"));
     Optional<String> decider =
@@ -154,10 +151,10 @@ final class ShellCommand implements Command {
           clusters.stream().map(ClusterSpec::name).collect(java.util.stream.Collectors.toSet()));
     } catch (dev.pitcrew.approvals.PolicyException e) {
       err.println("pitcrew: configuration error: " + e.getMessage());
-      return Main.CONFIG_ERROR;
+      return Command.CONFIG_ERROR;
     } catch (ConfigException e) {
       err.println("pitcrew: configuration error: " + e.getMessage());
-      return Main.CONFIG_ERROR;
+      return Command.CONFIG_ERROR;
     }
     ApprovalRule rule = policies.approvals().defaults();
     String decidesAs = decider.orElse(me);
@@ -173,7 +170,7 @@ final class ShellCommand implements Command {
                       + String.join(", ", rule.approvers().stream().sorted().toList())
                       + ")")
               + ".");
-      return Main.CONFIG_ERROR;
+      return Command.CONFIG_ERROR;
     }
     PrintStream auditFile = null;
     if (options.audit().isPresent()) {
@@ -187,10 +184,10 @@ final class ShellCommand implements Command {
                 + options.audit().get()
                 + ": "
                 + e.getMessage());
-        return Main.CONFIG_ERROR;
+        return Command.CONFIG_ERROR;
       }
     }
-    Runnable restoreLogs = quietLogs();
+    Runnable restoreLogs = TerminalLogs.quiet();
     Clock clock = Clock.systemUTC();
     Sandbox cluster;
     try {
@@ -201,7 +198,7 @@ final class ShellCommand implements Command {
         auditFile.close();
       }
       err.println("pitcrew: " + e.getMessage() + "; " + USAGE);
-      return Main.CONFIG_ERROR;
+      return Command.CONFIG_ERROR;
     }
     KubernetesClient kubernetes = demo ? cluster.client() : new KubernetesClientBuilder().build();
     ShellSurface surface = new ShellSurface(terminal);
@@ -268,10 +265,10 @@ final class ShellCommand implements Command {
       return 0;
     } catch (PolicyException e) {
       err.println("pitcrew: " + e.getMessage());
-      return Main.CONFIG_ERROR;
+      return Command.CONFIG_ERROR;
     } catch (RunbookException e) {
       err.println("pitcrew: runbook error: " + e.getMessage());
-      return Main.CONFIG_ERROR;
+      return Command.CONFIG_ERROR;
     } catch (IOException e) {
       err.println("pitcrew: could not save the shell history: " + e.getMessage());
       return 0;
@@ -349,7 +346,7 @@ final class ShellCommand implements Command {
               + " the cluster will fail after a connection timeout. Set KUBECONFIG, or try"
               + " --demo.");
     }
-    for (String gap : Main.approvalGaps(policies)) {
+    for (String gap : Config.approvalGaps(policies)) {
       lines.add("Warning: " + gap + ".");
     }
     ApprovalRule rule = policies.approvals().defaults();
@@ -396,44 +393,5 @@ final class ShellCommand implements Command {
     return Optional.ofNullable(env.get("HOME"))
         .map(home -> Path.of(home, ".pitcrew_history"))
         .filter(p -> Files.isWritable(p.getParent()));
-  }
-
-  /**
-   * The terminal is the shell's: application logs go to standard error at WARN, and the audit
-   * logger is off because the audit feed has its own sink here.
-   *
-   * @return what puts the logging back as it was
-   */
-  static Runnable quietLogs() {
-    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-      return () -> {};
-    }
-    ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    ch.qos.logback.classic.Logger audit = context.getLogger("pitcrew.audit");
-    Level rootLevel = root.getLevel();
-    Level auditLevel = audit.getLevel();
-    List<Runnable> restore = new ArrayList<>();
-    root.iteratorForAppenders()
-        .forEachRemaining(
-            appender -> {
-              if (appender instanceof ConsoleAppender<?> console) {
-                String target = console.getTarget();
-                retarget(console, "System.err");
-                restore.add(() -> retarget(console, target));
-              }
-            });
-    root.setLevel(Level.WARN);
-    audit.setLevel(Level.OFF);
-    return () -> {
-      root.setLevel(rootLevel);
-      audit.setLevel(auditLevel);
-      restore.forEach(Runnable::run);
-    };
-  }
-
-  private static void retarget(ConsoleAppender<?> console, String target) {
-    console.stop();
-    console.setTarget(target);
-    console.start();
   }
 }

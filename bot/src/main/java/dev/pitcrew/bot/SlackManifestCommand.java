@@ -44,11 +44,11 @@ final class SlackManifestCommand implements Command {
                 + " https://pitcrew.example.com/slack/events; was '"
                 + args.get(1)
                 + "'");
-        return Main.CONFIG_ERROR;
+        return Command.CONFIG_ERROR;
       }
     } else if (!args.isEmpty()) {
       err.println("pitcrew: usage: slack-manifest [--http URL]");
-      return Main.CONFIG_ERROR;
+      return Command.CONFIG_ERROR;
     }
     out.print(SlackManifest.yaml(url));
     out.flush();

@@ -24,7 +24,24 @@ final class VersionCommand implements Command {
       InputStream in,
       PrintStream out,
       PrintStream err) {
-    out.println("pitcrew " + Main.version());
+    out.println("pitcrew " + version());
     return 0;
+  }
+
+  /** The build's version, from the jar's manifest or, in tests, the filtered resource. */
+  static String version() {
+    String fromJar = VersionCommand.class.getPackage().getImplementationVersion();
+    if (fromJar != null) {
+      return fromJar;
+    }
+    try (var in = VersionCommand.class.getResourceAsStream("version.properties")) {
+      java.util.Properties properties = new java.util.Properties();
+      if (in != null) {
+        properties.load(in);
+      }
+      return properties.getProperty("version", "unknown");
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
   }
 }

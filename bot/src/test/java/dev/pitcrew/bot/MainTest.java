@@ -40,7 +40,7 @@ class MainTest {
   void missingSettingStopsStartUpWithOneLineNamingIt() {
     Started started = start(Map.of("SLACK_SIGNING_SECRET", "s"));
 
-    assertThat(started.exit()).contains(Main.CONFIG_ERROR);
+    assertThat(started.exit()).contains(Command.CONFIG_ERROR);
     assertThat(started.err())
         .isEqualTo(
             "pitcrew: configuration error: SLACK_BOT_TOKEN is required" + System.lineSeparator());
@@ -52,7 +52,7 @@ class MainTest {
     Files.writeString(file, "name: broken\naction: deployment.explode\n");
     Started started = startWith("PITCREW_RUNBOOKS_DIR", dir.toString());
 
-    assertThat(started.exit()).contains(Main.CONFIG_ERROR);
+    assertThat(started.exit()).contains(Command.CONFIG_ERROR);
     assertThat(started.err())
         .startsWith(
             "pitcrew: runbook error: " + file + ":2: action: unknown action 'deployment.explode'");
@@ -62,7 +62,7 @@ class MainTest {
   void enablingAnUnknownRunbookStopsStartUpNamingIt() {
     Started started = startWith("PITCREW_RUNBOOKS", "deployment_status,scale_deploymnet");
 
-    assertThat(started.exit()).contains(Main.CONFIG_ERROR);
+    assertThat(started.exit()).contains(Command.CONFIG_ERROR);
     assertThat(started.err())
         .startsWith(
             "pitcrew: runbook error: PITCREW_RUNBOOKS names 'scale_deploymnet', which is not a"
@@ -74,7 +74,7 @@ class MainTest {
   void anUnreachableSlackIsReportedAsSuchNotAsABadToken() {
     Started started = startWith("SLACK_API_URL", "http://127.0.0.1:9/api/");
 
-    assertThat(started.exit()).contains(Main.START_FAILED);
+    assertThat(started.exit()).contains(Command.START_FAILED);
     assertThat(started.err())
         .startsWith("pitcrew: could not start: could not reach Slack at http://127.0.0.1:9/api/")
         .doesNotContain("SLACK_BOT_TOKEN");
@@ -92,13 +92,20 @@ class MainTest {
 
     var withFile = new java.util.HashMap<>(base);
     withFile.put("PITCREW_CONFIG", policy.toString());
-    assertThat(Main.approvalGaps(dev.pitcrew.bot.config.Config.fromEnv(withFile))).isEmpty();
-    assertThat(Main.approvalGaps(dev.pitcrew.bot.config.Config.fromEnv(base)))
+    assertThat(
+            dev.pitcrew.bot.config.Config.approvalGaps(
+                dev.pitcrew.bot.config.Config.fromEnv(withFile).policies()))
+        .isEmpty();
+    assertThat(
+            dev.pitcrew.bot.config.Config.approvalGaps(
+                dev.pitcrew.bot.config.Config.fromEnv(base).policies()))
         .singleElement()
         .satisfies(gap -> assertThat(gap).startsWith("nobody can approve a change"));
 
     Files.writeString(policy, "approvals:\n  approvers: [U0LEAD]\n  minApprovals: 2\n");
-    assertThat(Main.approvalGaps(dev.pitcrew.bot.config.Config.fromEnv(withFile)))
+    assertThat(
+            dev.pitcrew.bot.config.Config.approvalGaps(
+                dev.pitcrew.bot.config.Config.fromEnv(withFile).policies()))
         .containsExactly(
             "the default rule needs 2 distinct approvers but names only 1: nothing can be approved");
   }
@@ -111,7 +118,7 @@ class MainTest {
         policy, "approvals:\n  approvers: [U0LEAD]\n  runbooks:\n    restart_deploymnet: {}\n");
     Started started = startWith("PITCREW_CONFIG", policy.toString());
 
-    assertThat(started.exit()).contains(Main.CONFIG_ERROR);
+    assertThat(started.exit()).contains(Command.CONFIG_ERROR);
     assertThat(started.err())
         .startsWith(
             "pitcrew: configuration error: PITCREW_CONFIG "
@@ -125,7 +132,7 @@ class MainTest {
     var exit =
         Main.start(
             new String[] {"serve"}, Map.of(), new PrintStream(err, true, StandardCharsets.UTF_8));
-    assertThat(exit).contains(Main.CONFIG_ERROR);
+    assertThat(exit).contains(Command.CONFIG_ERROR);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown command 'serve'");
   }
 
@@ -168,7 +175,7 @@ class MainTest {
             new java.io.ByteArrayInputStream("exit\n".getBytes(StandardCharsets.UTF_8)),
             o,
             e);
-    assertThat(code).isEqualTo(Main.CONFIG_ERROR);
+    assertThat(code).isEqualTo(Command.CONFIG_ERROR);
     assertThat(err.toString(StandardCharsets.UTF_8))
         .contains("shell --demo needs the demo cluster")
         .contains("bot/target/pitcrew.jar");
@@ -217,7 +224,7 @@ class MainTest {
     assertThat(
             Main.command(
                 List.of("slack-manifest", "--http", "bot.example.com"), Map.of(), null, o, e))
-        .isEqualTo(Main.CONFIG_ERROR);
+        .isEqualTo(Command.CONFIG_ERROR);
     assertThat(err.toString(StandardCharsets.UTF_8))
         .contains("needs the https URL Slack will call")
         .contains("'bot.example.com'");

@@ -84,17 +84,17 @@ public final class EvalCommand implements Command {
         err.println(
             "pitcrew: configuration error: eval needs a model: set OPENAI_BASE_URL (and"
                 + " OPENAI_API_KEY if it needs one) and PITCREW_MODEL");
-        return Main.CONFIG_ERROR;
+        return Command.CONFIG_ERROR;
       }
       llm = configured.get();
     } catch (IllegalArgumentException e) {
       err.println("pitcrew: " + e.getMessage() + "; " + USAGE);
-      return Main.CONFIG_ERROR;
+      return Command.CONFIG_ERROR;
     } catch (ConfigException e) {
       err.println("pitcrew: configuration error: " + e.getMessage());
-      return Main.CONFIG_ERROR;
+      return Command.CONFIG_ERROR;
     }
-    Runnable restoreLogs = ShellCommand.quietLogs();
+    Runnable restoreLogs = dev.pitcrew.bot.logging.TerminalLogs.quiet();
     Optional<Judge> judge = Optional.empty();
     try {
       List<Incident> incidents = options.incident().map(List::of).orElse(Incident.all());
@@ -150,7 +150,7 @@ public final class EvalCommand implements Command {
         }
       } catch (IOException e) {
         err.println("pitcrew: cannot write the report: " + e.getMessage());
-        return Main.START_FAILED;
+        return Command.START_FAILED;
       }
       return report.gateFailures() > 0 ? GATE_FAILED : 0;
     } finally {

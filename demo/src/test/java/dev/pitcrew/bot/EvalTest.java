@@ -370,11 +370,11 @@ class EvalTest {
 
   @Test
   void badOptionsAndAMissingModelAreConfigurationErrors() {
-    assertThat(eval("--runs", "0")).isEqualTo(Main.CONFIG_ERROR);
+    assertThat(eval("--runs", "0")).isEqualTo(Command.CONFIG_ERROR);
     assertThat(err.toString(StandardCharsets.UTF_8))
         .contains("--runs must be a number from 1 to 100");
     err.reset();
-    assertThat(eval("--incident", "nope")).isEqualTo(Main.CONFIG_ERROR);
+    assertThat(eval("--incident", "nope")).isEqualTo(Command.CONFIG_ERROR);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("no incident named 'nope'");
     err.reset();
     assertThat(
@@ -384,7 +384,7 @@ class EvalTest {
                 null,
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8)))
-        .isEqualTo(Main.CONFIG_ERROR);
+        .isEqualTo(Command.CONFIG_ERROR);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("eval needs a model");
   }
 }

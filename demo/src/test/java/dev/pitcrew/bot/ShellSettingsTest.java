@@ -33,7 +33,7 @@ class ShellSettingsTest {
   void theSamePersonAsRequesterAndApproverIsRefused() {
     int code = shell(Map.of(), "", "--demo", "--user", "alice", "--approver", "alice");
 
-    assertThat(code).isEqualTo(Main.CONFIG_ERROR);
+    assertThat(code).isEqualTo(Command.CONFIG_ERROR);
     assertThat(err.toString(StandardCharsets.UTF_8))
         .contains(
             "you would ask and approve as 'alice', and the policy lets nobody approve their own"
@@ -67,7 +67,7 @@ class ShellSettingsTest {
 
     int code = shell(Map.of("PITCREW_CONFIG", policy.toString()), "exit\n", "--demo");
 
-    assertThat(code).isEqualTo(Main.CONFIG_ERROR);
+    assertThat(code).isEqualTo(Command.CONFIG_ERROR);
     assertThat(err.toString(StandardCharsets.UTF_8))
         .contains(policy + ":3")
         .contains("scale_deploymnet");
@@ -91,7 +91,7 @@ class ShellSettingsTest {
             "--approver",
             "lead");
 
-    assertThat(code).isEqualTo(Main.CONFIG_ERROR);
+    assertThat(code).isEqualTo(Command.CONFIG_ERROR);
     assertThat(err.toString(StandardCharsets.UTF_8))
         .contains(
             "approvals.clusters.prod: no cluster of that name is configured (configured:"
@@ -109,11 +109,11 @@ class ShellSettingsTest {
 
   @Test
   void anUnknownIncidentOrOneWithoutTheDemoIsRefused() {
-    assertThat(shell(Map.of(), "", "--demo", "--incident", "oom")).isEqualTo(Main.CONFIG_ERROR);
+    assertThat(shell(Map.of(), "", "--demo", "--incident", "oom")).isEqualTo(Command.CONFIG_ERROR);
     assertThat(err.toString(StandardCharsets.UTF_8))
         .contains("no incident named 'oom'; known: bad-config-rollout, image-pull-backoff,");
     err.reset();
-    assertThat(shell(Map.of(), "", "--incident", "scaled-to-zero")).isEqualTo(Main.CONFIG_ERROR);
+    assertThat(shell(Map.of(), "", "--incident", "scaled-to-zero")).isEqualTo(Command.CONFIG_ERROR);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("--incident needs --demo");
   }
 
@@ -121,7 +121,7 @@ class ShellSettingsTest {
   void aBadExpiryIsAConfigurationError() {
     int code = shell(Map.of("PITCREW_APPROVAL_EXPIRY", "soon"), "exit\n", "--demo");
 
-    assertThat(code).isEqualTo(Main.CONFIG_ERROR);
+    assertThat(code).isEqualTo(Command.CONFIG_ERROR);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("PITCREW_APPROVAL_EXPIRY");
   }
 }

@@ -440,4 +440,27 @@ public record Config(
         + policies.kubernetes().mode()
         + "]";
   }
+
+  /**
+   * What makes approval impossible under the effective policy (the policy file, with
+   * PITCREW_APPROVERS over its default approvers): nobody named at all, or a rule needing more
+   * distinct approvers than it names (groups aside, whose size is only known at click time).
+   */
+  public static List<String> approvalGaps(dev.pitcrew.approvals.PolicyFile.Policies policies) {
+    dev.pitcrew.approvals.ApprovalRule rule = policies.approvals().defaults();
+    List<String> gaps = new java.util.ArrayList<>();
+    if (rule.approvers().isEmpty() && rule.groups().isEmpty()) {
+      gaps.add(
+          "nobody can approve a change: set PITCREW_APPROVERS, or approvals.approvers or"
+              + " approvals.groups in the policy file (PITCREW_CONFIG)");
+    } else if (rule.groups().isEmpty() && rule.approvers().size() < rule.minApprovals()) {
+      gaps.add(
+          "the default rule needs "
+              + rule.minApprovals()
+              + " distinct approvers but names only "
+              + rule.approvers().size()
+              + ": nothing can be approved");
+    }
+    return gaps;
+  }
 }
