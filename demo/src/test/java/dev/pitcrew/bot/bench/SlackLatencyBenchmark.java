@@ -7,8 +7,6 @@ import dev.pitcrew.bot.demo.DemoCluster;
 import dev.pitcrew.bot.testing.FakeSlack;
 import dev.pitcrew.bot.testing.SignedSlack;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,8 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -106,46 +102,28 @@ public final class SlackLatencyBenchmark {
     List<Double> acks = new CopyOnWriteArrayList<>();
     AtomicInteger busy = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
-    AtomicInteger sent = new AtomicInteger();
-    AtomicInteger acked = new AtomicInteger();
-    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
-    ticker.scheduleAtFixedRate(
-        () -> {
-          if (sent.get() >= total) {
+    OpenLoop.run(
+        client,
+        load.rate(),
+        total,
+        () ->
+            signed.signed(
+                SignedSlack.slashCommandBody(
+                    "UBENCH", CHANNEL, "run deployment_status namespace=shop name=cart")),
+        a -> {
+          if (!a.ok()) {
+            failed.incrementAndGet();
             return;
           }
-          sent.incrementAndGet();
-          String body =
-              SignedSlack.slashCommandBody(
-                  "UBENCH", CHANNEL, "run deployment_status namespace=shop name=cart");
-          HttpRequest request = signed.signed(body);
-          long start = System.nanoTime();
-          client
-              .sendAsync(request, HttpResponse.BodyHandlers.ofString())
-              .whenComplete(
-                  (r, e) -> {
-                    acked.incrementAndGet();
-                    if (e != null || r.statusCode() != 200) {
-                      failed.incrementAndGet();
-                      return;
-                    }
-                    acks.add((System.nanoTime() - start) / 1e6);
-                    Matcher m = CORRELATION_ID.matcher(r.body());
-                    if (r.body().contains("busy") || !m.find()) {
-                      busy.incrementAndGet();
-                    } else {
-                      sentAt.put(m.group(), start);
-                    }
-                  });
+          acks.add(a.millis());
+          Matcher m = CORRELATION_ID.matcher(a.response().body());
+          if (a.response().body().contains("busy") || !m.find()) {
+            busy.incrementAndGet();
+          } else {
+            sentAt.put(m.group(), a.sentNanos());
+          }
         },
-        0,
-        1_000_000_000L / load.rate(),
-        TimeUnit.NANOSECONDS);
-    long deadline = System.nanoTime() + Duration.ofSeconds(load.seconds() + 30).toNanos();
-    while (acked.get() < total && System.nanoTime() < deadline) {
-      TimeUnit.MILLISECONDS.sleep(20); // a benchmark's pacing, not a test's wait
-    }
-    ticker.shutdownNow();
+        Duration.ofSeconds(30));
     int outstandingAtEnd = outstanding(sentAt, answeredAt);
     long drainUntil = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (outstanding(sentAt, answeredAt) > 0 && System.nanoTime() < drainUntil) {

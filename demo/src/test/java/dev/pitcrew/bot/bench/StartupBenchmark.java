@@ -20,7 +20,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -238,17 +237,19 @@ public final class StartupBenchmark {
   /** {@code total} explicit asks at {@code rate} per second; waits for every acknowledgement. */
   private static void asks(int port, int total, int rate) throws Exception {
     SignedSlack signed = new SignedSlack(port, SECRET, Clock.systemUTC());
-    HttpClient client = HttpClient.newHttpClient();
-    List<CompletableFuture<HttpResponse<Void>>> sent = new ArrayList<>();
-    for (int i = 0; i < total; i++) {
-      String body =
-          SignedSlack.slashCommandBody(
-              "UBENCH", "CBENCH", "run deployment_status namespace=shop name=cart");
-      sent.add(client.sendAsync(signed.signed(body), HttpResponse.BodyHandlers.discarding()));
-      TimeUnit.NANOSECONDS.sleep(1_000_000_000L / rate);
-    }
-    for (CompletableFuture<HttpResponse<Void>> f : sent) {
-      f.get(30, TimeUnit.SECONDS);
+    int answered =
+        OpenLoop.run(
+            HttpClient.newHttpClient(),
+            rate,
+            total,
+            () ->
+                signed.signed(
+                    SignedSlack.slashCommandBody(
+                        "UBENCH", "CBENCH", "run deployment_status namespace=shop name=cart")),
+            a -> {},
+            Duration.ofSeconds(30));
+    if (answered < total) {
+      throw new IllegalStateException(answered + " of " + total + " asks acknowledged in time");
     }
     TimeUnit.SECONDS.sleep(2); // let the workers finish what was acknowledged
   }
