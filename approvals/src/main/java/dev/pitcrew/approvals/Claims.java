@@ -3,6 +3,7 @@ package dev.pitcrew.approvals;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Keys only one taker may have, across every replica that shares the store: a Slack event that two
@@ -17,6 +18,18 @@ public interface Claims {
    * @return true if this call took it; false if someone holds it and its time has not run out
    */
   boolean claim(String key, Duration ttl);
+
+  /**
+   * Attaches {@code note} to a live claim of {@code key} (where an alert's thread is, say), for
+   * whichever replica reads it next. Does nothing if the claim is gone.
+   */
+  void note(String key, String note);
+
+  /** The note of a live claim of {@code key}; empty if there is none or it has no note yet. */
+  Optional<String> noteOf(String key);
+
+  /** Gives a claim up before its time: the next claim of {@code key} wins. */
+  void release(String key);
 
   /**
    * Forgets claims whose time ran out. Safe on every replica at once.

@@ -3,13 +3,16 @@ package dev.pitcrew.approvals;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Claims in a map, each key held until its expiry. */
 final class InMemoryClaims implements Claims {
-  private final ConcurrentMap<String, Instant> held = new ConcurrentHashMap<>();
+  private record Held(Instant expires, String note) {}
+
+  private final ConcurrentMap<String, Held> held = new ConcurrentHashMap<>();
   private final Clock clock;
 
   InMemoryClaims(Clock clock) {
@@ -22,12 +25,12 @@ final class InMemoryClaims implements Claims {
     AtomicBoolean won = new AtomicBoolean();
     held.compute(
         key,
-        (k, expires) -> {
-          if (expires != null && expires.isAfter(now)) {
-            return expires;
+        (k, current) -> {
+          if (current != null && current.expires().isAfter(now)) {
+            return current;
           }
           won.set(true);
-          return now.plus(ttl);
+          return new Held(now.plus(ttl), null);
         });
     return won.get();
   }
@@ -36,7 +39,27 @@ final class InMemoryClaims implements Claims {
   public int purgeExpired() {
     Instant now = clock.instant();
     int before = held.size();
-    held.values().removeIf(expires -> !expires.isAfter(now));
+    held.values().removeIf(h -> !h.expires().isAfter(now));
     return before - held.size();
+  }
+
+  @Override
+  public void note(String key, String note) {
+    Instant now = clock.instant();
+    held.computeIfPresent(
+        key, (k, h) -> h.expires().isAfter(now) ? new Held(h.expires(), note) : h);
+  }
+
+  @Override
+  public Optional<String> noteOf(String key) {
+    Held h = held.get(key);
+    return h == null || !h.expires().isAfter(clock.instant())
+        ? Optional.empty()
+        : Optional.ofNullable(h.note());
+  }
+
+  @Override
+  public void release(String key) {
+    held.remove(key);
   }
 }

@@ -24,6 +24,7 @@ final class KubernetesClaims implements Claims {
   static final String EXPIRES = "pitcrew.dev/claim-expires";
   static final String TOKEN = "pitcrew.dev/claim-token";
   static final String KEY = "pitcrew.dev/claim-key";
+  static final String NOTE = "note";
 
   private final KubernetesClient client;
   private final String namespace;
@@ -62,6 +63,43 @@ final class KubernetesClaims implements Claims {
       StoredObjects.deleteAsRead(client, namespace, held);
     }
     return false;
+  }
+
+  @Override
+  public void note(String key, String note) {
+    String name = name(key);
+    try {
+      client
+          .configMaps()
+          .inNamespace(namespace)
+          .withName(name)
+          .edit(
+              cm -> {
+                if (cm.getData() == null) {
+                  cm.setData(new java.util.HashMap<>());
+                }
+                cm.getData().put(NOTE, note);
+                return cm;
+              });
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+  }
+
+  @Override
+  public java.util.Optional<String> noteOf(String key) {
+    ConfigMap held = client.configMaps().inNamespace(namespace).withName(name(key)).get();
+    if (held == null || expired(held, clock.instant()) || held.getData() == null) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.ofNullable(held.getData().get(NOTE));
+  }
+
+  @Override
+  public void release(String key) {
+    client.configMaps().inNamespace(namespace).withName(name(key)).delete();
   }
 
   @Override

@@ -4,7 +4,7 @@ package dev.pitcrew.approvals;
 public final class PolicyException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  PolicyException(String message) {
+  public PolicyException(String message) {
     super(message);
   }
 }

@@ -58,6 +58,16 @@ import java.util.stream.Collectors;
  *     - kind: internal_token # shown as [masked: internal_token]
  *       pattern: 'itk_[a-z0-9]{32}'
  *   allowKeys: [PUBLIC_TOKEN]  # a secret-looking key whose value may be shown
+ * alerts:                    # Alertmanager's webhook (PITCREW_ALERT_TOKEN turns it on)
+ *   channel: C0ALERTS        # default channel (else PITCREW_ALERT_CHANNEL)
+ *   routes:                  # the first whose labels all match decides
+ *     - match: {namespace: payments}
+ *       channel: C0PAYMENTS
+ *       evidence: [deployment_status, recent_events, list_pods]
+ *   ignore:                  # alert groups whose common labels match are dropped (counted)
+ *     - {alertname: Watchdog}
+ *   investigations: {concurrent: 2, perHour: 30}   # per replica; beyond, evidence only
+ *   evidence: [deployment_status, recent_events]     # read-only runbooks without a model
  * </pre>
  */
 public final class PolicyFile {
@@ -78,6 +88,7 @@ public final class PolicyFile {
       KubernetesIdentity kubernetes,
       MaskingPolicy masking,
       UsageLimits limits,
+      AlertPolicy alerts,
       Map<String, String> sites) {
     public Policies {
       sites = Map.copyOf(sites);
@@ -192,12 +203,28 @@ public final class PolicyFile {
       @JsonProperty("asksPerHour") Integer asksPerHour,
       @JsonProperty("tokensPerHour") Long tokensPerHour) {}
 
+  record RouteFile(
+      @JsonProperty("match") Map<String, String> match,
+      @JsonProperty("channel") String channel,
+      @JsonProperty("evidence") List<String> evidence) {}
+
+  record InvestigationsFile(
+      @JsonProperty("concurrent") Integer concurrent, @JsonProperty("perHour") Integer perHour) {}
+
+  record AlertsFile(
+      @JsonProperty("channel") String channel,
+      @JsonProperty("routes") List<RouteFile> routes,
+      @JsonProperty("ignore") List<Map<String, String>> ignore,
+      @JsonProperty("investigations") InvestigationsFile investigations,
+      @JsonProperty("evidence") List<String> evidence) {}
+
   record Root(
       @JsonProperty("ask") AskFile ask,
       @JsonProperty("kubernetes") KubernetesFile kubernetes,
       @JsonProperty("approvals") ApprovalsFile approvals,
       @JsonProperty("masking") MaskingFile masking,
-      @JsonProperty("limits") LimitsFile limits) {}
+      @JsonProperty("limits") LimitsFile limits,
+      @JsonProperty("alerts") AlertsFile alerts) {}
 
   /**
    * Reads a policy file; environment overrides replace the default approvers and expiry.
@@ -213,7 +240,7 @@ public final class PolicyFile {
     try {
       root =
           yaml.isBlank()
-              ? new Root(null, null, null, null, null)
+              ? new Root(null, null, null, null, null, null)
               : YAML.readValue(yaml, Root.class);
     } catch (JsonMappingException e) {
       String field =
@@ -230,7 +257,7 @@ public final class PolicyFile {
       throw new PolicyException(origin + ":" + line + ": YAML syntax error: " + firstLine(e));
     }
     if (root == null) {
-      root = new Root(null, null, null, null, null);
+      root = new Root(null, null, null, null, null, null);
     }
     Map<String, String> sites = new LinkedHashMap<>();
     AskFile ask = root.ask() == null ? new AskFile(null, null, null, null, null, null) : root.ask();
@@ -276,7 +303,68 @@ public final class PolicyFile {
         kubernetes,
         masking(origin, yaml, root.masking()),
         limits(origin, yaml, root.limits()),
+        alerts(origin, yaml, root.alerts(), sites),
         sites);
+  }
+
+  private static AlertPolicy alerts(
+      String origin, String yaml, AlertsFile a, Map<String, String> sites) {
+    if (a == null) {
+      return AlertPolicy.defaults();
+    }
+    List<AlertPolicy.Route> routes = new java.util.ArrayList<>();
+    List<String> evidence = a.evidence() == null ? AlertPolicy.DEFAULT_EVIDENCE : a.evidence();
+    List<List<String>> named = new java.util.ArrayList<>();
+    named.add(evidence);
+    if (a.routes() != null) {
+      for (int i = 0; i < a.routes().size(); i++) {
+        RouteFile r = a.routes().get(i);
+        if (r == null || r.match() == null || r.match().isEmpty()) {
+          throw at(
+              origin,
+              yaml,
+              List.of("alerts", "routes"),
+              "route " + (i + 1) + " needs match: with at least one label");
+        }
+        routes.add(
+            new AlertPolicy.Route(
+                r.match(), Optional.ofNullable(r.channel()), Optional.ofNullable(r.evidence())));
+        if (r.evidence() != null) {
+          named.add(r.evidence());
+        }
+      }
+    }
+    // Named like approvals.runbooks.NAME, so a runbook that is not loaded stops start-up.
+    for (List<String> names : named) {
+      for (String name : names) {
+        sites.putIfAbsent(
+            "alerts.runbooks." + name, origin + ":" + lineOf(yaml, List.of("alerts")).orElse(1));
+      }
+    }
+    List<Map<String, String>> ignore = new java.util.ArrayList<>();
+    if (a.ignore() != null) {
+      for (Map<String, String> m : a.ignore()) {
+        if (m == null || m.isEmpty()) {
+          throw at(
+              origin, yaml, List.of("alerts", "ignore"), "an empty rule would drop every alert");
+        }
+        ignore.add(m);
+      }
+    }
+    InvestigationsFile inv = a.investigations();
+    int concurrent =
+        inv == null || inv.concurrent() == null ? AlertPolicy.DEFAULT_CONCURRENT : inv.concurrent();
+    int perHour =
+        inv == null || inv.perHour() == null ? AlertPolicy.DEFAULT_PER_HOUR : inv.perHour();
+    if (concurrent < 0 || perHour < 0) {
+      throw at(
+          origin,
+          yaml,
+          List.of("alerts", "investigations"),
+          "concurrent and perHour must be 0 (none) or more");
+    }
+    return new AlertPolicy(
+        Optional.ofNullable(a.channel()), routes, ignore, concurrent, perHour, evidence);
   }
 
   private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9_]{0,39}");

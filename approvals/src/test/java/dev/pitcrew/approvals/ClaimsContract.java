@@ -78,4 +78,24 @@ abstract class ClaimsContract {
     assertThat(claims.claim("long", Duration.ofHours(1))).isFalse();
     assertThat(claims.claim("short", Duration.ofHours(1))).isTrue();
   }
+
+  @Test
+  void aNoteIsReadByAnotherReplicaUntilTheClaimIsReleasedOrRunsOut() {
+    Claims one = claims();
+    Claims two = asSeenByAnotherReplica(one);
+    assertThat(one.claim("alert:group-1", Duration.ofHours(1))).isTrue();
+    assertThat(two.noteOf("alert:group-1")).isEmpty(); // claimed, no note yet
+
+    one.note("alert:group-1", "C0ALERTS 1700000000.000100");
+    assertThat(two.noteOf("alert:group-1")).contains("C0ALERTS 1700000000.000100");
+
+    two.release("alert:group-1");
+    assertThat(one.noteOf("alert:group-1")).isEmpty();
+    assertThat(two.claim("alert:group-1", Duration.ofMinutes(1))).isTrue(); // taken afresh
+    two.note("alert:group-1", "C0ALERTS 1700000000.000200");
+    clock.advance(Duration.ofMinutes(2));
+    assertThat(one.noteOf("alert:group-1")).isEmpty(); // ran out
+    one.note("never-claimed", "x"); // nothing to attach to: no error, nothing stored
+    assertThat(two.noteOf("never-claimed")).isEmpty();
+  }
 }

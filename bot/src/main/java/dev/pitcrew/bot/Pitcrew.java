@@ -1,9 +1,12 @@
 package dev.pitcrew.bot;
 
 import dev.pitcrew.approvals.AccessPolicy;
+import dev.pitcrew.approvals.AlertPolicy;
 import dev.pitcrew.approvals.ApprovalStore;
 import dev.pitcrew.approvals.Claims;
 import dev.pitcrew.approvals.GroupDirectory;
+import dev.pitcrew.bot.alerts.AlertIntake;
+import dev.pitcrew.bot.alerts.AlertThreads;
 import dev.pitcrew.bot.audit.AsyncAuditSink;
 import dev.pitcrew.bot.audit.AuditSink;
 import dev.pitcrew.bot.concurrent.Threads;
@@ -48,6 +51,7 @@ public final class Pitcrew implements AutoCloseable {
   private final SlackBot slack;
   private final Readiness readiness;
   private final Optional<AsyncAuditSink> auditFeed;
+  private final List<ExecutorService> alertPools;
 
   private Pitcrew(
       HttpFrontend http,
@@ -55,13 +59,15 @@ public final class Pitcrew implements AutoCloseable {
       Core core,
       SlackBot slack,
       Readiness readiness,
-      Optional<AsyncAuditSink> auditFeed) {
+      Optional<AsyncAuditSink> auditFeed,
+      List<ExecutorService> alertPools) {
     this.http = http;
     this.workers = workers;
     this.core = core;
     this.slack = slack;
     this.readiness = readiness;
     this.auditFeed = auditFeed;
+    this.alertPools = alertPools;
   }
 
   public static Builder builder(Config config, KubernetesClient kubernetes) {
@@ -94,6 +100,7 @@ public final class Pitcrew implements AutoCloseable {
   public void close() {
     slack.close(); // no new events over the socket
     http.close(); // nor over HTTP
+    alertPools.forEach(ExecutorService::shutdownNow); // Alertmanager re-sends what was not done
     readiness.close();
     workers.shutdown(); // let running work finish before its dependencies go
     try {
@@ -118,6 +125,7 @@ public final class Pitcrew implements AutoCloseable {
     private Duration sweepEvery = Duration.ofSeconds(30);
     private Map<String, KubernetesClient> namedClusters;
     private CompletableFuture<Optional<String>> kubernetesAtStart;
+    private Duration alertRetryEvery = Duration.ofSeconds(2);
 
     private Builder(Config config, CompletableFuture<KubernetesClient> kubernetes) {
       this.config = config;
@@ -130,6 +138,12 @@ public final class Pitcrew implements AutoCloseable {
      */
     Builder kubernetesAtStart(CompletableFuture<Optional<String>> answer) {
       this.kubernetesAtStart = answer;
+      return this;
+    }
+
+    /** How soon a resolved alert whose thread is still being opened is looked at again. */
+    Builder alertRetryEvery(Duration every) {
+      this.alertRetryEvery = every;
       return this;
     }
 
@@ -275,6 +289,12 @@ public final class Pitcrew implements AutoCloseable {
       if (!slack.socketMode()) {
         routes.put("/slack/events", slack);
       }
+      List<ExecutorService> alertPools = new ArrayList<>();
+      if (config.alertToken().isPresent()) {
+        routes.put(
+            "/alerts/alertmanager",
+            alerts(config.alertToken().get(), core, claims, slack, alertPools));
+      }
       routes.put("/healthz", (method, headers, query, body) -> HttpReply.text(200, "ok"));
       routes.put("/readyz", readiness);
       routes.put(
@@ -287,7 +307,58 @@ public final class Pitcrew implements AutoCloseable {
                   Map.of()));
       HttpFrontend http =
           HttpFrontend.start(new InetSocketAddress(bindAddress, config.port()), routes);
-      return new Pitcrew(http, workers, core, slack, readiness, auditFeed);
+      return new Pitcrew(http, workers, core, slack, readiness, auditFeed, alertPools);
+    }
+
+    /**
+     * The alert endpoint: its own small pools, so an alert storm neither waits behind nor starves
+     * the {@code /ask} workers.
+     */
+    private AlertIntake alerts(
+        String token, Core core, Claims claims, SlackBot slack, List<ExecutorService> pools) {
+      AlertPolicy policy = config.policies().alerts();
+      List<String> named = new ArrayList<>(policy.evidence());
+      policy.routes().forEach(r -> r.evidence().ifPresent(named::addAll));
+      for (String name : named) {
+        core.catalog
+            .find(name)
+            .filter(r -> r.risk() != dev.pitcrew.remediations.Risk.READ)
+            .ifPresent(
+                r -> {
+                  throw new dev.pitcrew.approvals.PolicyException(
+                      "alerts: evidence names "
+                          + name
+                          + ", which changes the cluster; evidence runs without an approval, so"
+                          + " only read-only runbooks may be named");
+                });
+      }
+      ThreadPoolExecutor workers =
+          new ThreadPoolExecutor(
+              4,
+              4,
+              60,
+              TimeUnit.SECONDS,
+              new LinkedBlockingQueue<>(500),
+              Threads.daemon("pitcrew-alerts"),
+              new ThreadPoolExecutor.AbortPolicy());
+      java.util.concurrent.ScheduledExecutorService retries =
+          java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+              Threads.daemon("pitcrew-alert-retries"));
+      pools.add(workers);
+      pools.add(retries);
+      AlertThreads threads =
+          new AlertThreads(
+              claims,
+              policy,
+              config.alertChannel(),
+              slack.surface(),
+              core.conversations,
+              core.catalog,
+              core.metrics,
+              clock,
+              retries,
+              alertRetryEvery);
+      return new AlertIntake(token, policy, threads, workers, core.metrics);
     }
 
     /** What keeps the API server from answering {@code /version}, or empty when it answers. */

@@ -40,6 +40,7 @@ final class RunningPitcrew implements BeforeEachCallback, AfterEachCallback {
   private Map<String, String> env;
   private KubernetesClient client;
   private UnaryOperator<Pitcrew.Builder> tuning = UnaryOperator.identity();
+  private final List<Pitcrew> others = new java.util.ArrayList<>();
 
   @Override
   public void beforeEach(ExtensionContext context) throws Exception {
@@ -64,16 +65,29 @@ final class RunningPitcrew implements BeforeEachCallback, AfterEachCallback {
       throws Exception {
     this.client = client;
     this.tuning = tuning;
-    pitcrew =
-        tuning
-            .apply(
-                Pitcrew.builder(Config.fromEnv(env), client)
-                    .clock(clock)
-                    .rolloutPoll(Duration.ofMillis(50))
-                    .bindAddress("127.0.0.1"))
-            .start();
+    pitcrew = build();
     signed = new SignedSlack(pitcrew.port(), SECRET, clock);
     return this;
+  }
+
+  private Pitcrew build() throws Exception {
+    return tuning
+        .apply(
+            Pitcrew.builder(Config.fromEnv(env), client)
+                .clock(clock)
+                .rolloutPoll(Duration.ofMillis(50))
+                .bindAddress("127.0.0.1"))
+        .start();
+  }
+
+  /**
+   * Another replica beside the running one: the same settings, fakes and cluster (share the store
+   * by setting PITCREW_NAMESPACE), closed after the test.
+   */
+  Pitcrew anotherReplica() throws Exception {
+    Pitcrew other = build();
+    others.add(other);
+    return other;
   }
 
   /** A new process on the same settings and cluster: nothing kept in memory. */
@@ -132,6 +146,7 @@ final class RunningPitcrew implements BeforeEachCallback, AfterEachCallback {
 
   @Override
   public void afterEach(ExtensionContext context) {
+    others.forEach(Pitcrew::close);
     stop();
     slack.close();
     llm.close();

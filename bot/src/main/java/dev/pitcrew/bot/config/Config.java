@@ -39,7 +39,9 @@ public record Config(
     PolicyFile.Policies policies,
     ApprovalStoreKind approvalStore,
     List<ClusterSpec> clusters,
-    Optional<StoreSeal> storeSeal) {
+    Optional<StoreSeal> storeSeal,
+    Optional<String> alertToken,
+    Optional<String> alertChannel) {
 
   /** Where approval requests are kept. */
   public enum ApprovalStoreKind {
@@ -149,6 +151,25 @@ public record Config(
     } catch (IllegalArgumentException e) {
       throw new ConfigException("PITCREW_STORE_KEY " + e.getMessage());
     }
+    Optional<String> alertToken = optional(env, "PITCREW_ALERT_TOKEN");
+    if (alertToken.isPresent() && alertToken.get().length() < 16) {
+      throw new ConfigException(
+          "PITCREW_ALERT_TOKEN must be at least 16 characters (it is Alertmanager's bearer token;"
+              + " openssl rand -hex 32 makes one)");
+    }
+    Optional<String> alertChannel = optional(env, "PITCREW_ALERT_CHANNEL");
+    if (alertChannel.isPresent() && !SLACK_CHANNEL_ID.matcher(alertChannel.get()).matches()) {
+      throw new ConfigException(
+          "PITCREW_ALERT_CHANNEL must be a Slack channel ID such as C0123ABCD, was '"
+              + alertChannel.get()
+              + "'");
+    }
+    // An alert that matches no route goes to the default channel: there must be one.
+    if (alertToken.isPresent() && alertChannel.isEmpty() && policies.alerts().channel().isEmpty()) {
+      throw new ConfigException(
+          "PITCREW_ALERT_TOKEN turns the alert endpoint on, but no channel is set for alerts:"
+              + " set PITCREW_ALERT_CHANNEL or alerts.channel in the policy file");
+    }
     try {
       // A rule for a cluster nobody configured would never apply: say so at start.
       policies.requireClusters(
@@ -174,7 +195,9 @@ public record Config(
         policies,
         store,
         clusters,
-        seal);
+        seal,
+        alertToken,
+        alertChannel);
   }
 
   /** The named clusters ({@code PITCREW_CLUSTERS}); empty for one unnamed cluster. */
@@ -438,6 +461,12 @@ public record Config(
             : clusters.stream().map(ClusterSpec::name).toList().toString())
         + ", kubernetesIdentity="
         + policies.kubernetes().mode()
+        + ", alerts="
+        + (alertToken.isPresent()
+            ? "on (default channel "
+                + alertChannel.or(() -> policies.alerts().channel()).orElse("(routes only)")
+                + ")"
+            : "off")
         + "]";
   }
 

@@ -10,6 +10,12 @@ import java.util.HexFormat;
  * @param thread the thread every reply goes into (the root message's timestamp in Slack)
  */
 public record Ask(String correlationId, String requester, String channel, String thread) {
+  /**
+   * The requester of work an alert started ({@code alert:NAME}): no person, so the no-self-approval
+   * rule excludes nobody and any authorized approver may decide its cards.
+   */
+  public static final String ALERT_REQUESTER_PREFIX = "alert:";
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** A fresh correlation ID: short enough to type, random enough never to repeat in practice. */

@@ -44,14 +44,22 @@ public final class Cards {
   }
 
   private static List<String> warnings(ApprovalRequest request) {
+    List<String> warnings = new ArrayList<>();
+    if (request.requester().startsWith(Ask.ALERT_REQUESTER_PREFIX)) {
+      warnings.add(
+          "Proposed by Pitcrew for the alert "
+              + request.requester().substring(Ask.ALERT_REQUESTER_PREFIX.length())
+              + ", not asked for by a person: any authorized approver may decide it.");
+    }
     boolean toZero =
         request.changes().stream()
             .anyMatch(
                 c -> c.field().equals("spec.replicas") && c.to() != null && c.to().asLong(-1) == 0);
-    return toZero
-        ? List.of(
-            "Scaling to 0 takes the workload down: nothing serves until it is scaled up again.")
-        : List.of();
+    if (toZero) {
+      warnings.add(
+          "Scaling to 0 takes the workload down: nothing serves until it is scaled up again.");
+    }
+    return warnings;
   }
 
   static String title(ApprovalRequest request) {

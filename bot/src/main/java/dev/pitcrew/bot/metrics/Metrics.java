@@ -162,4 +162,17 @@ public final class Metrics {
         .register(registry)
         .increment();
   }
+
+  /**
+   * An alert webhook outcome: received, rejected (bad token or payload), ignored (an ignore rule),
+   * busy (queue full, 503), deduplicated (a re-send or another replica's), investigated, limited,
+   * resolved, resolved_without_thread.
+   */
+  public void alert(String outcome) {
+    Counter.builder("pitcrew.alerts")
+        .description("Alertmanager notifications, by what became of them")
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+  }
 }

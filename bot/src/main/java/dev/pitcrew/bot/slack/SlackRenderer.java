@@ -48,6 +48,91 @@ public final class SlackRenderer {
         footer(correlationId));
   }
 
+  /**
+   * An alert group's thread root: firing or resolved, its name, the labels that say where, the
+   * summary and description, when it started, and its links (only http(s) URLs become links). Every
+   * string in it is the alert's, so every string is escaped.
+   */
+  static List<LayoutBlock> alertRoot(
+      dev.pitcrew.bot.alerts.AlertGroup group,
+      String correlationId,
+      java.util.Optional<java.time.Instant> resolvedAt) {
+    List<LayoutBlock> blocks = new ArrayList<>();
+    blocks.add(
+        header(
+            h ->
+                h.text(
+                    plainText(
+                        SlackText.limit(
+                            (resolvedAt.isPresent() ? "Resolved: " : "Firing: ") + group.name(),
+                            150)))));
+    java.util.Map<String, String> labels = new java.util.TreeMap<>(group.labels());
+    labels.remove("alertname");
+    List<TextObject> fields = new ArrayList<>();
+    for (String name : List.of("severity", "namespace", "deployment", "pod", "node", "team")) {
+      String value = labels.get(name);
+      if (value != null && fields.size() < 8) {
+        fields.add(markdownText("*" + name + "*\n" + SlackText.inlineCode(value)));
+      }
+    }
+    fields.add(
+        markdownText(
+            "*started*\n"
+                + date(group.startsAt())
+                + (group.alerts().size() > 1 ? " (" + group.alerts().size() + " alerts)" : "")));
+    resolvedAt.ifPresent(at -> fields.add(markdownText("*resolved*\n" + date(at))));
+    blocks.add(section(s -> s.fields(fields)));
+    StringBuilder text = new StringBuilder();
+    group
+        .annotation("summary")
+        .ifPresent(v -> text.append("*").append(SlackText.escape(v)).append("*\n"));
+    group.annotation("description").ifPresent(v -> text.append(SlackText.escape(v)).append("\n"));
+    if (!text.isEmpty()) {
+      blocks.add(section(s -> s.text(markdownText(SlackText.section(text.toString().strip())))));
+    }
+    String other =
+        labels.entrySet().stream()
+            .map(e -> SlackText.inlineCode(e.getKey() + "=" + e.getValue()))
+            .collect(java.util.stream.Collectors.joining(" "));
+    if (!other.isEmpty()) {
+      blocks.add(context(List.of(markdownText(SlackText.section("Labels: " + other)))));
+    }
+    List<String> links = new ArrayList<>();
+    link(group.alerts().get(0).generatorUrl(), "Source").ifPresent(links::add);
+    group.annotation("runbook_url").flatMap(u -> link(u, "Runbook")).ifPresent(links::add);
+    link(group.externalUrl(), "Alertmanager").ifPresent(links::add);
+    if (!links.isEmpty()) {
+      blocks.add(context(List.of(markdownText(String.join("  ·  ", links)))));
+    }
+    blocks.add(footer(correlationId));
+    return blocks;
+  }
+
+  /** A Slack date that shows in the reader's time zone, with the UTC time as fallback. */
+  private static String date(java.time.Instant at) {
+    return "<!date^" + at.getEpochSecond() + "^{date_short_pretty} {time_secs}|" + at + ">";
+  }
+
+  /** {@code <URL|label>} for an http(s) URL with nothing in it that could close the link. */
+  static java.util.Optional<String> link(String url, String label) {
+    if (url == null || url.isBlank() || url.length() > 2_000) {
+      return java.util.Optional.empty();
+    }
+    try {
+      java.net.URI uri = new java.net.URI(url);
+      String scheme =
+          uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+      if (!(scheme.equals("http") || scheme.equals("https"))
+          || uri.getHost() == null
+          || url.chars().anyMatch(c -> c == '<' || c == '>' || c == '|' || c <= ' ')) {
+        return java.util.Optional.empty();
+      }
+    } catch (java.net.URISyntaxException e) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of("<" + url.replace("&", "&amp;") + "|" + label + ">");
+  }
+
   /** The card laid out in Block Kit; every string in it is escaped here. */
   static List<LayoutBlock> approvalCard(Card card) {
     List<LayoutBlock> blocks = new ArrayList<>();

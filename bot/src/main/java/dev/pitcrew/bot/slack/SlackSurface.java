@@ -62,6 +62,66 @@ public final class SlackSurface implements Surface {
                 .unfurlMedia(false));
   }
 
+  /**
+   * Opens an alert group's thread. Its metadata is a root's (correlation ID, requester, the alert's
+   * summary as the question), so people continue in the thread as in any Pitcrew thread.
+   *
+   * @return the root's timestamp
+   */
+  public String postAlertRoot(
+      String channel,
+      dev.pitcrew.bot.alerts.AlertGroup group,
+      String requester,
+      String correlationId) {
+    return calls.post(
+        "root:" + correlationId,
+        alertMetadata(group, requester, correlationId),
+        r ->
+            r.channel(channel)
+                .text("Firing: " + SlackText.escape(SlackText.limit(about(group), 300)))
+                .blocks(SlackRenderer.alertRoot(group, correlationId, Optional.empty()))
+                .unfurlLinks(false)
+                .unfurlMedia(false));
+  }
+
+  /** Redraws an alert group's root as resolved; a failure is logged, the thread says it anyway. */
+  public void markResolved(Ask ask, dev.pitcrew.bot.alerts.AlertGroup group, java.time.Instant at) {
+    Map<String, Object> metadata =
+        new java.util.LinkedHashMap<>(alertMetadata(group, ask.requester(), ask.correlationId()));
+    metadata.put("key", "root:" + ask.correlationId());
+    calls.bestEffort(
+        "chat.update",
+        () ->
+            calls
+                .methods()
+                .chatUpdate(
+                    r ->
+                        r.channel(ask.channel())
+                            .ts(ask.thread())
+                            // Kept on the update, so the root still reads back as the thread's.
+                            .metadata(new Message.Metadata(SlackCalls.METADATA_EVENT, metadata))
+                            .text(
+                                "Resolved: " + SlackText.escape(SlackText.limit(about(group), 300)))
+                            .blocks(
+                                SlackRenderer.alertRoot(
+                                    group, ask.correlationId(), Optional.of(at)))));
+  }
+
+  private static String about(dev.pitcrew.bot.alerts.AlertGroup group) {
+    return group.name() + group.annotation("summary").map(s -> ": " + s).orElse("");
+  }
+
+  private static Map<String, Object> alertMetadata(
+      dev.pitcrew.bot.alerts.AlertGroup group, String requester, String correlationId) {
+    return Map.of(
+        CORRELATION_ID,
+        correlationId,
+        REQUESTER,
+        requester,
+        QUESTION,
+        SlackText.escape(SlackText.limit("Alert " + about(group), MAX_QUESTION)));
+  }
+
   @Override
   public void say(Ask ask, String text) {
     say(ask, Transcript.Voice.PITCREW, text);
