@@ -28,9 +28,11 @@ public final class AsyncAuditSink implements AuditSink, AutoCloseable {
   public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(1);
 
   /**
-   * Lines per message: 25 lines of at most about 1,200 characters stay far below Slack's 40,000.
+   * Characters per message, as the sink measures its lines ({@link AuditSink#size}): a little under
+   * the 40,000 Slack takes in one message. A storm fills each message instead of queueing a line at
+   * a time.
    */
-  static final int MAX_BATCH = 25;
+  static final int MAX_MESSAGE_CHARS = 38_000;
 
   private final AuditSink delegate;
   private final BlockingQueue<AuditEvent> queue;
@@ -39,6 +41,10 @@ public final class AsyncAuditSink implements AuditSink, AutoCloseable {
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicInteger gathered = new AtomicInteger();
+
+  /** Events not queued since the last message: the next message says how many. */
+  private final AtomicLong omitted = new AtomicLong();
+
   private volatile boolean closing;
 
   public AsyncAuditSink(AuditSink delegate, int capacity, ThreadFactory threads) {
@@ -57,6 +63,7 @@ public final class AsyncAuditSink implements AuditSink, AutoCloseable {
   public void record(AuditEvent event) {
     if (closing || !queue.offer(event)) {
       dropped.incrementAndGet();
+      omitted.incrementAndGet();
       try (var ignored = LogContext.correlation(event.correlationId())) {
         log.error(
             "audit feed {} is full: {} event not sent there (the log above has it)",
@@ -68,55 +75,103 @@ public final class AsyncAuditSink implements AuditSink, AutoCloseable {
 
   private void feed() {
     List<AuditEvent> batch = new ArrayList<>();
-    while (!closing || !queue.isEmpty()) {
+    AuditEvent carried = null; // taken, but over the last message's size: first of the next
+    while (!closing || !queue.isEmpty() || carried != null) {
+      int chars = 0;
       try {
-        AuditEvent first = queue.poll(200, TimeUnit.MILLISECONDS);
-        if (first == null) {
+        boolean fromCarry = carried != null;
+        AuditEvent first = fromCarry ? carried : queue.poll(200, TimeUnit.MILLISECONDS);
+        carried = null;
+        if (first == null && omitted.get() == 0) {
           continue;
         }
-        take(batch, first);
+        if (fromCarry) {
+          batch.add(first); // counted as gathered when it was carried over
+          chars += delegate.size(first);
+        } else if (first != null) {
+          chars += take(batch, first);
+        }
         // Gather for one window from the first event, so at most one message goes out per window;
         // when closing, send what there is at once.
         long sendAt = System.nanoTime() + window.toNanos();
-        while (!closing) {
+        while (!closing && carried == null) {
           long left = sendAt - System.nanoTime();
           if (left <= 0) {
             break;
           }
-          AuditEvent next =
-              batch.size() < MAX_BATCH ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
-          if (next != null) {
-            take(batch, next);
-          } else if (batch.size() >= MAX_BATCH) {
-            TimeUnit.NANOSECONDS.sleep(left); // full: hold it to the channel's rate
+          AuditEvent next = queue.poll(left, TimeUnit.NANOSECONDS);
+          if (next == null) {
+            continue;
+          }
+          if (chars + delegate.size(next) > MAX_MESSAGE_CHARS && !batch.isEmpty()) {
+            carried = next; // full: the rest waits for the next window, the channel's rate
+            gathered.incrementAndGet();
+            long rest = sendAt - System.nanoTime();
+            if (rest > 0) {
+              TimeUnit.NANOSECONDS.sleep(rest);
+            }
+          } else {
+            chars += take(batch, next);
           }
         }
-        // What arrived as the window ran out goes along, up to a full message.
-        gathered.addAndGet(queue.drainTo(batch, MAX_BATCH - batch.size()));
+        // What arrived as the window ran out goes along, while it fits.
+        while (carried == null) {
+          AuditEvent next = queue.poll();
+          if (next == null) {
+            break;
+          }
+          if (chars + delegate.size(next) > MAX_MESSAGE_CHARS && !batch.isEmpty()) {
+            carried = next;
+            gathered.incrementAndGet();
+          } else {
+            chars += take(batch, next);
+          }
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+      int gatheredHere = batch.size();
+      long missed = omitted.getAndSet(0);
+      if (missed > 0) {
+        // Said in the channel itself: the feed was over what it can carry, and the log has them.
+        batch.add(
+            new AuditEvent(
+                java.time.Instant.now(),
+                AuditEvent.Type.OMITTED,
+                "pc-000000000000",
+                "pitcrew",
+                missed
+                    + (missed == 1 ? " audit event was" : " audit events were")
+                    + " not posted here (the feed was full); the JSON log has every one",
+                null,
+                null));
+      }
       if (!batch.isEmpty()) {
         deliver(batch);
-        gathered.addAndGet(-batch.size());
+        gathered.addAndGet(-gatheredHere);
         batch.clear();
       }
       if (Thread.currentThread().isInterrupted()) {
+        if (carried != null) {
+          gathered.decrementAndGet();
+        }
         return;
       }
     }
   }
 
-  private void take(List<AuditEvent> batch, AuditEvent event) {
+  private int take(List<AuditEvent> batch, AuditEvent event) {
     batch.add(event);
     gathered.incrementAndGet();
+    return delegate.size(event);
   }
 
   private void deliver(List<AuditEvent> batch) {
     try {
       delegate.recordAll(List.copyOf(batch));
     } catch (RuntimeException e) {
-      failed.addAndGet(batch.size());
+      // The line counting omitted events is not an event: those were counted as dropped.
+      failed.addAndGet(batch.stream().filter(ev -> ev.type() != AuditEvent.Type.OMITTED).count());
       for (AuditEvent event : batch) {
         try (var ignored = LogContext.correlation(event.correlationId())) {
           log.error(

@@ -37,7 +37,9 @@ public record AuditEvent(
     FAILED,
     VERIFIED,
     NOT_VERIFIED,
-    ANSWERED;
+    ANSWERED,
+    /** Events a full feed could not carry, counted in one line instead of lost unseen. */
+    OMITTED;
 
     /** Lower case with spaces, for people. */
     public String label() {

@@ -12,4 +12,12 @@ public interface AuditSink {
   default void recordAll(java.util.List<AuditEvent> events) {
     events.forEach(this::record);
   }
+
+  /**
+   * About how many characters {@code event} takes in a batch: a batching feed fills each message up
+   * to what the destination takes. By default a line's worst case.
+   */
+  default int size(AuditEvent event) {
+    return 1_200;
+  }
 }

@@ -52,6 +52,12 @@ final class SlackAuditSink implements AuditSink {
         r -> r.channel(channel).text(text).unfurlLinks(false).unfurlMedia(false));
   }
 
+  /** The line's length, with room for a permalink (measured without asking Slack for it). */
+  @Override
+  public int size(AuditEvent event) {
+    return text(event, null).length() + 120;
+  }
+
   static String text(AuditEvent event, String link) {
     return SlackText.inlineCode(event.correlationId())
         + " *"

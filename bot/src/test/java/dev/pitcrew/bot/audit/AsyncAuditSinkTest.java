@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class AsyncAuditSinkTest {
 
   /** A channel that takes batches: what each held, and when it came. */
-  private static final class BatchRecorder implements AuditSink {
+  private static class BatchRecorder implements AuditSink {
     final List<List<String>> batches = new CopyOnWriteArrayList<>();
     final List<Long> sentAt = new CopyOnWriteArrayList<>();
 
@@ -142,9 +142,111 @@ class AsyncAuditSinkTest {
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> channel.batches.stream().mapToInt(List::size).sum() == 60);
+      // The default size of a line is 1,200 characters: 31 fit in one message.
       assertThat(channel.batches.stream().map(List::size).toList())
-          .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(AsyncAuditSink.MAX_BATCH));
+          .allSatisfy(
+              n -> assertThat(n * 1_200).isLessThanOrEqualTo(AsyncAuditSink.MAX_MESSAGE_CHARS))
+          .hasSizeGreaterThanOrEqualTo(2);
       assertThat(feed.dropped()).isZero();
+    } finally {
+      feed.close();
+    }
+  }
+
+  /**
+   * A storm: messages are filled up to what Slack takes, so a feed of one message a window carries
+   * lines of a realistic length (about 250 characters) by the hundred, in order, none lost.
+   */
+  @Test
+  void aStormFillsEachMessageUpToItsSizeAndLosesNothing() throws Exception {
+    CountDownLatch allRecorded = new CountDownLatch(1);
+    BatchRecorder channel =
+        new BatchRecorder() {
+          @Override
+          public int size(AuditEvent event) {
+            return 250;
+          }
+
+          @Override
+          public void recordAll(List<AuditEvent> events) {
+            try {
+              // The first message waits until the storm is queued, however slow the recording
+              // thread is: what follows is a backlog, as in a storm.
+              allRecorded.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            super.recordAll(events);
+          }
+        };
+    AsyncAuditSink feed =
+        new AsyncAuditSink(
+            channel, 10_000, Duration.ofMillis(20), Threads.daemon("test-audit-feed"));
+    try {
+      for (int i = 0; i < 3_000; i++) {
+        feed.record(event("e" + i));
+      }
+      allRecorded.countDown();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> channel.batches.stream().mapToInt(List::size).sum() == 3_000);
+      // 152 lines of 250 characters fit in 38,000: the first message, then at most 20 full
+      // ones, where 25 lines a message made 120.
+      assertThat(channel.batches).hasSizeLessThanOrEqualTo(21);
+      assertThat(channel.batches.stream().flatMap(List::stream).toList())
+          .startsWith("e0", "e1")
+          .endsWith("e2999")
+          .doesNotHaveDuplicates();
+      assertThat(feed.dropped()).isZero();
+    } finally {
+      feed.close();
+    }
+  }
+
+  @Test
+  void whatAFullFeedCouldNotCarryIsCountedInTheChannelItself() throws Exception {
+    CountDownLatch hold = new CountDownLatch(1);
+    CountDownLatch started = new CountDownLatch(1);
+    List<List<String>> batches = new CopyOnWriteArrayList<>();
+    AsyncAuditSink feed =
+        new AsyncAuditSink(
+            new AuditSink() {
+              @Override
+              public void record(AuditEvent event) {
+                recordAll(List.of(event));
+              }
+
+              @Override
+              public void recordAll(List<AuditEvent> events) {
+                started.countDown();
+                try {
+                  hold.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                batches.add(events.stream().map(AuditEvent::summary).toList());
+              }
+            },
+            1,
+            Duration.ofMillis(20),
+            Threads.daemon("test-audit-feed"));
+    try {
+      feed.record(event("taken by the feeder"));
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      feed.record(event("queued"));
+      feed.record(event("no room 1"));
+      feed.record(event("no room 2"));
+      assertThat(feed.dropped()).isEqualTo(2);
+
+      hold.countDown();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> batches.stream().flatMap(List::stream).anyMatch(s -> s.startsWith("2 ")));
+      assertThat(batches.stream().flatMap(List::stream))
+          .contains("taken by the feeder", "queued")
+          .contains(
+              "2 audit events were not posted here (the feed was full); the JSON log has every"
+                  + " one");
     } finally {
       feed.close();
     }
