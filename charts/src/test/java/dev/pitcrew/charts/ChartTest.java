@@ -338,6 +338,42 @@ class ChartTest {
   }
 
   @Test
+  void alertmanagersWebhookIsTurnedOnByItsTokenAndReachableOnlyFromItsNamespace() throws Exception {
+    List<HasMetadata> objects =
+        render("(defaults)", Map.of("alerts.token", "t".repeat(32), "alerts.channel", "C0ALERTS"));
+
+    assertThat(
+            named(objects, io.fabric8.kubernetes.api.model.Secret.class, "pitcrew").getStringData())
+        .containsEntry("PITCREW_ALERT_TOKEN", "t".repeat(32));
+    assertThat(env(objects))
+        .containsEntry("PITCREW_ALERT_CHANNEL", "C0ALERTS")
+        .containsKey("PITCREW_ALERT_TOKEN");
+    var policy =
+        named(
+            objects, io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class, "pitcrew");
+    assertThat(policy.getSpec().getIngress())
+        .singleElement()
+        .satisfies(
+            rule ->
+                assertThat(rule.getFrom())
+                    .singleElement()
+                    .satisfies(
+                        peer ->
+                            assertThat(peer.getNamespaceSelector().getMatchLabels())
+                                .containsExactly(
+                                    Map.entry("kubernetes.io/metadata.name", "monitoring"))));
+    // Without a token nothing may connect, as before.
+    var closed =
+        named(
+            render("(defaults)"),
+            io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class,
+            "pitcrew");
+    assertThat(closed.getSpec().getIngress()).isEmpty();
+    assertThatThrownBy(() -> render("(defaults)", Map.of("alerts.token", "short")))
+        .hasMessageContaining("alerts");
+  }
+
+  @Test
   void httpModeRoutesOnlySlackEventsThroughTheIngress() throws Exception {
     List<HasMetadata> objects = render("http-values.yaml");
 
