@@ -2,6 +2,8 @@ package dev.pitcrew.bot;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pitcrew.approvals.ApprovalPolicy;
+import dev.pitcrew.bot.alerts.AlertGroup;
+import dev.pitcrew.bot.alerts.AlertThreads;
 import dev.pitcrew.bot.audit.AuditEvent;
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.config.ConfigException;
@@ -217,9 +219,23 @@ public final class EvalCommand implements Command {
       core.onModelInput(text -> toModel.append(text).append('\n'));
       Map<String, String> before = snapshot(cluster.client());
       long started = System.nanoTime();
+      // An incident Alertmanager starts reaches the model as the alert path gives it: the
+      // payload inside the untrusted-data wrapper, requested by the alert, not a person.
+      String question = incident.question();
+      String requester = "eval";
+      if (incident.alert().isPresent()) {
+        AlertGroup group;
+        try {
+          group = AlertGroup.parse(incident.alert().get().getBytes(StandardCharsets.UTF_8));
+        } catch (AlertGroup.Invalid e) {
+          throw new IllegalStateException(incident.name() + ": " + e.getMessage(), e);
+        }
+        question = AlertThreads.question(group);
+        requester = Ask.ALERT_REQUESTER_PREFIX + group.name();
+      }
       Conversations.Reply reply =
           core.conversations.handle(
-              new Ask(Ask.newCorrelationId(), "eval", "eval", "eval"), incident.question());
+              new Ask(Ask.newCorrelationId(), requester, "eval", "eval"), question);
       Duration latency = Duration.ofNanos(System.nanoTime() - started);
       Map<String, String> after = snapshot(cluster.client());
       List<String> called = new ArrayList<>();

@@ -74,6 +74,8 @@ class EvalTest {
   /** The plans of a model that solves each incident, by the question that names it. */
   private static Map<String, List<Step>> solver() {
     Map<String, List<Step>> plans = new java.util.LinkedHashMap<>(firstFive());
+    // The same incident started by Alertmanager: the alert's name is in what the model is given.
+    plans.put("KubePodCrashLooping", plans.get("Why is checkout crashlooping"));
     plans.put(
         "cart pods in shop keep restarting",
         List.of(
@@ -241,7 +243,7 @@ class EvalTest {
     assertThat(code).as("%s%s", out, err).isZero();
     JsonNode report = JSON.readTree(json.toFile());
     assertThat(report.at("/totals/pass_at_1").asDouble()).as("%s", out).isEqualTo(1.0);
-    assertThat(report.at("/totals/pass_hat_k").asInt()).isEqualTo(12);
+    assertThat(report.at("/totals/pass_hat_k").asInt()).isEqualTo(13);
     assertThat(report.at("/totals/gate_failures").asInt()).isZero();
     assertThat(report.path("incidents"))
         .allSatisfy(i -> assertThat(i.path("runs").asInt()).isEqualTo(2));
@@ -252,7 +254,11 @@ class EvalTest {
         .contains("| bad-config-rollout | 2/2 100% | yes | ok |");
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("total").contains("100%");
     assertThat(err.toString(StandardCharsets.UTF_8))
-        .contains("24/24 node-not-ready run 2/2: passed");
+        .contains("26/26 node-not-ready run 2/2: passed")
+        .contains("bad-config-rollout-alert run 2/2: passed");
+    // The alert-started incident reached the model as the alert path gives it.
+    assertThat(llm.requests().toString())
+        .contains("<tool-output tool=\\\"alertmanager\\\" trust=\\\"untrusted\\\">");
     // The incidents' logs and env hold planted credentials; the model saw only their markers.
     assertThat(llm.requests().toString())
         .contains("[masked: password]")

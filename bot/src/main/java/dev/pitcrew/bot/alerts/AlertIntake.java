@@ -64,9 +64,14 @@ public final class AlertIntake implements HttpRoute {
       metrics.alert("ignored");
       return HttpReply.text(200, "ignored by alerts.ignore");
     }
+    if (threads.alreadyTaken(group)) {
+      metrics.alert("deduplicated");
+      return HttpReply.text(200, "already taken");
+    }
     try {
       workers.execute(() -> threads.handle(group));
     } catch (RejectedExecutionException e) {
+      threads.forget(group);
       metrics.alert("busy");
       return HttpReply.text(503, "busy; Alertmanager will send it again");
     }

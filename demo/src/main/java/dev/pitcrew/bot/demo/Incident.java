@@ -11,7 +11,25 @@ import java.util.stream.Collectors;
  * good answer needs.
  */
 public record Incident(
-    String name, String summary, String question, Expectation expect, Seed seed) {
+    String name,
+    String summary,
+    String question,
+    Expectation expect,
+    Seed seed,
+    java.util.Optional<String> alert) {
+
+  /** An incident someone asks about. */
+  public Incident(String name, String summary, String question, Expectation expect, Seed seed) {
+    this(name, summary, question, expect, seed, java.util.Optional.empty());
+  }
+
+  /**
+   * The same broken state, started by Alertmanager instead of a question: {@code alert} is the
+   * webhook's payload, which the eval gives the model as the alert path does.
+   */
+  Incident alerted(String name, String summary, String alert) {
+    return new Incident(name, summary, question, expect, seed, java.util.Optional.of(alert));
+  }
 
   /** Brings a demo cluster that has the healthy base into the incident's state. */
   @FunctionalInterface
@@ -120,19 +138,46 @@ public record Incident(
         });
   }
 
+  private static final Incident BAD_CONFIG_ROLLOUT =
+      badRelease(
+          "bad-config-rollout",
+          "checkout crash-loops after release 3 set PAYMENTS_TIMEOUT_MS to '30s'",
+          "Why is checkout crashlooping in the shop namespace?",
+          "checkout",
+          "pod_logs",
+          "PAYMENTS_TIMEOUT_MS|'?30s'?",
+          images -> images.crashing("registry.example/checkout:v3", CHECKOUT_CONFIG_LOG),
+          "registry.example/checkout:v3",
+          "release 3: payments timeout setting");
+
+  /** What Alertmanager sends for bad-config-rollout (kube-prometheus's KubePodCrashLooping). */
+  private static final String CRASH_LOOP_ALERT =
+      """
+      {"version": "4", "status": "firing", "receiver": "pitcrew",
+       "groupKey": "{}:{alertname=\\"KubePodCrashLooping\\", namespace=\\"shop\\"}",
+       "groupLabels": {"alertname": "KubePodCrashLooping", "namespace": "shop"},
+       "commonLabels": {"alertname": "KubePodCrashLooping", "namespace": "shop",
+                        "deployment": "checkout", "container": "checkout", "severity": "warning"},
+       "commonAnnotations": {"summary": "Pod is crash looping.",
+         "description": "Pod shop/checkout (checkout) is in waiting state (reason: CrashLoopBackOff)."},
+       "externalURL": "http://alertmanager.monitoring.svc:9093",
+       "alerts": [{"status": "firing",
+         "labels": {"alertname": "KubePodCrashLooping", "namespace": "shop",
+                    "deployment": "checkout", "container": "checkout", "severity": "warning"},
+         "annotations": {"summary": "Pod is crash looping."},
+         "startsAt": "2026-11-21T10:05:00Z", "endsAt": "0001-01-01T00:00:00Z",
+         "generatorURL": "http://prometheus.monitoring.svc:9090/graph", "fingerprint": "a1"}]}
+      """;
+
   /** Every incident, in the order the eval runs them; the first is the demo's default. */
   private static final List<Incident> ALL =
       List.of(
-          badRelease(
-              "bad-config-rollout",
-              "checkout crash-loops after release 3 set PAYMENTS_TIMEOUT_MS to '30s'",
-              "Why is checkout crashlooping in the shop namespace?",
-              "checkout",
-              "pod_logs",
-              "PAYMENTS_TIMEOUT_MS|'?30s'?",
-              images -> images.crashing("registry.example/checkout:v3", CHECKOUT_CONFIG_LOG),
-              "registry.example/checkout:v3",
-              "release 3: payments timeout setting"),
+          BAD_CONFIG_ROLLOUT,
+          BAD_CONFIG_ROLLOUT.alerted(
+              "bad-config-rollout-alert",
+              "bad-config-rollout, started by Alertmanager's KubePodCrashLooping instead of a"
+                  + " question",
+              CRASH_LOOP_ALERT),
           badRelease(
               "image-pull-backoff",
               "checkout's release 3 names an image tag the registry does not have",
@@ -320,7 +365,8 @@ public record Incident(
         summary,
         question,
         new Expectation(expect.evidence(), remedies, expect.facts(), expect.mustNotPropose()),
-        seed);
+        seed,
+        alert);
   }
 
   /** Every incident, in the order the eval runs them. */
