@@ -270,25 +270,8 @@ class AlertsEndToEndTest {
         .isTrue();
 
     // Any authorized approver decides it: no person asked, so nobody is excluded as requester.
-    app.signed.click(
-        APPROVER,
-        ALERTS,
-        "approval_approve",
-        FakeSlack.button(card, "approval_approve"),
-        card.ts());
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                client
-                        .apps()
-                        .deployments()
-                        .inNamespace("shop")
-                        .withName("checkout")
-                        .get()
-                        .getSpec()
-                        .getReplicas()
-                    == 4);
+    app.approve(APPROVER, ALERTS, card);
+    app.awaitReplicas("shop", "checkout", 4);
     assertThat(metrics(app.pitcrew)).contains("pitcrew_alerts_total{outcome=\"investigated\"} 1.0");
   }
 

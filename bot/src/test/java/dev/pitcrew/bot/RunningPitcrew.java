@@ -144,6 +144,33 @@ final class RunningPitcrew implements BeforeEachCallback, AfterEachCallback {
     return cards(correlationId).get(0);
   }
 
+  /** Clicks Approve on {@code card} as {@code approver}, in {@code channel}. */
+  void approve(String approver, String channel, FakeSlack.Call card) throws Exception {
+    signed.click(
+        approver,
+        channel,
+        "approval_approve",
+        FakeSlack.button(card, "approval_approve"),
+        card.ts());
+  }
+
+  /** Waits until the Deployment asks for {@code replicas}. */
+  void awaitReplicas(String namespace, String name, int replicas) {
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                client
+                        .apps()
+                        .deployments()
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .get()
+                        .getSpec()
+                        .getReplicas()
+                    == replicas);
+  }
+
   @Override
   public void afterEach(ExtensionContext context) {
     others.forEach(Pitcrew::close);

@@ -216,25 +216,8 @@ class SlackFaultsEndToEndTest {
   }
 
   private void approveAndAwaitFive(FakeSlack.Call card) throws Exception {
-    app.signed.click(
-        "ULEAD",
-        CHANNEL,
-        "approval_approve",
-        FakeSlack.button(card, "approval_approve"),
-        card.ts());
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                client
-                        .apps()
-                        .deployments()
-                        .inNamespace("shop")
-                        .withName("checkout")
-                        .get()
-                        .getSpec()
-                        .getReplicas()
-                    == 5);
+    app.approve("ULEAD", CHANNEL, card);
+    app.awaitReplicas("shop", "checkout", 5);
   }
 
   private String stored(String approvalId) {
