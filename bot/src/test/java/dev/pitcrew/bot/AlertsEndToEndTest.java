@@ -275,6 +275,43 @@ class AlertsEndToEndTest {
     assertThat(metrics(app.pitcrew)).contains("pitcrew_alerts_total{outcome=\"investigated\"} 1.0");
   }
 
+  /** People continue in the thread; the alert's text stays data in what the model is sent. */
+  @Test
+  void aFollowUpInTheAlertThreadKeepsTheAlertAsData() throws Exception {
+    app.llm.thenAnswer("checkout crash-loops on start.").thenAnswer("It still crash-loops.");
+    app.start(client);
+    assertThat(post(fixture("firing.json")).statusCode()).isEqualTo(200);
+    await().atMost(PATIENCE).until(() -> roots().size() == 1);
+    String ts = roots().get(0).ts();
+    awaitInThread(ts, "checkout crash-loops on start.");
+
+    String text = "<@UBOT> is it still failing?";
+    String written = app.slack.personWrites(ALERTS, ts, "UONCALL", text);
+    assertThat(
+            app.signed
+                .sendJson(
+                    dev.pitcrew.bot.testing.SignedSlack.mentionBody(
+                        "EvAlert1", "UONCALL", ALERTS, text, written, ts))
+                .statusCode())
+        .isEqualTo(200);
+
+    awaitInThread(ts, "It still crash-loops.");
+    com.fasterxml.jackson.databind.JsonNode followUp = app.llm.requests().get(1);
+    List<String> fromPeople = new java.util.ArrayList<>();
+    String fromAnyone = followUp.path("messages").toString();
+    followUp
+        .path("messages")
+        .forEach(
+            m -> {
+              if (m.path("role").asText().equals("user")) {
+                fromPeople.add(m.path("content").asText());
+              }
+            });
+    assertThat(fromAnyone).contains("Alert KubePodCrashLooping: Pod is crash looping.");
+    assertThat(fromPeople).noneMatch(c -> c.contains("Pod is crash looping"));
+    assertThat(fromPeople).anyMatch(c -> c.contains("is it still failing?"));
+  }
+
   @Test
   void overTheInvestigationLimitTheThreadSaysSoAndShowsTheEvidence(@TempDir Path dir)
       throws Exception {

@@ -115,6 +115,8 @@ public final class AlertThreads {
         resolved(group, 1);
       }
     } catch (RuntimeException e) {
+      // The store or Slack failed: let Alertmanager's next re-send to this replica try again.
+      forget(group);
       log.error("alert {} could not be handled", group.name(), e);
     }
   }
@@ -259,6 +261,7 @@ public final class AlertThreads {
             () -> resolved(group, attempt + 1), retryEvery.toMillis(), TimeUnit.MILLISECONDS);
       } else {
         metrics.alert("resolved_without_thread");
+        forget(group); // a re-send may find the thread yet
         log.info("alert {} resolved; no thread of it is known", group.name());
       }
       return;

@@ -72,10 +72,16 @@ final class SlackThreads {
       }
       String question = text(payload.get(SlackSurface.QUESTION));
       if (question != null) {
+        String requester = text(payload.get(SlackSurface.REQUESTER));
+        // An alert's root holds the alert's own text: data from whoever could write the alert
+        // rule or its labels, never a person's words to the model.
+        boolean alert =
+            requester != null
+                && requester.startsWith(dev.pitcrew.bot.core.Ask.ALERT_REQUESTER_PREFIX);
         entries.add(
             new Transcript.Entry(
-                Transcript.Voice.PERSON,
-                text(payload.get(SlackSurface.REQUESTER)),
+                alert ? Transcript.Voice.CLUSTER : Transcript.Voice.PERSON,
+                requester,
                 SlackText.unescape(question)));
       } else {
         entries.add(
