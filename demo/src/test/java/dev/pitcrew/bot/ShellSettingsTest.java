@@ -111,7 +111,9 @@ class ShellSettingsTest {
   void anUnknownIncidentOrOneWithoutTheDemoIsRefused() {
     assertThat(shell(Map.of(), "", "--demo", "--incident", "oom")).isEqualTo(Command.CONFIG_ERROR);
     assertThat(err.toString(StandardCharsets.UTF_8))
-        .contains("no incident named 'oom'; known: bad-config-rollout, image-pull-backoff,");
+        .contains(
+            "no incident named 'oom'; known: bad-config-rollout, bad-config-rollout-alert,"
+                + " image-pull-backoff,");
     err.reset();
     assertThat(shell(Map.of(), "", "--incident", "scaled-to-zero")).isEqualTo(Command.CONFIG_ERROR);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("--incident needs --demo");
