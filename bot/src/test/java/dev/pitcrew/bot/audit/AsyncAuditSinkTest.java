@@ -31,6 +31,37 @@ class AsyncAuditSinkTest {
     }
   }
 
+  /** A channel that holds its first message until released: the feeder is busy meanwhile. */
+  private static class HeldChannel extends BatchRecorder {
+    final CountDownLatch started = new CountDownLatch(1);
+    final CountDownLatch hold = new CountDownLatch(1);
+
+    @Override
+    public void recordAll(List<AuditEvent> events) {
+      started.countDown();
+      try {
+        hold.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      delivered(events);
+    }
+
+    /** After the hold: a working channel records the batch. */
+    void delivered(List<AuditEvent> events) {
+      super.recordAll(events);
+    }
+
+    /** Records one event, waits until the feeder is stuck on it, then fills the queue of one. */
+    void fill(AsyncAuditSink feed, String... more) throws InterruptedException {
+      feed.record(event("taken by the feeder"));
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      for (String summary : more) {
+        feed.record(event(summary));
+      }
+    }
+  }
+
   private static AuditEvent event(String summary) {
     return new AuditEvent(
         Instant.EPOCH, AuditEvent.Type.ASKED, "pc-000000000001", "U1", summary, "C1", "1.1");
@@ -71,30 +102,20 @@ class AsyncAuditSinkTest {
 
   @Test
   void aFullQueueAndAFailingSinkAreCountedNotSilent() throws Exception {
-    CountDownLatch hold = new CountDownLatch(1);
-    CountDownLatch started = new CountDownLatch(1);
+    HeldChannel channel =
+        new HeldChannel() {
+          @Override
+          void delivered(List<AuditEvent> events) {
+            throw new IllegalStateException("chat.postMessage failed after 5 attempts");
+          }
+        };
     AsyncAuditSink feed =
-        new AsyncAuditSink(
-            e -> {
-              started.countDown();
-              try {
-                hold.await();
-              } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-              }
-              throw new IllegalStateException("chat.postMessage failed after 5 attempts");
-            },
-            1,
-            Duration.ofMillis(20),
-            Threads.daemon("test-audit-feed"));
+        new AsyncAuditSink(channel, 1, Duration.ofMillis(20), Threads.daemon("test-audit-feed"));
     try {
-      feed.record(event("taken by the feeder"));
-      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-      feed.record(event("queued"));
-      feed.record(event("no room"));
+      channel.fill(feed, "queued", "no room");
       assertThat(feed.dropped()).isEqualTo(1);
 
-      hold.countDown();
+      channel.hold.countDown();
       await().atMost(Duration.ofSeconds(10)).until(() -> feed.failed() == 2);
     } finally {
       feed.close();
@@ -205,44 +226,20 @@ class AsyncAuditSinkTest {
 
   @Test
   void whatAFullFeedCouldNotCarryIsCountedInTheChannelItself() throws Exception {
-    CountDownLatch hold = new CountDownLatch(1);
-    CountDownLatch started = new CountDownLatch(1);
-    List<List<String>> batches = new CopyOnWriteArrayList<>();
+    HeldChannel channel = new HeldChannel();
     AsyncAuditSink feed =
-        new AsyncAuditSink(
-            new AuditSink() {
-              @Override
-              public void record(AuditEvent event) {
-                recordAll(List.of(event));
-              }
-
-              @Override
-              public void recordAll(List<AuditEvent> events) {
-                started.countDown();
-                try {
-                  hold.await();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-                batches.add(events.stream().map(AuditEvent::summary).toList());
-              }
-            },
-            1,
-            Duration.ofMillis(20),
-            Threads.daemon("test-audit-feed"));
+        new AsyncAuditSink(channel, 1, Duration.ofMillis(20), Threads.daemon("test-audit-feed"));
     try {
-      feed.record(event("taken by the feeder"));
-      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-      feed.record(event("queued"));
-      feed.record(event("no room 1"));
-      feed.record(event("no room 2"));
+      channel.fill(feed, "queued", "no room 1", "no room 2");
       assertThat(feed.dropped()).isEqualTo(2);
 
-      hold.countDown();
+      channel.hold.countDown();
       await()
           .atMost(Duration.ofSeconds(10))
-          .until(() -> batches.stream().flatMap(List::stream).anyMatch(s -> s.startsWith("2 ")));
-      assertThat(batches.stream().flatMap(List::stream))
+          .until(
+              () ->
+                  channel.batches.stream().flatMap(List::stream).anyMatch(s -> s.startsWith("2 ")));
+      assertThat(channel.batches.stream().flatMap(List::stream))
           .contains("taken by the feeder", "queued")
           .contains(
               "2 audit events were not posted here (the feed was full); the JSON log has every"
