@@ -357,7 +357,8 @@ public final class Pitcrew implements AutoCloseable {
               core.metrics,
               clock,
               retries,
-              alertRetryEvery);
+              alertRetryEvery,
+              core.path.sweeps()::notePending);
       return new AlertIntake(token, policy, threads, workers, core.metrics);
     }
 

@@ -269,6 +269,22 @@ class AlertsEndToEndTest {
                 > firstRequest.indexOf("<tool-output tool=\\\"alertmanager\\\""))
         .isTrue();
 
+    // The alert resolves while the fix waits: the card says so and stays decidable.
+    assertThat(post(fixture("resolved.json")).statusCode()).isEqualTo(200);
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                app.slack.calls("chat.update").stream()
+                    .anyMatch(
+                        c ->
+                            c.param("ts").equals(card.ts())
+                                && c.param("blocks")
+                                    .contains(
+                                        "The alert KubePodCrashLooping resolved at"
+                                            + " 2026-12-05T02:20:00Z")
+                                && c.param("blocks").contains("approval_approve")));
+
     // Any authorized approver decides it: no person asked, so nobody is excluded as requester.
     app.approve(APPROVER, ALERTS, card);
     app.awaitReplicas("shop", "checkout", 4);

@@ -53,6 +53,7 @@ public final class AlertThreads {
   private final Semaphore running;
   private final Deque<Instant> startedThisHour = new ArrayDeque<>();
   private final Duration retryEvery;
+  private final java.util.function.BiConsumer<String, String> pendingCards;
 
   public AlertThreads(
       Claims claims,
@@ -64,7 +65,8 @@ public final class AlertThreads {
       Metrics metrics,
       Clock clock,
       ScheduledExecutorService later,
-      Duration retryEvery) {
+      Duration retryEvery,
+      java.util.function.BiConsumer<String, String> pendingCards) {
     this.claims = claims;
     this.policy = policy;
     this.defaultChannel = defaultChannel;
@@ -76,6 +78,7 @@ public final class AlertThreads {
     this.later = later;
     this.running = new Semaphore(policy.concurrent());
     this.retryEvery = retryEvery;
+    this.pendingCards = pendingCards;
   }
 
   /**
@@ -277,6 +280,13 @@ public final class AlertThreads {
       Instant at = group.endsAt().orElse(clock.instant());
       surface.say(ask, "Resolved at " + at + ".");
       surface.markResolved(ask, group, at);
+      pendingCards.accept(
+          ask.correlationId(),
+          "The alert "
+              + group.name()
+              + " resolved at "
+              + at
+              + ": decide whether this change is still wanted.");
       claims.release(key);
       metrics.alert("resolved");
     }

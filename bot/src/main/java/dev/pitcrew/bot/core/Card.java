@@ -40,6 +40,24 @@ public record Card(
     actions = List.copyOf(actions);
   }
 
+  /** This card with one more warning, last. */
+  public Card withWarning(String warning) {
+    List<String> more = new java.util.ArrayList<>(warnings);
+    more.add(warning);
+    return new Card(
+        approvalId,
+        correlationId,
+        state,
+        title,
+        summary,
+        fields,
+        changes,
+        more,
+        arguments,
+        status,
+        actions);
+  }
+
   /** A labelled value. */
   public record Field(String label, List<Part> value) {
     public Field {

@@ -52,6 +52,18 @@ public final class Sweeps {
   }
 
   /** Expires what is due and redraws those cards without anyone clicking. */
+  /**
+   * Redraws the pending cards of one conversation with {@code note} under their warnings (an alert
+   * that resolved while its fix waits): they stay decidable, and say why one might not.
+   */
+  public void notePending(String correlationId, String note) {
+    for (ApprovalRequest request : view.approvals.pending()) {
+      if (request.correlationId().equals(correlationId)) {
+        view.surface.updateApprovalCard(request, view.card(request).withWarning(note));
+      }
+    }
+  }
+
   public void expire() {
     for (ApprovalRequest request : view.approvals.expireDue()) {
       try (var ignored = LogContext.correlation(request.correlationId())) {
