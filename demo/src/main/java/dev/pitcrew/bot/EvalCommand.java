@@ -2,6 +2,7 @@ package dev.pitcrew.bot;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pitcrew.approvals.ApprovalPolicy;
+import dev.pitcrew.bot.agent.Judge;
 import dev.pitcrew.bot.alerts.AlertGroup;
 import dev.pitcrew.bot.alerts.AlertThreads;
 import dev.pitcrew.bot.audit.AuditEvent;
@@ -12,7 +13,6 @@ import dev.pitcrew.bot.core.Conversations;
 import dev.pitcrew.bot.core.RecordingSurface;
 import dev.pitcrew.bot.demo.DemoCluster;
 import dev.pitcrew.bot.demo.Incident;
-import dev.pitcrew.bot.eval.Judge;
 import dev.pitcrew.bot.eval.Report;
 import dev.pitcrew.bot.eval.RunRecord;
 import dev.pitcrew.bot.eval.Scoring;
@@ -118,7 +118,8 @@ public final class EvalCommand implements Command {
           RunRecord record = once(incident, llm);
           Scoring.Score score = Scoring.score(incident.expect(), record);
           if (judge.isPresent() && record.failure().isEmpty()) {
-            Optional<String> failed = judge.get().fails(incident, record.answer());
+            Optional<String> failed =
+                judge.get().fails(incident.summary(), incident.question(), record.answer());
             if (failed.isPresent()) {
               List<String> misses = new ArrayList<>(score.misses());
               misses.add(failed.get());

@@ -1,14 +1,14 @@
-package dev.pitcrew.bot.eval;
+package dev.pitcrew.bot.agent;
 
 import com.openai.client.OpenAIClient;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import dev.pitcrew.bot.demo.Incident;
 import java.util.Optional;
 
 /**
  * An optional second opinion on the facts: a judge model is told what is really broken and asked,
  * yes or no, whether the answer says so. Binary, as HolmesGPT's evals do; the deterministic checks
- * still apply, and the judge can only fail a run, never pass one.
+ * still apply, and the judge can only fail a run, never pass one. Here, beside the agent, because
+ * only this module speaks to the model's SDK; {@code pitcrew eval} (the demo module) uses it.
  */
 public final class Judge implements AutoCloseable {
   private static final String SYSTEM =
@@ -29,8 +29,13 @@ public final class Judge implements AutoCloseable {
     client.close();
   }
 
-  /** Why the judge failed {@code answer}, or empty when it passed it. */
-  public Optional<String> fails(Incident incident, String answer) {
+  /**
+   * Why the judge failed {@code answer}, or empty when it passed it.
+   *
+   * @param broken what is really broken
+   * @param question what the assistant was asked
+   */
+  public Optional<String> fails(String broken, String question, String answer) {
     String verdict;
     try {
       verdict =
@@ -43,9 +48,9 @@ public final class Judge implements AutoCloseable {
                       .addSystemMessage(SYSTEM)
                       .addUserMessage(
                           "What is really broken: "
-                              + incident.summary()
+                              + broken
                               + "\nQuestion asked: "
-                              + incident.question()
+                              + question
                               + "\nThe assistant's answer, between the markers:\n<<<\n"
                               + answer
                               + "\n>>>\nPASS or FAIL?")
