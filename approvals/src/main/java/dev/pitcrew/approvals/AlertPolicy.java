@@ -12,8 +12,8 @@ import java.util.Optional;
  * @param channel the default channel; {@code PITCREW_ALERT_CHANNEL} is used when this is empty
  * @param routes tried in order; the first whose labels all match decides
  * @param ignore label sets: an alert group whose common labels match one is dropped (counted)
- * @param concurrent investigations at once, per replica
- * @param perHour investigations an hour, per replica; beyond either, the thread says so
+ * @param concurrent investigations at once, across the replicas that share the store
+ * @param perHour investigations in one clock hour, likewise; beyond either, the thread says so
  * @param evidence read-only runbooks run for an alert without a model (or over its limits)
  */
 public record AlertPolicy(

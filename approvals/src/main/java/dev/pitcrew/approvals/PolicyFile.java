@@ -66,7 +66,7 @@ import java.util.stream.Collectors;
  *       evidence: [deployment_status, recent_events, list_pods]
  *   ignore:                  # alert groups whose common labels match are dropped (counted)
  *     - {alertname: Watchdog}
- *   investigations: {concurrent: 2, perHour: 30}   # per replica; beyond, evidence only
+ *   investigations: {concurrent: 2, perHour: 30}   # across replicas; beyond, evidence only
  *   evidence: [deployment_status, recent_events]     # read-only runbooks without a model
  * </pre>
  */

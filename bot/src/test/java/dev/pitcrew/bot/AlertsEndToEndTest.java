@@ -341,10 +341,47 @@ class AlertsEndToEndTest {
     assertThat(post(fixture("firing.json")).statusCode()).isEqualTo(200);
     await().atMost(PATIENCE).until(() -> roots().size() == 1);
     String ts = roots().get(0).ts();
-    awaitInThread(ts, "Not investigated: limit reached (0 an hour on this replica)");
+    awaitInThread(ts, "Not investigated: limit reached (0 an hour)");
     awaitInThread(ts, "deployment shop/checkout: 3 desired");
     assertThat(app.llm.requests()).isEmpty();
     assertThat(metrics(app.pitcrew)).contains("pitcrew_alerts_total{outcome=\"limited\"} 1.0");
+  }
+
+  /** The hour's investigations are counted across the replicas that share the store. */
+  @Test
+  void theInvestigationLimitHoldsAcrossReplicas(@TempDir Path dir) throws Exception {
+    Path policy = dir.resolve("policy.yaml");
+    Files.writeString(
+        policy,
+        "alerts:\n  investigations: {concurrent: 2, perHour: 1}\n  evidence: [deployment_status]\n");
+    app.env().put("PITCREW_CONFIG", policy.toString());
+    app.env().put("PITCREW_NAMESPACE", "pitcrew");
+    app.env().put("PITCREW_APPROVAL_STORE", "kubernetes");
+    app.env().put("PITCREW_STORE_KEY", "test-store-key-of-at-least-32-bytes");
+    app.llm.thenAnswer("checkout crash-loops on start.");
+    app.start(client);
+    Pitcrew two = app.anotherReplica();
+    String firing = fixture("firing.json");
+
+    assertThat(post(app.pitcrew, firing, "Bearer " + TOKEN).statusCode()).isEqualTo(200);
+    await().atMost(PATIENCE).until(() -> roots().size() == 1);
+    awaitInThread(roots().get(0).ts(), "checkout crash-loops on start.");
+    // Another group, to the other replica: the hour's one investigation is spent.
+    String other =
+        firing.replace("namespace=\\\"shop\\\"}", "namespace=\\\"shop\\\", pod=\\\"2\\\"}");
+    assertThat(other).isNotEqualTo(firing);
+    assertThat(post(two, other, "Bearer " + TOKEN).statusCode()).isEqualTo(200);
+
+    await().atMost(PATIENCE).until(() -> roots().size() == 2);
+    String second =
+        roots().stream()
+            .map(FakeSlack.Call::ts)
+            .filter(t -> !t.equals(roots().get(0).ts()))
+            .findFirst()
+            .orElseThrow();
+    awaitInThread(second, "Not investigated: limit reached (1 an hour)");
+    awaitInThread(second, "deployment shop/checkout: 3 desired");
+    assertThat(app.llm.requests()).hasSize(1);
   }
 
   @Test

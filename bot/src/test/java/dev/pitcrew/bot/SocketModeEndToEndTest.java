@@ -68,6 +68,8 @@ class SocketModeEndToEndTest {
     env.put("PITCREW_AUDIT_CHANNEL", "CAUDIT");
     env.put("PITCREW_APPROVERS", APPROVER);
     env.put("PITCREW_NAMESPACE", "pitcrew"); // the durable store replicas share
+    env.put("PITCREW_ALERT_TOKEN", ALERT_TOKEN);
+    env.put("PITCREW_ALERT_CHANNEL", "C0ALERTS");
     env.put("PORT", "0");
     Pitcrew pitcrew =
         Pitcrew.builder(Config.fromEnv(env), client)
@@ -84,6 +86,39 @@ class SocketModeEndToEndTest {
     replicas.forEach(Pitcrew::close);
     socket.close();
     slack.close();
+  }
+
+  private static final String ALERT_TOKEN = "socket-mode-alert-token-0123";
+
+  /** Alertmanager's webhook is plain HTTP on Pitcrew's port in Socket Mode too. */
+  @Test
+  void alertsArriveOverHttpWhileSlackTalksOverTheSocket() throws Exception {
+    Pitcrew pitcrew = startReplica();
+    await().atMost(PATIENCE).until(() -> socket.openConnections() == 1);
+    String firing;
+    try (var in = getClass().getResourceAsStream("/alerts/firing.json")) {
+      firing = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    HttpResponse<String> answer =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(url(pitcrew, "/alerts/alertmanager"))
+                    .header("Authorization", "Bearer " + ALERT_TOKEN)
+                    .POST(HttpRequest.BodyPublishers.ofString(firing))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+    assertThat(answer.statusCode()).isEqualTo(200);
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                slack.calls("chat.postMessage").stream()
+                    .anyMatch(
+                        c ->
+                            c.param("channel").equals("C0ALERTS")
+                                && c.param("text").startsWith("Firing: KubePodCrashLooping")));
   }
 
   @Test

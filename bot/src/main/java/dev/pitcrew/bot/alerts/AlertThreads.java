@@ -16,14 +16,11 @@ import dev.pitcrew.runbooks.RunbookCatalog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +38,9 @@ public final class AlertThreads {
   private static final Duration HELD = Duration.ofDays(7);
   private static final int RESOLVE_ATTEMPTS = 5;
 
+  /** Longer than an investigation may take (the agent's own budgets end it sooner). */
+  private static final Duration RUNNING_AT_MOST = Duration.ofMinutes(15);
+
   private final Claims claims;
   private final AlertPolicy policy;
   private final Optional<String> defaultChannel;
@@ -50,8 +50,6 @@ public final class AlertThreads {
   private final Metrics metrics;
   private final Clock clock;
   private final ScheduledExecutorService later;
-  private final Semaphore running;
-  private final Deque<Instant> startedThisHour = new ArrayDeque<>();
   private final Duration retryEvery;
   private final java.util.function.BiConsumer<String, String> pendingCards;
 
@@ -76,7 +74,6 @@ public final class AlertThreads {
     this.metrics = metrics;
     this.clock = clock;
     this.later = later;
-    this.running = new Semaphore(policy.concurrent());
     this.retryEvery = retryEvery;
     this.pendingCards = pendingCards;
   }
@@ -151,42 +148,56 @@ public final class AlertThreads {
       }
       claims.note(key, channel + " " + root + " " + correlationId);
       Ask ask = new Ask(correlationId, requester, channel, root);
-      Optional<String> limit =
-          conversations.hasAssistant() ? takeInvestigation() : Optional.empty();
-      if (conversations.hasAssistant() && limit.isEmpty()) {
+      if (!conversations.hasAssistant()) {
+        evidence(ask, group);
+        return;
+      }
+      Investigation slot = takeInvestigation();
+      if (slot.running().isPresent()) {
         metrics.alert("investigated");
         try {
           conversations.handle(ask, question(group), Transcript.empty());
         } finally {
-          running.release();
+          claims.release(slot.running().get());
         }
         return;
       }
-      if (limit.isPresent()) {
-        metrics.alert("limited");
-        surface.say(ask, "Not investigated: limit reached (" + limit.get() + "). The evidence:");
-      }
+      metrics.alert("limited");
+      surface.say(ask, "Not investigated: limit reached (" + slot.limit() + "). The evidence:");
       evidence(ask, group);
     }
   }
 
-  /** Empty when an investigation may start now (then it holds one of the concurrent slots). */
-  private Optional<String> takeInvestigation() {
-    synchronized (startedThisHour) {
-      Instant now = clock.instant();
-      while (!startedThisHour.isEmpty()
-          && !startedThisHour.peekFirst().isAfter(now.minus(Duration.ofHours(1)))) {
-        startedThisHour.removeFirst();
+  /**
+   * One investigation's place, or why there is none: {@code running} is the claim of one of the
+   * concurrent slots, given back when it ends; {@code limit} says which limit was reached.
+   */
+  private record Investigation(Optional<String> running, String limit) {}
+
+  /**
+   * A place among {@code alerts.investigations}, counted across every replica sharing the store:
+   * one of {@code concurrent} running slots (claimed for the agent's time budget at most, so a
+   * replica that dies frees it), then one of {@code perHour} slots of this clock hour.
+   */
+  private Investigation takeInvestigation() {
+    String running = null;
+    for (int i = 0; i < policy.concurrent() && running == null; i++) {
+      String slot = "alert-investigation|running|" + i;
+      if (claims.claim(slot, RUNNING_AT_MOST)) {
+        running = slot;
       }
-      if (startedThisHour.size() >= policy.perHour()) {
-        return Optional.of(policy.perHour() + " an hour on this replica");
-      }
-      if (!running.tryAcquire()) {
-        return Optional.of(policy.concurrent() + " at once on this replica");
-      }
-      startedThisHour.addLast(now);
-      return Optional.empty();
     }
+    if (running == null) {
+      return new Investigation(Optional.empty(), policy.concurrent() + " at once");
+    }
+    String hour = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.HOURS).toString();
+    for (int i = 0; i < policy.perHour(); i++) {
+      if (claims.claim("alert-investigation|" + hour + "|" + i, Duration.ofHours(2))) {
+        return new Investigation(Optional.of(running), "");
+      }
+    }
+    claims.release(running);
+    return new Investigation(Optional.empty(), policy.perHour() + " an hour");
   }
 
   /** The model's task, with the alert as data it must not take orders from. */
