@@ -26,7 +26,7 @@ final class DeploymentStatus extends ReadAction {
 
   @Override
   public List<Permission> permissions() {
-    return List.of(Permission.READ_DEPLOYMENT);
+    return List.of(Permission.READ_DEPLOYMENT, Autoscalers.LIST);
   }
 
   @Override
@@ -98,6 +98,12 @@ final class DeploymentStatus extends ReadAction {
                 .collect(Collectors.joining(", "))
             + (conditionText.isEmpty() ? "" : "; conditions " + conditionText)
             + lastProgress;
+    var autoscaler =
+        Autoscalers.of(
+            client, deployment.getMetadata().getNamespace(), deployment.getMetadata().getName());
+    if (autoscaler.isPresent()) {
+      summary += "; replicas set by " + Autoscalers.describe(autoscaler.get());
+    }
 
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("desiredReplicas", desired);
@@ -107,6 +113,7 @@ final class DeploymentStatus extends ReadAction {
     data.put("revision", revision);
     data.put("paused", paused);
     data.put("images", images);
+    autoscaler.ifPresent(h -> data.put("autoscaler", h.getMetadata().getName()));
     return new Observed(summary, data);
   }
 

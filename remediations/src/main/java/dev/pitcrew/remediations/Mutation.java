@@ -226,7 +226,25 @@ abstract class Mutation<T extends HasMetadata> extends Action {
     if (current == null) {
       return refuse(describe(arguments) + " was not found");
     }
-    return plan(current, arguments);
+    Planned planned = plan(current, arguments);
+    List<String> warnings = planned instanceof Intent ? warnings(current, arguments) : List.of();
+    if (warnings.isEmpty()) {
+      return planned;
+    }
+    // Part of the preview: on the card, in the model's tool result and in the audit line.
+    Intent intent = (Intent) planned;
+    Plan plan = intent.plan();
+    return new Intent(
+        new Plan(
+            plan.summary() + ". Warning: " + String.join(". Warning: ", warnings),
+            plan.changes(),
+            plan.inverse()),
+        intent.write());
+  }
+
+  /** What else manages the object, in words a card shows with the change; none by default. */
+  List<String> warnings(T current, JsonNode arguments) {
+    return List.of();
   }
 
   /** What the object looks like, in a line, for an outcome nobody can confirm. */

@@ -41,6 +41,29 @@ final class ScaleDeployment extends DeploymentMutation {
         mergePatch(patch -> patch.putObject("spec").put("replicas", to)));
   }
 
+  /** An autoscaler sets this Deployment's replicas: a count set here lasts until its next sync. */
+  @Override
+  List<String> warnings(Deployment current, JsonNode arguments) {
+    List<String> warnings = new java.util.ArrayList<>(super.warnings(current, arguments));
+    Autoscalers.of(client, namespace(arguments), objectName(arguments))
+        .ifPresent(
+            hpa ->
+                warnings.add(
+                    Autoscalers.describe(hpa)
+                        + " sets this Deployment's replicas and will override "
+                        + arguments.path("replicas").asInt()
+                        + " within seconds; change the autoscaler's minReplicas or maxReplicas"
+                        + " instead"));
+    return warnings;
+  }
+
+  @Override
+  public List<Permission> permissions() {
+    List<Permission> needs = new java.util.ArrayList<>(super.permissions());
+    needs.add(Autoscalers.LIST);
+    return List.copyOf(needs);
+  }
+
   @Override
   String done(Plan plan) {
     return plan.summary().replaceFirst("^Scale ", "Scaled ");

@@ -19,10 +19,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The Kubernetes API the training run talks to: the JDK's HTTP server on loopback, answering the
- * reads one {@code deployment_status} needs ({@code /version} and one Deployment) and a Kubernetes
- * "not found" Status to anything else. A stand-in, not the demo's mock API server, so the image
- * (and the archive trained in it) carries no web-server stack of its own. It keeps no state and
- * takes no writes: the training ask is read-only.
+ * reads one {@code deployment_status} needs ({@code /version}, one Deployment, no autoscaler) and a
+ * Kubernetes "not found" Status to anything else. A stand-in, not the demo's mock API server, so
+ * the image (and the archive trained in it) carries no web-server stack of its own. It keeps no
+ * state and takes no writes: the training ask is read-only.
  */
 final class TrainingCluster implements AutoCloseable {
   static final String NAMESPACE = "shop";
@@ -80,6 +80,21 @@ final class TrainingCluster implements AutoCloseable {
       } else if (method.equals("GET")
           && path.equals("/apis/apps/v1/namespaces/" + NAMESPACE + "/deployments/" + DEPLOYMENT)) {
         body = Serialization.asJson(deployment());
+      } else if (method.equals("GET")
+          && path.equals(
+              "/apis/autoscaling/v2/namespaces/" + NAMESPACE + "/horizontalpodautoscalers")) {
+        // No autoscaler: deployment_status asks whether one sets the replicas.
+        body =
+            Serialization.asJson(
+                Map.of(
+                    "kind",
+                    "HorizontalPodAutoscalerList",
+                    "apiVersion",
+                    "autoscaling/v2",
+                    "metadata",
+                    Map.of(),
+                    "items",
+                    List.of()));
       } else {
         unanswered.add(method + " " + path);
         status = 404;

@@ -1,0 +1,78 @@
+package dev.pitcrew.remediations;
+
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** The HorizontalPodAutoscaler that sets a Deployment's replicas, if one does. */
+final class Autoscalers {
+  static final Permission LIST =
+      Permission.namespaced("autoscaling", "horizontalpodautoscalers", "list");
+
+  private Autoscalers() {}
+
+  /**
+   * The autoscaler targeting Deployment {@code namespace/name}; empty if none does, or if it cannot
+   * be read (then nothing is said, rather than something wrong).
+   */
+  static Optional<HorizontalPodAutoscaler> of(
+      KubernetesClient client, String namespace, String name) {
+    try {
+      return client
+          .autoscaling()
+          .v2()
+          .horizontalPodAutoscalers()
+          .inNamespace(namespace)
+          .list()
+          .getItems()
+          .stream()
+          .filter(
+              h ->
+                  h.getSpec() != null
+                      && h.getSpec().getScaleTargetRef() != null
+                      && "Deployment".equals(h.getSpec().getScaleTargetRef().getKind())
+                      && name.equals(h.getSpec().getScaleTargetRef().getName()))
+          .findFirst();
+    } catch (KubernetesClientException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** {@code HorizontalPodAutoscaler shop/checkout (min 2, max 10, current 3; cpu 80%)}. */
+  static String describe(HorizontalPodAutoscaler hpa) {
+    var spec = hpa.getSpec();
+    var status = hpa.getStatus();
+    String targets =
+        spec.getMetrics() == null
+            ? ""
+            : spec.getMetrics().stream()
+                .map(Autoscalers::target)
+                .filter(t -> !t.isEmpty())
+                .collect(Collectors.joining(", "));
+    return "HorizontalPodAutoscaler %s/%s (min %s, max %d%s%s)"
+        .formatted(
+            hpa.getMetadata().getNamespace(),
+            hpa.getMetadata().getName(),
+            spec.getMinReplicas() == null ? "1" : String.valueOf(spec.getMinReplicas()),
+            spec.getMaxReplicas(),
+            status == null || status.getCurrentReplicas() == null
+                ? ""
+                : ", current " + status.getCurrentReplicas(),
+            targets.isEmpty() ? "" : "; targets " + targets);
+  }
+
+  private static String target(MetricSpec metric) {
+    if (metric.getResource() != null && metric.getResource().getTarget() != null) {
+      var target = metric.getResource().getTarget();
+      return metric.getResource().getName()
+          + " "
+          + (target.getAverageUtilization() != null
+              ? target.getAverageUtilization() + "%"
+              : String.valueOf(target.getAverageValue()));
+    }
+    return metric.getType() == null ? "" : metric.getType();
+  }
+}
