@@ -53,12 +53,6 @@ class AlertsEndToEndTest {
     app.env().put("PITCREW_APPROVERS", APPROVER);
   }
 
-  private void withoutModel() {
-    app.env().remove("OPENAI_API_KEY");
-    app.env().remove("OPENAI_BASE_URL");
-    app.env().remove("PITCREW_MODEL");
-  }
-
   private static String fixture(String name) throws IOException {
     try (InputStream in = AlertsEndToEndTest.class.getResourceAsStream("/alerts/" + name)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -101,6 +95,16 @@ class AlertsEndToEndTest {
         .body();
   }
 
+  /** Waits for a chat.update of message {@code ts} that {@code shows}. */
+  private void awaitUpdate(String ts, java.util.function.Predicate<FakeSlack.Call> shows) {
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                app.slack.calls("chat.update").stream()
+                    .anyMatch(c -> ts.equals(c.param("ts")) && shows.test(c)));
+  }
+
   private void awaitInThread(String ts, String text) {
     await()
         .atMost(PATIENCE)
@@ -117,7 +121,7 @@ class AlertsEndToEndTest {
 
   @Test
   void onlyTheTokenGetsInAndABadPayloadIsNamedAndNothingIsPosted() throws Exception {
-    withoutModel();
+    app.withoutModel();
     app.start(client);
     String firing = fixture("firing.json");
 
@@ -151,7 +155,7 @@ class AlertsEndToEndTest {
   @Test
   void withoutAModelAFiringGroupOpensOneThreadWithTheEvidenceAndReSendsAddNothing()
       throws Exception {
-    withoutModel();
+    app.withoutModel();
     app.start(client);
 
     assertThat(post(fixture("firing.json")).body()).isEqualTo("accepted");
@@ -185,10 +189,8 @@ class AlertsEndToEndTest {
 
   @Test
   void twoReplicasReceivingTheSameAlertOpenOneThread() throws Exception {
-    withoutModel();
-    app.env().put("PITCREW_NAMESPACE", "pitcrew"); // the store and claims the replicas share
-    app.env().put("PITCREW_APPROVAL_STORE", "kubernetes");
-    app.env().put("PITCREW_STORE_KEY", "test-store-key-of-at-least-32-bytes");
+    app.withoutModel();
+    app.sharedStore(); // the store and claims the replicas share
     app.start(client);
     Pitcrew two = app.anotherReplica();
     String firing = fixture("firing.json");
@@ -212,15 +214,7 @@ class AlertsEndToEndTest {
     assertThat(post(app.pitcrew, resolved, "Bearer " + TOKEN).statusCode()).isEqualTo(200);
     String ts = roots().get(0).ts();
     awaitInThread(ts, "Resolved at 2026-12-05T02:20:00Z.");
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                app.slack.calls("chat.update").stream()
-                    .anyMatch(
-                        c ->
-                            ts.equals(c.param("ts"))
-                                && c.param("text").startsWith("Resolved: KubePodCrashLooping")));
+    awaitUpdate(ts, c -> c.param("text").startsWith("Resolved: KubePodCrashLooping"));
     await()
         .atMost(PATIENCE)
         .until(
@@ -271,19 +265,12 @@ class AlertsEndToEndTest {
 
     // The alert resolves while the fix waits: the card says so and stays decidable.
     assertThat(post(fixture("resolved.json")).statusCode()).isEqualTo(200);
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                app.slack.calls("chat.update").stream()
-                    .anyMatch(
-                        c ->
-                            c.param("ts").equals(card.ts())
-                                && c.param("blocks")
-                                    .contains(
-                                        "The alert KubePodCrashLooping resolved at"
-                                            + " 2026-12-05T02:20:00Z")
-                                && c.param("blocks").contains("approval_approve")));
+    awaitUpdate(
+        card.ts(),
+        c ->
+            c.param("blocks")
+                    .contains("The alert KubePodCrashLooping resolved at 2026-12-05T02:20:00Z")
+                && c.param("blocks").contains("approval_approve"));
 
     // Any authorized approver decides it: no person asked, so nobody is excluded as requester.
     app.approve(APPROVER, ALERTS, card);
@@ -355,9 +342,7 @@ class AlertsEndToEndTest {
         policy,
         "alerts:\n  investigations: {concurrent: 2, perHour: 1}\n  evidence: [deployment_status]\n");
     app.env().put("PITCREW_CONFIG", policy.toString());
-    app.env().put("PITCREW_NAMESPACE", "pitcrew");
-    app.env().put("PITCREW_APPROVAL_STORE", "kubernetes");
-    app.env().put("PITCREW_STORE_KEY", "test-store-key-of-at-least-32-bytes");
+    app.sharedStore();
     app.llm.thenAnswer("checkout crash-loops on start.");
     app.start(client);
     Pitcrew two = app.anotherReplica();
@@ -401,7 +386,7 @@ class AlertsEndToEndTest {
 
   @Test
   void aRouteSendsTheThreadToItsChannel(@TempDir Path dir) throws Exception {
-    withoutModel();
+    app.withoutModel();
     Path policy = dir.resolve("policy.yaml");
     Files.writeString(
         policy,

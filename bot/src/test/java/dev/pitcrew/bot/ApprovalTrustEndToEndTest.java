@@ -65,7 +65,7 @@ class ApprovalTrustEndToEndTest {
   static io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server;
 
   /** The key every replica signs stored requests with, as the chart's Secret gives it. */
-  private static final String STORE_KEY = "test-store-key-of-at-least-32-bytes";
+  private static final String STORE_KEY = RunningPitcrew.STORE_KEY;
 
   @RegisterExtension final RunningPitcrew app = new RunningPitcrew();
 
@@ -78,13 +78,8 @@ class ApprovalTrustEndToEndTest {
     app.slack.group("SPAYONCALL", "UPAY1", "UPAY2", "UREQ");
     Path policy = dir.resolve("policy.yaml");
     Files.writeString(policy, POLICY);
-    // Explicit commands only: no model.
-    app.env().remove("OPENAI_API_KEY");
-    app.env().remove("OPENAI_BASE_URL");
-    app.env().remove("PITCREW_MODEL");
+    app.withoutModel().sharedStore(); // explicit commands only, on the durable, signed store
     app.env().put("PITCREW_CONFIG", policy.toString());
-    app.env().put("PITCREW_NAMESPACE", "pitcrew"); // so the durable store is used
-    app.env().put("PITCREW_STORE_KEY", STORE_KEY); // signed, as the chart runs it
     app.start(client, b -> b.sweepEvery(Duration.ofMillis(50)));
   }
 

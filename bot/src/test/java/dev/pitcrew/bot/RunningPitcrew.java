@@ -55,6 +55,28 @@ final class RunningPitcrew implements BeforeEachCallback, AfterEachCallback {
     return env;
   }
 
+  /** The key the chart gives every replica to sign stored approval requests with. */
+  static final String STORE_KEY = "test-store-key-of-at-least-32-bytes";
+
+  /** No model: questions are off, explicit commands and alerts' evidence still work. */
+  RunningPitcrew withoutModel() {
+    env.remove("OPENAI_API_KEY");
+    env.remove("OPENAI_BASE_URL");
+    env.remove("PITCREW_MODEL");
+    return this;
+  }
+
+  /**
+   * The durable store in namespace {@code pitcrew}, signed as the chart runs it: what replicas
+   * share (approval requests, claims).
+   */
+  RunningPitcrew sharedStore() {
+    env.put("PITCREW_NAMESPACE", "pitcrew");
+    env.put("PITCREW_APPROVAL_STORE", "kubernetes");
+    env.put("PITCREW_STORE_KEY", STORE_KEY);
+    return this;
+  }
+
   /** Starts Pitcrew on {@code client}, polling rollouts every 50 ms. */
   RunningPitcrew start(KubernetesClient client) throws Exception {
     return start(client, UnaryOperator.identity());

@@ -286,9 +286,7 @@ class SlackEndToEndTest {
 
   @Test
   void withoutAModelTheAnswerSaysSoWithTheCorrelationId() throws Exception {
-    app.env().remove("OPENAI_API_KEY");
-    app.env().remove("OPENAI_BASE_URL");
-    app.env().remove("PITCREW_MODEL");
+    app.withoutModel();
     app.restart();
 
     String correlationId =

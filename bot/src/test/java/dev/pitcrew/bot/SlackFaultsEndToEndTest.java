@@ -45,10 +45,7 @@ class SlackFaultsEndToEndTest {
     Path policy = dir.resolve("policy.yaml");
     Files.writeString(policy, "ask:\n  groups: [SONCALL]\napprovals:\n  approvers: [ULEAD]\n");
     app.slack.group("SONCALL", "UREQ", "ULEAD");
-    // Explicit commands only: no model.
-    app.env().remove("OPENAI_API_KEY");
-    app.env().remove("OPENAI_BASE_URL");
-    app.env().remove("PITCREW_MODEL");
+    app.withoutModel(); // explicit commands only
     app.env().put("PITCREW_CONFIG", policy.toString());
     app.env().put("PITCREW_NAMESPACE", "pitcrew");
     app.start(client, b -> b.sweepEvery(Duration.ofMillis(100)));
