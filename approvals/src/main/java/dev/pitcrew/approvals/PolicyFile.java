@@ -68,6 +68,7 @@ import java.util.stream.Collectors;
  *     - {alertname: Watchdog}
  *   investigations: {concurrent: 2, perHour: 30}   # across replicas; beyond, evidence only
  *   evidence: [deployment_status, recent_events]     # read-only runbooks without a model
+ * gitops: warn               # a change Argo CD or Flux would revert: warn (default) or refuse
  * </pre>
  */
 public final class PolicyFile {
@@ -89,6 +90,7 @@ public final class PolicyFile {
       MaskingPolicy masking,
       UsageLimits limits,
       AlertPolicy alerts,
+      boolean refuseGitOps,
       Map<String, String> sites) {
     public Policies {
       sites = Map.copyOf(sites);
@@ -224,7 +226,8 @@ public final class PolicyFile {
       @JsonProperty("approvals") ApprovalsFile approvals,
       @JsonProperty("masking") MaskingFile masking,
       @JsonProperty("limits") LimitsFile limits,
-      @JsonProperty("alerts") AlertsFile alerts) {}
+      @JsonProperty("alerts") AlertsFile alerts,
+      @JsonProperty("gitops") String gitops) {}
 
   /**
    * Reads a policy file; environment overrides replace the default approvers and expiry.
@@ -240,7 +243,7 @@ public final class PolicyFile {
     try {
       root =
           yaml.isBlank()
-              ? new Root(null, null, null, null, null, null)
+              ? new Root(null, null, null, null, null, null, null)
               : YAML.readValue(yaml, Root.class);
     } catch (JsonMappingException e) {
       String field =
@@ -257,7 +260,7 @@ public final class PolicyFile {
       throw new PolicyException(origin + ":" + line + ": YAML syntax error: " + firstLine(e));
     }
     if (root == null) {
-      root = new Root(null, null, null, null, null, null);
+      root = new Root(null, null, null, null, null, null, null);
     }
     Map<String, String> sites = new LinkedHashMap<>();
     AskFile ask = root.ask() == null ? new AskFile(null, null, null, null, null, null) : root.ask();
@@ -304,6 +307,7 @@ public final class PolicyFile {
         masking(origin, yaml, root.masking()),
         limits(origin, yaml, root.limits()),
         alerts(origin, yaml, root.alerts(), sites),
+        refuseGitOps(origin, yaml, root.gitops()),
         sites);
   }
 
@@ -365,6 +369,16 @@ public final class PolicyFile {
     }
     return new AlertPolicy(
         Optional.ofNullable(a.channel()), routes, ignore, concurrent, perHour, evidence);
+  }
+
+  private static boolean refuseGitOps(String origin, String yaml, String gitops) {
+    if (gitops == null || gitops.equals("warn")) {
+      return false;
+    }
+    if (gitops.equals("refuse")) {
+      return true;
+    }
+    throw at(origin, yaml, List.of("gitops"), "expected warn or refuse, was '" + gitops + "'");
   }
 
   private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9_]{0,39}");

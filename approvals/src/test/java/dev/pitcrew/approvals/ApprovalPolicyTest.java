@@ -223,6 +223,25 @@ class ApprovalPolicyTest {
   }
 
   @Test
+  void gitopsWarnsByDefaultRefusesWhenToldAndNamesAnyOtherWord() {
+    assertThat(PolicyFile.parse("p.yaml", "", Optional.empty(), Optional.empty()).refuseGitOps())
+        .isFalse();
+    assertThat(
+            PolicyFile.parse("p.yaml", "gitops: warn\n", Optional.empty(), Optional.empty())
+                .refuseGitOps())
+        .isFalse();
+    assertThat(
+            PolicyFile.parse("p.yaml", "gitops: refuse\n", Optional.empty(), Optional.empty())
+                .refuseGitOps())
+        .isTrue();
+    assertThatThrownBy(
+            () ->
+                PolicyFile.parse(
+                    "p.yaml", "ask: {}\ngitops: block\n", Optional.empty(), Optional.empty()))
+        .hasMessage("p.yaml:2: gitops: expected warn or refuse, was 'block'");
+  }
+
+  @Test
   void limitsSetHourlyBudgetsPerPersonWithDefaults() {
     assertThat(PolicyFile.parse("p.yaml", "", Optional.empty(), Optional.empty()).limits())
         .isEqualTo(new UsageLimits(120, 1_000_000));

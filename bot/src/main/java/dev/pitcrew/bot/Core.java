@@ -69,7 +69,8 @@ final class Core implements AutoCloseable {
       Duration approvalRetention,
       People people,
       MaskingPolicy masking,
-      UsageLimits limits) {}
+      UsageLimits limits,
+      boolean refuseGitOps) {}
 
   /** Settings with defaults: no model, nobody approves, stores in this process, system clock. */
   static SettingsBuilder settings() {
@@ -92,6 +93,7 @@ final class Core implements AutoCloseable {
     private People people = People.ownRights();
     private MaskingPolicy masking = MaskingPolicy.none();
     private UsageLimits limits = UsageLimits.defaults();
+    private boolean refuseGitOps;
 
     SettingsBuilder llm(Optional<Config.Llm> value) {
       llm = value;
@@ -165,6 +167,12 @@ final class Core implements AutoCloseable {
       return this;
     }
 
+    /** Default: a change Argo CD or Flux would revert gets a warning, not a refusal. */
+    SettingsBuilder refuseGitOps(boolean value) {
+      refuseGitOps = value;
+      return this;
+    }
+
     Settings build() {
       return new Settings(
           llm,
@@ -180,7 +188,8 @@ final class Core implements AutoCloseable {
           approvalRetention,
           people,
           masking,
-          limits);
+          limits,
+          refuseGitOps);
     }
   }
 
@@ -255,7 +264,13 @@ final class Core implements AutoCloseable {
     // Compiled once; every action, on every cluster and identity, masks what it returns with it.
     Masking masking = masking(settings.masking(), metrics);
     Remediations.Options options =
-        Remediations.Options.defaults().withClock(clock).withMasking(masking);
+        Remediations.Options.defaults()
+            .withClock(clock)
+            .withMasking(masking)
+            .withGitOps(
+                settings.refuseGitOps()
+                    ? Remediations.GitOpsChanges.REFUSE
+                    : Remediations.GitOpsChanges.WARN);
     List<RunbookSource> sources = new ArrayList<>(RunbookSource.shipped());
     settings.runbooksDirectory().ifPresent(dir -> sources.addAll(RunbookSource.directory(dir)));
     RunbookCatalog loaded =

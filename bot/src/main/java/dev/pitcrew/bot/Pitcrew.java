@@ -246,6 +246,7 @@ public final class Pitcrew implements AutoCloseable {
                           groups))
                   .masking(config.policies().masking())
                   .limits(config.policies().limits())
+                  .refuseGitOps(config.policies().refuseGitOps())
                   .build(),
               clusters,
               slack.surface(),

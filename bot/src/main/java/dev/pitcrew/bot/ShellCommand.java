@@ -222,6 +222,7 @@ final class ShellCommand implements Command {
                         GroupDirectory.none()))
                 .masking(policies.masking())
                 .limits(policies.limits())
+                .refuseGitOps(policies.refuseGitOps())
                 .build(),
             Clusters.named(kubernetes, ClusterClients.build(clusters)),
             surface,

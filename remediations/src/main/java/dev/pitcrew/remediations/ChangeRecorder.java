@@ -30,15 +30,24 @@ final class ChangeRecorder {
   private final KubernetesClient client;
   private final Clock clock;
   private final Masking masking;
+  private final Remediations.GitOpsChanges gitOps;
 
   /**
    * @param masking how a change reads outside Pitcrew: a plan is compared, at the moment of
    *     writing, with what the approved card showed, masked values included
+   * @param gitOps whether a change to an object a GitOps tool syncs is only warned about
    */
-  ChangeRecorder(KubernetesClient client, Clock clock, Masking masking) {
+  ChangeRecorder(
+      KubernetesClient client, Clock clock, Masking masking, Remediations.GitOpsChanges gitOps) {
     this.client = client;
     this.clock = clock;
     this.masking = masking;
+    this.gitOps = gitOps;
+  }
+
+  /** Whether a change to an object Argo CD or Flux manages is refused rather than warned about. */
+  boolean refusesGitOps() {
+    return gitOps == Remediations.GitOpsChanges.REFUSE;
   }
 
   /** {@code field: from -> to} as a card showed it: values masked as every outcome is. */

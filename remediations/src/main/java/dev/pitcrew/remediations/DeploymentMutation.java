@@ -61,11 +61,6 @@ abstract class DeploymentMutation extends Mutation<Deployment> {
         : Optional.empty();
   }
 
-  @Override
-  List<String> warnings(Deployment current, JsonNode arguments) {
-    return GitOps.warning(current).stream().toList();
-  }
-
   static Map<String, Object> target(JsonNode arguments) {
     return Map.of("namespace", namespace(arguments), "name", objectName(arguments));
   }

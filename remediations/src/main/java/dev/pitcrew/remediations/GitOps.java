@@ -14,6 +14,20 @@ final class GitOps {
 
   /** The warning for a change to {@code object}, if a GitOps tool manages it. */
   static Optional<String> warning(HasMetadata object) {
+    return tool(object)
+        .map(
+            t ->
+                t
+                    + " manages this object: its next sync may revert this change; fix it in Git"
+                    + " too, or suspend the sync first");
+  }
+
+  /** {@code Flux manages this object}, for a refusal; call only when {@link #warning} has one. */
+  static String refusal(HasMetadata object) {
+    return tool(object).orElseThrow() + " manages it";
+  }
+
+  private static Optional<String> tool(HasMetadata object) {
     Map<String, String> labels = object.getMetadata().getLabels();
     Map<String, String> annotations = object.getMetadata().getAnnotations();
     Optional<String> tool = Optional.empty();
@@ -26,10 +40,6 @@ final class GitOps {
             || labels.containsKey("helm.toolkit.fluxcd.io/name"))) {
       tool = Optional.of("Flux");
     }
-    return tool.map(
-        t ->
-            t
-                + " manages this object: its next sync may revert this change; fix it in Git too,"
-                + " or suspend the sync first");
+    return tool;
   }
 }

@@ -105,7 +105,10 @@ abstract class Mutation<T extends HasMetadata> extends Action {
     if (current == null) {
       return new Refused(describe(arguments) + " was not found");
     }
-    Planned planned = plan(current, arguments);
+    Planned planned =
+        gitOpsRefusal(current, arguments)
+            .<Planned>map(r -> r)
+            .orElseGet(() -> plan(current, arguments));
     if (planned instanceof NotPlanned not) {
       return not.outcome();
     }
@@ -227,7 +230,16 @@ abstract class Mutation<T extends HasMetadata> extends Action {
       return refuse(describe(arguments) + " was not found");
     }
     Planned planned = plan(current, arguments);
-    List<String> warnings = planned instanceof Intent ? warnings(current, arguments) : List.of();
+    if (!(planned instanceof Intent)) {
+      return planned;
+    }
+    List<String> warnings = new java.util.ArrayList<>();
+    Optional<NotPlanned> refused = gitOpsRefusal(current, arguments);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
+    GitOps.warning(current).ifPresent(warnings::add);
+    warnings.addAll(warnings(current, arguments));
     if (warnings.isEmpty()) {
       return planned;
     }
@@ -242,7 +254,24 @@ abstract class Mutation<T extends HasMetadata> extends Action {
         intent.write());
   }
 
-  /** What else manages the object, in words a card shows with the change; none by default. */
+  /** The refusal of a change Argo CD or Flux would revert, when the policy says refuse. */
+  private Optional<NotPlanned> gitOpsRefusal(T current, JsonNode arguments) {
+    if (!recorder.refusesGitOps() || GitOps.warning(current).isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        refuse(
+            describe(arguments)
+                + ": "
+                + GitOps.refusal(current)
+                + "; the policy (gitops: refuse) keeps Pitcrew from changing it: change it in"
+                + " Git"));
+  }
+
+  /**
+   * What else manages the object (beyond GitOps, which every mutation checks), in words a card
+   * shows with the change; none by default.
+   */
   List<String> warnings(T current, JsonNode arguments) {
     return List.of();
   }

@@ -13,20 +13,36 @@ public final class Remediations {
    * How actions behave. Previews always ask the API server for a server-side dry run, so admission
    * webhooks and RBAC refuse a change before anyone approves it.
    */
-  public record Options(Clock clock, Masking masking) {
-    /** The system clock and the shipped masking rules. */
+  public record Options(Clock clock, Masking masking, GitOpsChanges gitOps) {
+    /**
+     * The system clock, the shipped masking rules, GitOps-managed objects changed with a warning.
+     */
     public static Options defaults() {
-      return new Options(Clock.systemUTC(), Masking.shipped());
+      return new Options(Clock.systemUTC(), Masking.shipped(), GitOpsChanges.WARN);
     }
 
     public Options withClock(Clock other) {
-      return new Options(other, masking);
+      return new Options(other, masking, gitOps);
     }
 
     /** What every action masks in the text it returns. */
     public Options withMasking(Masking other) {
-      return new Options(clock, other);
+      return new Options(clock, other, gitOps);
     }
+
+    /** What a change to an object Argo CD or Flux manages gets: a warning, or a refusal. */
+    public Options withGitOps(GitOpsChanges other) {
+      return new Options(clock, masking, other);
+    }
+  }
+
+  /**
+   * A change to an object a GitOps tool syncs from Git lasts until its next sync: {@code WARN} says
+   * so on the card, {@code REFUSE} refuses it before any card (the fix belongs in Git).
+   */
+  public enum GitOpsChanges {
+    WARN,
+    REFUSE
   }
 
   /** Every action, bound to one client, with default options. */
@@ -35,7 +51,8 @@ public final class Remediations {
   }
 
   public static List<Remediation> all(KubernetesClient client, Options options) {
-    ChangeRecorder recorder = new ChangeRecorder(client, options.clock(), options.masking());
+    ChangeRecorder recorder =
+        new ChangeRecorder(client, options.clock(), options.masking(), options.gitOps());
     Clock clock = options.clock();
     return Stream.of(
             new DeploymentStatus(client, clock),
@@ -47,6 +64,7 @@ public final class Remediations {
             new DescribeObject(client, clock, options.masking()),
             new RollbackDeployment(client, recorder),
             new ScaleDeployment(client, recorder),
+            new ScaleAutoscaler(client, recorder),
             new SetResources(client, recorder),
             new RestartDeployment(client, recorder, clock),
             new DeletePod(client, recorder),

@@ -44,7 +44,7 @@ final class ScaleDeployment extends DeploymentMutation {
   /** An autoscaler sets this Deployment's replicas: a count set here lasts until its next sync. */
   @Override
   List<String> warnings(Deployment current, JsonNode arguments) {
-    List<String> warnings = new java.util.ArrayList<>(super.warnings(current, arguments));
+    List<String> warnings = new java.util.ArrayList<String>();
     Autoscalers.of(client, namespace(arguments), objectName(arguments))
         .ifPresent(
             hpa ->

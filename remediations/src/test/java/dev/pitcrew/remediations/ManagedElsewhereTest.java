@@ -136,4 +136,140 @@ class ManagedElsewhereTest {
     assertThat(action("deployment.status").execute(MutationsTest.CHECKOUT, null).summary())
         .doesNotContain("HorizontalPodAutoscaler");
   }
+
+  private void argoTracked() {
+    client
+        .apps()
+        .deployments()
+        .inNamespace("shop")
+        .withName("checkout")
+        .edit(
+            d -> {
+              d.getMetadata()
+                  .setAnnotations(
+                      new java.util.HashMap<>(
+                          java.util.Map.of(
+                              "argocd.argoproj.io/tracking-id",
+                              "shop:apps/Deployment:shop/checkout")));
+              return d;
+            });
+  }
+
+  @Test
+  void withGitOpsRefusedAChangeArgoCdWouldRevertIsRefusedBeforeAnyCardAndAtExecution() {
+    argoTracked();
+    Remediation scale =
+        Remediations.named(
+            "deployment.scale",
+            client,
+            MutationsTest.OPTIONS.withGitOps(Remediations.GitOpsChanges.REFUSE));
+
+    Preview preview = scale.preview(MutationsTest.args(SCALE));
+    assertThat(preview).isInstanceOf(Refused.class);
+    assertThat(preview.summary())
+        .contains("deployment shop/checkout: Argo CD manages it")
+        .contains("gitops: refuse")
+        .contains("change it in Git");
+    // Approved while the policy warned, run after it turned to refuse: still nothing is written.
+    assertThat(scale.execute(MutationsTest.args(SCALE), MutationsTest.CONTEXT))
+        .isInstanceOf(Refused.class);
+    assertThat(
+            client
+                .apps()
+                .deployments()
+                .inNamespace("shop")
+                .withName("checkout")
+                .get()
+                .getSpec()
+                .getReplicas())
+        .isEqualTo(3);
+  }
+
+  private static final String RAISE_MIN =
+      "{\"namespace\":\"shop\",\"name\":\"checkout\",\"minReplicas\":5}";
+
+  @Test
+  void scaleAutoscalerPreviewsTheNewBoundsWhatTheyDoAtOnceAndItsInverse() {
+    autoscaled();
+
+    Preview preview = action("autoscaler.scale").preview(MutationsTest.args(RAISE_MIN));
+
+    assertThat(preview).isInstanceOf(Plan.class);
+    Plan plan = (Plan) preview;
+    assertThat(plan.summary())
+        .isEqualTo(
+            "Set HorizontalPodAutoscaler shop/checkout to min 5, max 10 replicas (was min 2, max"
+                + " 10). Warning: Deployment checkout runs 3 replicas now: the autoscaler will"
+                + " scale it up to 5 at once");
+    assertThat(plan.changes()).containsExactly(new Change("spec.minReplicas", 2, 5));
+    assertThat(plan.inverse())
+        .contains(
+            new Inverse(
+                "autoscaler.scale",
+                java.util.Map.of(
+                    "namespace", "shop", "name", "checkout", "minReplicas", 2, "maxReplicas", 10)));
+    assertThat(hpa().getSpec().getMinReplicas()).isEqualTo(2);
+  }
+
+  @Test
+  void scaleAutoscalerWritesTheBoundsAndRecordsAnEvent() {
+    autoscaled();
+
+    Outcome outcome =
+        action("autoscaler.scale")
+            .execute(
+                MutationsTest.args(
+                    "{\"namespace\":\"shop\",\"name\":\"checkout\",\"maxReplicas\":20}"),
+                MutationsTest.CONTEXT);
+
+    assertThat(outcome).isInstanceOf(Applied.class);
+    assertThat(hpa().getSpec().getMaxReplicas()).isEqualTo(20);
+    assertThat(hpa().getSpec().getMinReplicas()).isEqualTo(2);
+    assertThat(hpa().getMetadata().getAnnotations())
+        .containsEntry(ChangeRecorder.CORRELATION_ID, "pc-0123456789ab");
+    assertThat(client.v1().events().inNamespace("shop").list().getItems())
+        .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("PitcrewAutoscalerScaled"));
+  }
+
+  @Test
+  void scaleAutoscalerRefusesCrossedBoundsNoBoundsANoOpAndAMissingAutoscaler() {
+    autoscaled();
+    Remediation bounds = action("autoscaler.scale");
+
+    assertThat(
+            bounds
+                .preview(
+                    MutationsTest.args(
+                        "{\"namespace\":\"shop\",\"name\":\"checkout\",\"minReplicas\":12}"))
+                .summary())
+        .isEqualTo(
+            "Refused: minReplicas 12 would be above maxReplicas 10 for HorizontalPodAutoscaler"
+                + " shop/checkout");
+    assertThat(bounds.preview(MutationsTest.CHECKOUT).summary())
+        .startsWith("Refused: say minReplicas, maxReplicas or both");
+    assertThat(
+            bounds
+                .preview(
+                    MutationsTest.args(
+                        "{\"namespace\":\"shop\",\"name\":\"checkout\",\"minReplicas\":2}"))
+                .summary())
+        .endsWith("already has minReplicas 2 and maxReplicas 10; nothing to change");
+    assertThat(
+            bounds
+                .preview(
+                    MutationsTest.args(
+                        "{\"namespace\":\"shop\",\"name\":\"cart\",\"minReplicas\":2}"))
+                .summary())
+        .isEqualTo("Refused: HorizontalPodAutoscaler shop/cart was not found");
+  }
+
+  private static io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler hpa() {
+    return client
+        .autoscaling()
+        .v2()
+        .horizontalPodAutoscalers()
+        .inNamespace("shop")
+        .withName("checkout")
+        .get();
+  }
 }

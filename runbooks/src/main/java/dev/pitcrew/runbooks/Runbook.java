@@ -230,18 +230,30 @@ public final class Runbook {
     return Optional.empty();
   }
 
+  /** The fields {@code maxScaleStep} bounds: a workload's replicas and an autoscaler's bounds. */
+  private static final Set<String> REPLICA_COUNTS =
+      Set.of("spec.replicas", "spec.minReplicas", "spec.maxReplicas");
+
   private Optional<String> scaleStepViolation(Plan plan) {
     if (limits.maxScaleStep() == null) {
       return Optional.empty();
     }
     for (Change change : plan.changes()) {
-      if (change.field().equals("spec.replicas")
+      if (REPLICA_COUNTS.contains(change.field())
           && change.from() instanceof Integer from
           && change.to() instanceof Integer to
           && Math.abs(to - from) > limits.maxScaleStep()) {
         return Optional.of(
-            "scaling from %d to %d changes replicas by %d; runbook %s allows at most %d per approval"
-                .formatted(from, to, Math.abs(to - from), name, limits.maxScaleStep()));
+            "%s from %d to %d changes replicas by %d; runbook %s allows at most %d per approval"
+                .formatted(
+                    change.field().equals("spec.replicas")
+                        ? "scaling"
+                        : "setting " + change.field().substring("spec.".length()),
+                    from,
+                    to,
+                    Math.abs(to - from),
+                    name,
+                    limits.maxScaleStep()));
       }
     }
     return Optional.empty();

@@ -29,6 +29,7 @@ public record RunbookSource(String origin, String yaml) {
           "list_nodes",
           "rollback_deployment",
           "scale_deployment",
+          "scale_autoscaler",
           "set_resources",
           "restart_deployment",
           "delete_pod",

@@ -31,6 +31,9 @@ class RunbookCatalogTest {
 
   /** An action that records calls instead of touching a cluster; replicas start at 3. */
   static final class FakeScale implements Remediation {
+    /** The field its plan changes: an autoscaler's bounds count as replicas too. */
+    String field = "spec.replicas";
+
     final AtomicInteger executions = new AtomicInteger();
     volatile JsonNode lastArguments;
     volatile ChangeContext lastContext;
@@ -68,7 +71,7 @@ class RunbookCatalogTest {
       int to = arguments.path("replicas").asInt();
       return new Plan(
           "scale to " + to,
-          List.of(new dev.pitcrew.remediations.Change("spec.replicas", 3, to)),
+          List.of(new dev.pitcrew.remediations.Change(field, 3, to)),
           Optional.empty());
     }
 
@@ -172,6 +175,7 @@ class RunbookCatalogTest {
             "resume_rollout",
             "rollback_deployment",
             "rollout_history",
+            "scale_autoscaler",
             "scale_deployment",
             "set_resources",
             "uncordon_node");
@@ -187,6 +191,7 @@ class RunbookCatalogTest {
         .containsExactlyInAnyOrder(
             "rollback_deployment",
             "scale_deployment",
+            "scale_autoscaler",
             "set_resources",
             "restart_deployment",
             "delete_pod",
@@ -195,6 +200,8 @@ class RunbookCatalogTest {
             "cordon_node",
             "uncordon_node");
     assertThat(catalog.find("scale_deployment").orElseThrow().limits().maxScaleStep())
+        .isEqualTo(10);
+    assertThat(catalog.find("scale_autoscaler").orElseThrow().limits().maxScaleStep())
         .isEqualTo(10);
     assertThat(catalog.find("rollback_deployment").orElseThrow().limits().verifyTimeout())
         .isEqualTo(Duration.ofMinutes(5));
@@ -445,6 +452,18 @@ class RunbookCatalogTest {
             Refused.overLimits(
                 "scaling from 3 to 14 changes replicas by 11; runbook scale_deployment allows at"
                     + " most 10 per approval"));
+  }
+
+  @Test
+  void scaleStepBoundsAnAutoscalersMinAndMaxReplicasToo() {
+    scale.field = "spec.minReplicas";
+    Runbook runbook = fakeCatalog().find("scale_deployment").orElseThrow();
+
+    assertThat(runbook.preview(read("{\"namespace\":\"shop\",\"name\":\"c\",\"replicas\":14}")))
+        .isEqualTo(
+            Refused.overLimits(
+                "setting minReplicas from 3 to 14 changes replicas by 11; runbook"
+                    + " scale_deployment allows at most 10 per approval"));
   }
 
   @Test
