@@ -264,6 +264,29 @@ class ChartTest {
   }
 
   @Test
+  void evictionsAndAutoscalerBoundsAreGrantedInTheNamespacesOnlyAsTheirRunbooksNeed()
+      throws Exception {
+    List<HasMetadata> objects =
+        renderYaml(
+            """
+            rbac:
+              namespaces: [shop]
+            runbooks:
+              enabled: [delete_pod, scale_autoscaler]
+            """);
+
+    assertThat(grants(named(objects, Role.class, "pitcrew").getRules()))
+        .isEqualTo(
+            Map.of(
+                "/pods", Set.of("get"),
+                "/pods/eviction", Set.of("create"),
+                "policy/poddisruptionbudgets", Set.of("list"),
+                "autoscaling/horizontalpodautoscalers", Set.of("get", "patch"),
+                "/events", Set.of("create")));
+    assertThat(objects).noneMatch(o -> o.getKind().equals("ClusterRole"));
+  }
+
+  @Test
   void nodeRunbooksInNamespacedModeGetNodesClusterWideAndEventsInDefault() throws Exception {
     List<HasMetadata> objects =
         renderYaml(

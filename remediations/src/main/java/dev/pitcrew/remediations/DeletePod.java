@@ -3,6 +3,9 @@ package dev.pitcrew.remediations;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
+import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.PodResource;
@@ -10,15 +13,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Deletes one pod that a controller will replace; a pod nothing recreates is refused. */
+/**
+ * Deletes one pod that a controller will replace, through the Eviction API, so the API server holds
+ * it to the pod's PodDisruptionBudgets; a pod nothing recreates is refused.
+ */
 final class DeletePod extends Action {
   private static final JsonNode SCHEMA = Schemas.namespaced("Pod");
+
+  static final Permission EVICT = Permission.namespaced("", "pods/eviction", "create");
 
   private final KubernetesClient client;
   private final ChangeRecorder recorder;
 
   DeletePod(KubernetesClient client, ChangeRecorder recorder) {
-    super("pod.delete", "Delete one pod so that its controller replaces it.", SCHEMA);
+    super(
+        "pod.delete",
+        "Delete (evict) one pod so that its controller replaces it, within its"
+            + " PodDisruptionBudgets.",
+        SCHEMA);
     this.client = client;
     this.recorder = recorder;
   }
@@ -26,7 +38,9 @@ final class DeletePod extends Action {
   @Override
   public List<Permission> permissions() {
     return List.of(
-        Permission.namespaced("", "pods", "get", "delete"),
+        Permission.namespaced("", "pods", "get"),
+        EVICT,
+        Budgets.LIST,
         Permission.namespaced("", "events", "create"));
   }
 
@@ -51,7 +65,45 @@ final class DeletePod extends Action {
     } catch (KubernetesClientException e) {
       return KubeFailures.describe(e, "read", describe(arguments));
     }
-    return plan(pod, arguments);
+    Preview plan = plan(pod, arguments);
+    if (!(plan instanceof Plan)) {
+      return plan;
+    }
+    // The API server's own answer, before anyone approves: RBAC, admission and budgets decide.
+    try {
+      if (!pod(arguments).evict(eviction(pod, true))) {
+        return new Refused(
+            "a server-side dry run says the eviction would be refused: a PodDisruptionBudget"
+                + " allows no disruption of "
+                + describe(arguments)
+                + " now");
+      }
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return new Refused(describe(arguments) + " was not found");
+      }
+      return new Refused(
+          "a server-side dry run says this would fail: "
+              + KubeFailures.describe(e, "evict", describe(arguments)).reason());
+    }
+    return plan;
+  }
+
+  /** An eviction of exactly this pod (a replacement reusing its name is another UID). */
+  static Eviction eviction(Pod pod, boolean dryRun) {
+    return new EvictionBuilder()
+        .withNewMetadata()
+        .withNamespace(pod.getMetadata().getNamespace())
+        .withName(pod.getMetadata().getName())
+        .endMetadata()
+        .withDeleteOptions(
+            new io.fabric8.kubernetes.api.model.DeleteOptionsBuilder()
+                .withDryRun(dryRun ? List.of("All") : null)
+                .withNewPreconditions()
+                .withUid(pod.getMetadata().getUid())
+                .endPreconditions()
+                .build())
+        .build();
   }
 
   private Preview plan(Pod pod, JsonNode arguments) {
@@ -65,12 +117,36 @@ final class DeletePod extends Action {
               + " has no controller (no ownerReference), so nothing would recreate it; Pitcrew"
               + " does not delete it");
     }
+    if (Pods.mirror(pod)) {
+      return new Refused(
+          describe(arguments)
+              + " is a static pod: the kubelet of its node runs it from a file, and the API"
+              + " server cannot evict it");
+    }
+    List<PodDisruptionBudget> budgets =
+        Budgets.covering(Budgets.in(client, pod.getMetadata().getNamespace()), pod);
+    Optional<PodDisruptionBudget> blocking = Budgets.blocking(budgets);
+    if (blocking.isPresent()) {
+      return new Refused(
+          "deleting %s would take more down than %s allows; nothing is deleted"
+              .formatted(describe(arguments), Budgets.describe(blocking.get())));
+    }
     String state =
         "%s, %s ready, %d restarts, on node %s"
             .formatted(Pods.phase(pod), Pods.ready(pod), Pods.restarts(pod), Pods.node(pod));
     return new Plan(
-        "Delete %s (%s); %s %s will create a replacement"
-            .formatted(describe(arguments), state, owner.get().getKind(), owner.get().getName()),
+        "Delete %s (%s); %s %s will create a replacement%s"
+            .formatted(
+                describe(arguments),
+                state,
+                owner.get().getKind(),
+                owner.get().getName(),
+                budgets.isEmpty()
+                    ? ""
+                    : "; within "
+                        + budgets.stream()
+                            .map(Budgets::describe)
+                            .collect(java.util.stream.Collectors.joining(", "))),
         List.of(new Change(describe(arguments), state, "deleted")),
         Optional.empty());
   }
@@ -88,9 +164,19 @@ final class DeletePod extends Action {
       return (Outcome) preview;
     }
     try {
-      // Locked to the version read: a retried delete cannot remove a replacement that reuses the
+      // Bound to the UID read: a retried eviction cannot remove a replacement that reuses the
       // name (StatefulSet pods do).
-      pod(arguments).lockResourceVersion(pod.getMetadata().getResourceVersion()).delete();
+      if (!pod(arguments).evict(eviction(pod, false))) {
+        List<PodDisruptionBudget> budgets =
+            Budgets.covering(Budgets.in(client, pod.getMetadata().getNamespace()), pod);
+        return new Refused(
+            "the API server refused to evict %s: %s; nothing was deleted"
+                .formatted(
+                    describe(arguments),
+                    Budgets.blocking(budgets)
+                        .map(b -> Budgets.describe(b) + " allows no disruption now")
+                        .orElse("a PodDisruptionBudget allows no disruption now")));
+      }
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
         return new Applied(
@@ -100,7 +186,7 @@ final class DeletePod extends Action {
             Optional.empty());
       }
       if (!KubeFailures.ambiguous(e)) {
-        return KubeFailures.describe(e, "delete", describe(arguments));
+        return KubeFailures.describe(e, "evict", describe(arguments));
       }
       Optional<Outcome> after = afterLostAnswer(arguments, pod, plan, context, e);
       if (after.isPresent()) {
@@ -128,7 +214,7 @@ final class DeletePod extends Action {
       Plan plan,
       ChangeContext context,
       KubernetesClientException e) {
-    String reason = KubeFailures.describe(e, "delete", describe(arguments)).reason();
+    String reason = KubeFailures.describe(e, "evict", describe(arguments)).reason();
     Pod now;
     try {
       now = pod(arguments).get();

@@ -71,4 +71,15 @@ final class Pods {
         ? "(unscheduled)"
         : pod.getSpec().getNodeName();
   }
+
+  /** A static pod's mirror: the kubelet runs it from a file; the API server only shows it. */
+  static boolean mirror(Pod pod) {
+    var annotations = pod.getMetadata().getAnnotations();
+    return annotations != null && annotations.containsKey("kubernetes.io/config.mirror");
+  }
+
+  /** Whether a DaemonSet runs this pod: it belongs to its node, and a drain leaves it. */
+  static boolean daemon(Pod pod) {
+    return controller(pod).map(o -> "DaemonSet".equals(o.getKind())).orElse(false);
+  }
 }

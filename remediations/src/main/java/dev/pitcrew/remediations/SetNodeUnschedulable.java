@@ -29,10 +29,67 @@ final class SetNodeUnschedulable extends Mutation<Node> {
   @Override
   public List<Permission> permissions() {
     // Nodes have no namespace: their Events go to default, as kubectl's do.
+    List<Permission> needs =
+        new java.util.ArrayList<>(
+            List.of(
+                Permission.cluster("", "nodes", "get", "patch"),
+                new Permission(
+                    "", "events", java.util.Set.of("create"), Permission.Scope.DEFAULT_NAMESPACE)));
+    if (cordon) {
+      // What runs on the node and which budgets hold it, for the card. Listed across namespaces,
+      // which only a cluster-wide grant allows; with Roles per namespace the card goes without.
+      needs.add(Permission.LIST_PODS);
+      needs.add(Budgets.LIST);
+    }
+    return List.copyOf(needs);
+  }
+
+  /**
+   * How many pods run on the node and whether a budget would hold up moving them: cordoning moves
+   * nothing, but it is the first step of a drain. Said only if the pods of every namespace can be
+   * listed (a cluster-wide grant).
+   */
+  @Override
+  List<String> warnings(Node current, JsonNode arguments) {
+    if (!cordon) {
+      return List.of();
+    }
+    String node = objectName(arguments);
+    List<io.fabric8.kubernetes.api.model.Pod> pods;
+    List<io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget> budgets;
+    try {
+      pods =
+          client.pods().inAnyNamespace().withField("spec.nodeName", node).list().getItems().stream()
+              .filter(p -> node.equals(Pods.node(p)))
+              .toList();
+      budgets = client.policy().v1().podDisruptionBudget().inAnyNamespace().list().getItems();
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      return List.of();
+    }
+    if (pods.isEmpty()) {
+      return List.of();
+    }
+    long daemons = pods.stream().filter(Pods::daemon).count();
+    List<String> blocking =
+        pods.stream()
+            .flatMap(p -> Budgets.blocking(Budgets.covering(budgets, p)).stream())
+            .map(Budgets::describe)
+            .distinct()
+            .toList();
     return List.of(
-        Permission.cluster("", "nodes", "get", "patch"),
-        new Permission(
-            "", "events", java.util.Set.of("create"), Permission.Scope.DEFAULT_NAMESPACE));
+        "%d pod%s run%s on %s (%d of them DaemonSet pods); cordoning moves none of them%s"
+            .formatted(
+                pods.size(),
+                pods.size() == 1 ? "" : "s",
+                pods.size() == 1 ? "s" : "",
+                node,
+                daemons,
+                blocking.isEmpty()
+                    ? ""
+                    : "; "
+                        + String.join(", ", blocking)
+                        + (blocking.size() == 1 ? " allows" : " allow")
+                        + " no disruption now"));
   }
 
   @Override

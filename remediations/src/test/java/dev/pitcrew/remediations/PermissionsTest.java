@@ -48,11 +48,25 @@ class PermissionsTest {
   }
 
   @Test
-  void nodeActionsRecordEventsInDefaultAndTouchNothingNamespacedElse() {
+  void nodeActionsRecordEventsInDefaultAndOnlyReadWhatRunsOnTheNode() {
+    assertThat(
+            Remediations.named("node.uncordon", null, Remediations.Options.defaults())
+                .permissions())
+        .containsExactlyInAnyOrder(
+            new Permission("", "nodes", Set.of("get", "patch"), Permission.Scope.CLUSTER),
+            new Permission("", "events", Set.of("create"), Permission.Scope.DEFAULT_NAMESPACE));
+    // A cordon's card counts the node's pods and the budgets holding them: reads, nothing more.
     assertThat(
             Remediations.named("node.cordon", null, Remediations.Options.defaults()).permissions())
         .containsExactlyInAnyOrder(
             new Permission("", "nodes", Set.of("get", "patch"), Permission.Scope.CLUSTER),
-            new Permission("", "events", Set.of("create"), Permission.Scope.DEFAULT_NAMESPACE));
+            new Permission("", "events", Set.of("create"), Permission.Scope.DEFAULT_NAMESPACE),
+            // Listed across namespaces: granted there only with a cluster-wide role.
+            new Permission("", "pods", Set.of("list"), Permission.Scope.TARGET_NAMESPACES),
+            new Permission(
+                "policy",
+                "poddisruptionbudgets",
+                Set.of("list"),
+                Permission.Scope.TARGET_NAMESPACES));
   }
 }

@@ -24,13 +24,60 @@ final class DemoDispatcher extends KubernetesCrudDispatcher {
   private static final Pattern LOG =
       Pattern.compile("^(/api/v1/namespaces/[^/]+/pods/[^/?]+)/log(\\?.*)?$");
 
+  /** Pods by node: the mock ignores this field selector, a cordon's card needs it. */
+  private static final Pattern ON_NODE =
+      Pattern.compile("^(/api/v1/pods)\\?fieldSelector=spec\\.nodeName%3D([^&]+)$");
+
+  private static final Pattern EVICTION =
+      Pattern.compile("^(/api/v1/namespaces/[^/]+/pods/[^/?]+)/eviction.*");
+
   @Override
   public MockResponse handleGet(String path) {
     Matcher log = LOG.matcher(path);
     if (log.matches()) {
       return logs(log.group(1), log.group(2) == null ? "" : log.group(2));
     }
+    Matcher onNode = ON_NODE.matcher(path);
+    if (onNode.matches()) {
+      try {
+        var list =
+            (com.fasterxml.jackson.databind.node.ObjectNode)
+                JSON.readTree(super.handleGet(onNode.group(1)).getBody().readUtf8());
+        var kept = JSON.createArrayNode();
+        for (JsonNode pod : list.path("items")) {
+          if (onNode.group(2).equals(pod.path("spec").path("nodeName").asText())) {
+            kept.add(pod);
+          }
+        }
+        list.set("items", kept);
+        return new MockResponse().setResponseCode(200).setBody(list.toString());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
     return super.handleGet(path);
+  }
+
+  /**
+   * The Eviction API, for {@code delete_pod}: the demo has no PodDisruptionBudgets, so every
+   * eviction of an existing pod is allowed; a dry run changes nothing.
+   */
+  @Override
+  public MockResponse handleCreate(RecordedRequest request) {
+    Matcher eviction = EVICTION.matcher(request.getPath());
+    if (!eviction.matches()) {
+      return super.handleCreate(request);
+    }
+    MockResponse pod = super.handleGet(eviction.group(1));
+    if (pod.code() != 200) {
+      return pod;
+    }
+    if (!request.getUtf8Body().contains("\"All\"")) {
+      super.handleDelete(eviction.group(1));
+    }
+    return new MockResponse()
+        .setResponseCode(201)
+        .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Success\"}");
   }
 
   @Override
