@@ -3,8 +3,6 @@ package dev.pitcrew.remediations;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
-import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -19,8 +17,6 @@ import java.util.Optional;
  */
 final class DeletePod extends Action {
   private static final JsonNode SCHEMA = Schemas.namespaced("Pod");
-
-  static final Permission EVICT = Permission.namespaced("", "pods/eviction", "create");
 
   private final KubernetesClient client;
   private final ChangeRecorder recorder;
@@ -39,7 +35,7 @@ final class DeletePod extends Action {
   public List<Permission> permissions() {
     return List.of(
         Permission.namespaced("", "pods", "get"),
-        EVICT,
+        Evictions.EVICT,
         Budgets.LIST,
         Permission.namespaced("", "events", "create"));
   }
@@ -71,7 +67,7 @@ final class DeletePod extends Action {
     }
     // The API server's own answer, before anyone approves: RBAC, admission and budgets decide.
     try {
-      if (!pod(arguments).evict(eviction(pod, true))) {
+      if (!Evictions.evict(client, pod, true)) {
         return new Refused(
             "a server-side dry run says the eviction would be refused: a PodDisruptionBudget"
                 + " allows no disruption of "
@@ -87,23 +83,6 @@ final class DeletePod extends Action {
               + KubeFailures.describe(e, "evict", describe(arguments)).reason());
     }
     return plan;
-  }
-
-  /** An eviction of exactly this pod (a replacement reusing its name is another UID). */
-  static Eviction eviction(Pod pod, boolean dryRun) {
-    return new EvictionBuilder()
-        .withNewMetadata()
-        .withNamespace(pod.getMetadata().getNamespace())
-        .withName(pod.getMetadata().getName())
-        .endMetadata()
-        .withDeleteOptions(
-            new io.fabric8.kubernetes.api.model.DeleteOptionsBuilder()
-                .withDryRun(dryRun ? List.of("All") : null)
-                .withNewPreconditions()
-                .withUid(pod.getMetadata().getUid())
-                .endPreconditions()
-                .build())
-        .build();
   }
 
   private Preview plan(Pod pod, JsonNode arguments) {
@@ -166,7 +145,7 @@ final class DeletePod extends Action {
     try {
       // Bound to the UID read: a retried eviction cannot remove a replacement that reuses the
       // name (StatefulSet pods do).
-      if (!pod(arguments).evict(eviction(pod, false))) {
+      if (!Evictions.evict(client, pod, false)) {
         List<PodDisruptionBudget> budgets =
             Budgets.covering(Budgets.in(client, pod.getMetadata().getNamespace()), pod);
         return new Refused(

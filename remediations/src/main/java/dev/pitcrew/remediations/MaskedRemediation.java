@@ -44,6 +44,12 @@ final class MaskedRemediation implements Remediation {
   }
 
   @Override
+  public Remediation within(Namespaces namespaces) {
+    Remediation kept = action.within(namespaces);
+    return kept == action ? this : new MaskedRemediation(kept, masking);
+  }
+
+  @Override
   public Preview preview(JsonNode arguments) {
     Preview preview = action.preview(arguments);
     if (preview instanceof Plan p) {

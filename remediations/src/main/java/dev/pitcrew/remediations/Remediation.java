@@ -32,4 +32,42 @@ public interface Remediation {
   }
 
   Outcome execute(JsonNode arguments, ChangeContext context);
+
+  /**
+   * This action kept to {@code namespaces}. An action named by one {@code namespace} argument needs
+   * nothing: its runbook checks that argument. One that reaches into many (a drain evicts the pods
+   * of every namespace on a node) leaves those outside alone and says so.
+   */
+  default Remediation within(Namespaces namespaces) {
+    return this;
+  }
+
+  /**
+   * Where a runbook may act.
+   *
+   * @param allowed the only namespaces it may touch; empty means any not protected
+   * @param protectedNamespaces never touched
+   */
+  record Namespaces(java.util.Set<String> allowed, java.util.Set<String> protectedNamespaces) {
+    public Namespaces {
+      allowed = java.util.Set.copyOf(allowed);
+      protectedNamespaces = java.util.Set.copyOf(protectedNamespaces);
+    }
+
+    /** Anywhere. */
+    public static Namespaces any() {
+      return new Namespaces(java.util.Set.of(), java.util.Set.of());
+    }
+
+    /** Why {@code namespace} is off limits, if it is. */
+    public java.util.Optional<String> refusal(String namespace) {
+      if (protectedNamespaces.contains(namespace)) {
+        return java.util.Optional.of("namespace " + namespace + " is protected");
+      }
+      if (!allowed.isEmpty() && !allowed.contains(namespace)) {
+        return java.util.Optional.of("namespace " + namespace + " is not one the runbook may use");
+      }
+      return java.util.Optional.empty();
+    }
+  }
 }

@@ -71,7 +71,8 @@ public final class Remediations {
             new SetRolloutPaused(client, recorder, true),
             new SetRolloutPaused(client, recorder, false),
             new SetNodeUnschedulable(client, recorder, true),
-            new SetNodeUnschedulable(client, recorder, false))
+            new SetNodeUnschedulable(client, recorder, false),
+            new DrainNode(client, recorder, clock))
         .<Remediation>map(action -> new MaskedRemediation(action, options.masking()))
         .toList();
   }

@@ -46,7 +46,10 @@ public final class Runbook {
     this.description = description;
     this.parameters = parameters;
     this.limits = limits;
-    this.action = action;
+    // An action that reaches into many namespaces keeps to the runbook's, however it was bound.
+    this.action =
+        action.within(
+            new Remediation.Namespaces(limits.allowedNamespaces(), limits.protectedNamespaces()));
     this.schema = schema;
     this.actionSchema = actionSchema;
     this.clusters = List.copyOf(clusters);

@@ -36,7 +36,8 @@ public record RunbookSource(String origin, String yaml) {
           "pause_rollout",
           "resume_rollout",
           "cordon_node",
-          "uncordon_node");
+          "uncordon_node",
+          "drain_node");
 
   /** The runbooks that ship inside this module. */
   public static List<RunbookSource> shipped() {

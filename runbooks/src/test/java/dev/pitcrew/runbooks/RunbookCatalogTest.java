@@ -34,6 +34,15 @@ class RunbookCatalogTest {
     /** The field its plan changes: an autoscaler's bounds count as replicas too. */
     String field = "spec.replicas";
 
+    /** Where the last runbook built over it keeps it. */
+    Remediation.Namespaces keptTo;
+
+    @Override
+    public Remediation within(Remediation.Namespaces namespaces) {
+      keptTo = namespaces;
+      return this;
+    }
+
     final AtomicInteger executions = new AtomicInteger();
     volatile JsonNode lastArguments;
     volatile ChangeContext lastContext;
@@ -149,10 +158,10 @@ class RunbookCatalogTest {
             catalog.only(Set.of("list_pods", "pod_logs"), "PITCREW_RUNBOOKS").runbooks().stream()
                 .map(Runbook::name))
         .containsExactly("list_pods", "pod_logs");
-    assertThatThrownBy(() -> catalog.only(Set.of("list_pods", "drain_node"), "PITCREW_RUNBOOKS"))
+    assertThatThrownBy(() -> catalog.only(Set.of("list_pods", "reboot_node"), "PITCREW_RUNBOOKS"))
         .isInstanceOf(RunbookException.class)
         .hasMessageStartingWith(
-            "PITCREW_RUNBOOKS names 'drain_node', which is not a loaded runbook; loaded:");
+            "PITCREW_RUNBOOKS names 'reboot_node', which is not a loaded runbook; loaded:");
   }
 
   @Test
@@ -166,6 +175,7 @@ class RunbookCatalogTest {
             "delete_pod",
             "deployment_status",
             "describe",
+            "drain_node",
             "list_nodes",
             "list_pods",
             "pause_rollout",
@@ -198,7 +208,8 @@ class RunbookCatalogTest {
             "pause_rollout",
             "resume_rollout",
             "cordon_node",
-            "uncordon_node");
+            "uncordon_node",
+            "drain_node");
     assertThat(catalog.find("scale_deployment").orElseThrow().limits().maxScaleStep())
         .isEqualTo(10);
     assertThat(catalog.find("scale_autoscaler").orElseThrow().limits().maxScaleStep())
@@ -464,6 +475,16 @@ class RunbookCatalogTest {
             Refused.overLimits(
                 "setting minReplicas from 3 to 14 changes replicas by 11; runbook"
                     + " scale_deployment allows at most 10 per approval"));
+  }
+
+  @Test
+  void anActionThatReachesIntoManyNamespacesIsKeptToItsRunbooksProtectedOnesAndPitcrewsOwn() {
+    fakeCatalog().protecting(Set.of("pitcrew"));
+
+    assertThat(scale.keptTo.protectedNamespaces())
+        .containsExactlyInAnyOrder("kube-system", "pitcrew");
+    assertThat(scale.keptTo.refusal("pitcrew")).contains("namespace pitcrew is protected");
+    assertThat(scale.keptTo.refusal("shop")).isEmpty();
   }
 
   @Test
