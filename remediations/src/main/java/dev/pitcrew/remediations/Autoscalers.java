@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** The HorizontalPodAutoscaler that sets a Deployment's replicas, if one does. */
+/** The HorizontalPodAutoscaler that sets a workload's replicas, if one does. */
 final class Autoscalers {
   static final Permission LIST =
       Permission.namespaced("autoscaling", "horizontalpodautoscalers", "list");
@@ -20,6 +20,12 @@ final class Autoscalers {
    */
   static Optional<HorizontalPodAutoscaler> of(
       KubernetesClient client, String namespace, String name) {
+    return of(client, namespace, name, "Deployment");
+  }
+
+  /** The autoscaler targeting the {@code kind} {@code namespace/name}, if one does. */
+  static Optional<HorizontalPodAutoscaler> of(
+      KubernetesClient client, String namespace, String name, String kind) {
     try {
       return client
           .autoscaling()
@@ -33,7 +39,7 @@ final class Autoscalers {
               h ->
                   h.getSpec() != null
                       && h.getSpec().getScaleTargetRef() != null
-                      && "Deployment".equals(h.getSpec().getScaleTargetRef().getKind())
+                      && kind.equals(h.getSpec().getScaleTargetRef().getKind())
                       && name.equals(h.getSpec().getScaleTargetRef().getName()))
           .findFirst();
     } catch (KubernetesClientException e) {

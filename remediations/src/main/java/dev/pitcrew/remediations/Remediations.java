@@ -3,6 +3,7 @@ package dev.pitcrew.remediations;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /** The actions Pitcrew can take on a cluster. */
@@ -45,6 +46,9 @@ public final class Remediations {
     REFUSE
   }
 
+  private static final String STS = "StatefulSet";
+  private static final String DS = "DaemonSet";
+
   /** Every action, bound to one client, with default options. */
   public static List<Remediation> all(KubernetesClient client) {
     return all(client, Options.defaults());
@@ -55,18 +59,40 @@ public final class Remediations {
         new ChangeRecorder(client, options.clock(), options.masking(), options.gitOps());
     Clock clock = options.clock();
     return Stream.of(
-            new DeploymentStatus(client, clock),
+            ByKind.of(
+                new DeploymentStatus(client, clock),
+                Map.of(
+                    STS, new PodSetReads.Status(client, clock, PodSets.Kind.STATEFUL_SET),
+                    DS, new PodSetReads.Status(client, clock, PodSets.Kind.DAEMON_SET))),
             new ListPods(client, clock),
             new PodLogs(client, clock),
             new RecentEvents(client, clock),
-            new RolloutHistory(client, clock),
+            ByKind.of(
+                new RolloutHistory(client, clock),
+                Map.of(
+                    STS, new PodSetReads.History(client, clock, PodSets.Kind.STATEFUL_SET),
+                    DS, new PodSetReads.History(client, clock, PodSets.Kind.DAEMON_SET))),
             new ListNodes(client, clock),
             new DescribeObject(client, clock, options.masking()),
-            new RollbackDeployment(client, recorder),
-            new ScaleDeployment(client, recorder),
+            ByKind.of(
+                new RollbackDeployment(client, recorder),
+                Map.of(
+                    STS,
+                    new PodSetMutations.Rollback(client, recorder, PodSets.Kind.STATEFUL_SET),
+                    DS,
+                    new PodSetMutations.Rollback(client, recorder, PodSets.Kind.DAEMON_SET))),
+            ByKind.of(
+                new ScaleDeployment(client, recorder),
+                Map.of(STS, new PodSetMutations.Scale(client, recorder))),
             new ScaleAutoscaler(client, recorder),
             new SetResources(client, recorder),
-            new RestartDeployment(client, recorder, clock),
+            ByKind.of(
+                new RestartDeployment(client, recorder, clock),
+                Map.of(
+                    STS,
+                    new PodSetMutations.Restart(client, recorder, PodSets.Kind.STATEFUL_SET, clock),
+                    DS,
+                    new PodSetMutations.Restart(client, recorder, PodSets.Kind.DAEMON_SET, clock))),
             new DeletePod(client, recorder),
             new SetRolloutPaused(client, recorder, true),
             new SetRolloutPaused(client, recorder, false),

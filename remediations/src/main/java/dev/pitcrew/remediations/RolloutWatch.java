@@ -133,6 +133,9 @@ public final class RolloutWatch implements AutoCloseable {
   }
 
   private java.util.Optional<Verification> check(Rollout rollout, Instant start, Duration timeout) {
+    if (!rollout.kind().equals(ByKind.DEPLOYMENT)) {
+      return checkPodSet(rollout, start, timeout);
+    }
     Duration elapsed = Duration.between(start, clock.instant());
     Deployment d;
     try {
@@ -182,6 +185,123 @@ public final class RolloutWatch implements AutoCloseable {
             elapsed));
   }
 
+  /**
+   * A StatefulSet's or DaemonSet's rollout, by its own rules: a StatefulSet is done when every pod
+   * at or above its partition runs the update revision and all are ready (it updates one ordinal at
+   * a time, from the highest); a DaemonSet when every node's pod is updated and available.
+   */
+  private Optional<Verification> checkPodSet(Rollout rollout, Instant start, Duration timeout) {
+    Duration elapsed = Duration.between(start, clock.instant());
+    PodSets.Kind kind =
+        rollout.kind().equals("StatefulSet") ? PodSets.Kind.STATEFUL_SET : PodSets.Kind.DAEMON_SET;
+    io.fabric8.kubernetes.api.model.HasMetadata set;
+    try {
+      set = kind.resource(client, rollout.namespace(), rollout.name()).get();
+    } catch (KubernetesClientException e) {
+      return elapsed.compareTo(timeout) >= 0
+          ? Optional.of(
+              new Verification(
+                  false, KubeFailures.describe(e, "read", rollout.toString()).reason(), elapsed))
+          : Optional.empty();
+    }
+    if (set == null) {
+      return Optional.of(new Verification(false, rollout + " was deleted", elapsed));
+    }
+    Long generation = set.getMetadata().getGeneration();
+    int desired;
+    int ready;
+    boolean complete;
+    Long observed;
+    Map<String, String> selector;
+    if (set instanceof io.fabric8.kubernetes.api.model.apps.StatefulSet s) {
+      var st = s.getStatus();
+      desired = PodSets.replicas(s);
+      ready = st == null ? 0 : orZero(st.getReadyReplicas());
+      int updated = st == null ? 0 : orZero(st.getUpdatedReplicas());
+      int partition = PodSets.partition(s);
+      observed = st == null ? null : st.getObservedGeneration();
+      complete =
+          st != null
+              && ready == desired
+              && orZero(st.getReplicas()) == desired
+              && (partition == 0
+                  ? updated == desired
+                      || Objects.equals(st.getUpdateRevision(), st.getCurrentRevision())
+                  : updated >= desired - partition);
+      selector = s.getSpec().getSelector().getMatchLabels();
+    } else {
+      var d = (io.fabric8.kubernetes.api.model.apps.DaemonSet) set;
+      var st = d.getStatus();
+      desired = st == null ? 0 : orZero(st.getDesiredNumberScheduled());
+      ready = st == null ? 0 : orZero(st.getNumberReady());
+      observed = st == null ? null : st.getObservedGeneration();
+      complete =
+          st != null
+              && orZero(st.getUpdatedNumberScheduled()) == desired
+              && orZero(st.getNumberAvailable()) == desired;
+      selector = d.getSpec().getSelector().getMatchLabels();
+    }
+    boolean seen = generation == null || observed == null || observed >= generation;
+    if (seen && complete) {
+      return Optional.of(
+          new Verification(
+              true,
+              "%s: %d/%d ready after %d s".formatted(rollout, ready, desired, elapsed.toSeconds()),
+              elapsed));
+    }
+    if (elapsed.compareTo(timeout) < 0) {
+      if (!seen) {
+        return Optional.empty();
+      }
+      return hopeless(updatePods(set, selector))
+          .map(
+              why ->
+                  new Verification(
+                      false,
+                      "%s: %d/%d ready after %d s, rollout failing: %s"
+                          .formatted(rollout, ready, desired, elapsed.toSeconds(), why),
+                      elapsed));
+    }
+    return Optional.of(
+        new Verification(
+            false,
+            "%s: %d/%d ready after %d s, rollout not complete%s"
+                .formatted(
+                    rollout,
+                    ready,
+                    desired,
+                    elapsed.toSeconds(),
+                    problems(rollout.namespace(), selector)),
+            elapsed));
+  }
+
+  /** The set's pods running its update revision (the one its template is now). */
+  private List<Pod> updatePods(
+      io.fabric8.kubernetes.api.model.HasMetadata set, Map<String, String> selector) {
+    try {
+      var revisions = PodSets.revisions(client, set);
+      long current = PodSets.current(revisions, set);
+      var revision =
+          revisions.stream()
+              .filter(r -> r.getRevision() != null && r.getRevision() == current)
+              .findFirst();
+      if (revision.isEmpty() || selector == null) {
+        return List.of();
+      }
+      return client
+          .pods()
+          .inNamespace(set.getMetadata().getNamespace())
+          .withLabels(selector)
+          .list()
+          .getItems()
+          .stream()
+          .filter(p -> PodSetReads.runs(p, revision.get()))
+          .toList();
+    } catch (KubernetesClientException e) {
+      return List.of();
+    }
+  }
+
   /** Waiting reasons of a new pod that no amount of waiting fixes by itself. */
   private static final Set<String> HOPELESS =
       Set.of(
@@ -213,7 +333,14 @@ public final class RolloutWatch implements AutoCloseable {
         }
       }
     }
-    List<Pod> pods = newPods(d);
+    return hopeless(newPods(d));
+  }
+
+  /**
+   * Why pods of a new revision clearly fail, if none is ready and one cannot pull its image, cannot
+   * be created, or crash-loops after a restart.
+   */
+  private static Optional<String> hopeless(List<Pod> pods) {
     if (pods.stream().anyMatch(p -> Pods.ready(p).startsWith(containers(p) + "/"))) {
       return Optional.empty();
     }
@@ -283,19 +410,17 @@ public final class RolloutWatch implements AutoCloseable {
 
   /** {@code ; 1 pod in CrashLoopBackOff (checkout-abc)}, from the Deployment's pods. */
   private String problems(Deployment d) {
-    Map<String, String> labels = d.getSpec().getSelector().getMatchLabels();
+    return problems(d.getMetadata().getNamespace(), d.getSpec().getSelector().getMatchLabels());
+  }
+
+  /** The same, from the pods {@code labels} select. */
+  private String problems(String namespace, Map<String, String> labels) {
     if (labels == null || labels.isEmpty()) {
       return "";
     }
     List<Pod> pods;
     try {
-      pods =
-          client
-              .pods()
-              .inNamespace(d.getMetadata().getNamespace())
-              .withLabels(labels)
-              .list()
-              .getItems();
+      pods = client.pods().inNamespace(namespace).withLabels(labels).list().getItems();
     } catch (KubernetesClientException e) {
       return "";
     }

@@ -72,6 +72,7 @@ class RunbookCatalogTest {
       return read(
           "{\"type\":\"object\",\"required\":[\"namespace\",\"name\",\"replicas\"],"
               + "\"properties\":{\"namespace\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},"
+              + "\"kind\":{\"type\":\"string\"},"
               + "\"replicas\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":1000}}}");
     }
 
@@ -119,7 +120,8 @@ class RunbookCatalogTest {
     public JsonNode parameterSchema() {
       return read(
           "{\"type\":\"object\",\"required\":[\"namespace\",\"name\"],"
-              + "\"properties\":{\"namespace\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}}}");
+              + "\"properties\":{\"namespace\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},"
+              + "\"kind\":{\"type\":\"string\"}}}");
     }
 
     @Override
@@ -287,7 +289,8 @@ class RunbookCatalogTest {
             "namespace must be a DNS label (lowercase letters, digits and '-', starting and ending"
                 + " with a letter or digit)")
         .contains("replicas must be a whole number")
-        .contains("force is not a parameter here; the parameters are name, namespace, replicas")
+        .contains(
+            "force is not a parameter here; the parameters are kind, name, namespace, replicas")
         .doesNotContain("regex")
         .doesNotContain("$");
     assertThat(
