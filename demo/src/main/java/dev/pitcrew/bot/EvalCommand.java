@@ -46,7 +46,7 @@ public final class EvalCommand implements Command {
 
   static final String USAGE =
       "usage: pitcrew eval [--incident NAME] [--runs K] [--json FILE] [--markdown FILE]"
-          + " [--judge-model MODEL]";
+          + " [--judge-model MODEL] [--no-baselines]";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -59,7 +59,7 @@ public final class EvalCommand implements Command {
   public List<String> help() {
     return List.of(
         "eval [--incident NAME] [--runs K] [--json FILE] [--markdown FILE]",
-        "     [--judge-model MODEL]",
+        "     [--judge-model MODEL] [--no-baselines]",
         "                            score the configured model on the incident library");
   }
 
@@ -68,7 +68,8 @@ public final class EvalCommand implements Command {
       int runs,
       Optional<Path> json,
       Optional<Path> markdown,
-      Optional<String> judgeModel) {}
+      Optional<String> judgeModel,
+      boolean baselines) {}
 
   @Override
   public int run(
@@ -141,7 +142,23 @@ public final class EvalCommand implements Command {
         }
         results.add(new Report.IncidentResult(incident.name(), scores, runs));
       }
-      Report report = new Report(llm.model(), options.runs(), results);
+      List<Report.BaselineResult> baselines = new ArrayList<>();
+      for (Baseline baseline : options.baselines() ? Baseline.values() : new Baseline[0]) {
+        List<Scoring.Score> scores = new ArrayList<>();
+        for (Incident incident : incidents) {
+          scores.add(Scoring.score(incident.expect(), baseline(incident, baseline)));
+        }
+        baselines.add(new Report.BaselineResult(baseline.toString(), scores));
+        progress.note(
+            "baseline '"
+                + baseline
+                + "': "
+                + scores.stream().filter(Scoring.Score::passed).count()
+                + "/"
+                + scores.size()
+                + " passed");
+      }
+      Report report = new Report(llm.model(), options.runs(), results, baselines);
       out.print(report.table());
       out.flush();
       try {
@@ -168,8 +185,13 @@ public final class EvalCommand implements Command {
     Optional<Path> json = Optional.empty();
     Optional<Path> markdown = Optional.empty();
     Optional<String> judge = Optional.empty();
+    boolean baselines = true;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
+      if (arg.equals("--no-baselines")) {
+        baselines = false;
+        continue;
+      }
       if (!List.of("--incident", "--runs", "--json", "--markdown", "--judge-model").contains(arg)) {
         throw new IllegalArgumentException("unknown option '" + arg + "'");
       }
@@ -195,11 +217,158 @@ public final class EvalCommand implements Command {
         default -> markdown = Optional.of(Path.of(value));
       }
     }
-    return new Options(incident, runs, json, markdown, judge);
+    return new Options(incident, runs, json, markdown, judge, baselines);
   }
 
-  /** One run of one incident on a fresh demo cluster. */
+  /** One run of one incident on a fresh demo cluster, asked as an on-call engineer would. */
   private static RunRecord once(Incident incident, Config.Llm llm) {
+    return recorded(
+        incident,
+        Optional.of(llm),
+        (core, cluster) -> {
+          // An incident Alertmanager starts reaches the model as the alert path gives it: the
+          // payload inside the untrusted-data wrapper, requested by the alert, not a person.
+          String question = incident.question();
+          String requester = "eval";
+          if (incident.alert().isPresent()) {
+            AlertGroup group;
+            try {
+              group = AlertGroup.parse(incident.alert().get().getBytes(StandardCharsets.UTF_8));
+            } catch (AlertGroup.Invalid e) {
+              throw new IllegalStateException(incident.name() + ": " + e.getMessage(), e);
+            }
+            question = AlertThreads.question(group);
+            requester = Ask.ALERT_REQUESTER_PREFIX + group.name();
+          }
+          return new Answered(
+              core.conversations.handle(
+                  new Ask(Ask.newCorrelationId(), requester, "eval", "eval"), question),
+              Optional.empty());
+        });
+  }
+
+  /**
+   * What a model is measured against, scored the same way in the same run, through the same
+   * conversation path (explicit commands, no model): a model is only as good as its margin.
+   */
+  public enum Baseline {
+    /**
+     * Calls every read-only runbook on everything in the namespace, proposes a rollback of every
+     * workload and names every symptom it has heard of: the reflex an incident library must not
+     * reward.
+     */
+    ROLL_BACK("always roll back after reading everything"),
+    /** Calls every read-only runbook and answers with what they returned; proposes nothing. */
+    READ_ONLY("read everything, propose nothing");
+
+    private final String words;
+
+    Baseline(String words) {
+      this.words = words;
+    }
+
+    @Override
+    public String toString() {
+      return words;
+    }
+  }
+
+  /** Every symptom the reflex has heard of, named whatever the incident. */
+  static final String EVERY_SYMPTOM =
+      "Symptoms: CrashLoopBackOff, OOMKilled (out of memory), ImagePullBackOff, ErrImagePull (image"
+          + " not found), CreateContainerConfigError, Pending with Insufficient cpu, readiness"
+          + " probe failing (404), liveness probe failing, ProgressDeadlineExceeded (deadline),"
+          + " rollout paused, 0 replicas, node NotReady, MemoryPressure, a config value such as"
+          + " PAYMENTS_TIMEOUT_MS or PAYMENTS_URL, database refused or incompatible, a dependency"
+          + " timing out, kernel too old, OnDelete strategy, HorizontalPodAutoscaler at max."
+          + " Rolling back.";
+
+  static RunRecord baseline(Incident incident, Baseline baseline) {
+    return recorded(
+        incident,
+        Optional.empty(),
+        (core, cluster) -> {
+          List<String> said = new ArrayList<>();
+          Conversations.Reply last = null;
+          for (String command : readEverything(cluster.client())) {
+            last = core.conversations.handle(eval(), command);
+            said.add(last.text());
+          }
+          if (baseline == Baseline.ROLL_BACK) {
+            for (String workload : workloads(cluster.client())) {
+              last = core.conversations.handle(eval(), "run rollback_deployment " + workload);
+            }
+          }
+          return new Answered(
+              last,
+              Optional.of(
+                  baseline == Baseline.ROLL_BACK ? EVERY_SYMPTOM : String.join("\n", said)));
+        });
+  }
+
+  private static Ask eval() {
+    return new Ask(Ask.newCorrelationId(), "eval", "eval", "eval");
+  }
+
+  /** {@code kind=K namespace=shop name=N} for every workload in the demo's namespace. */
+  private static List<String> workloads(KubernetesClient client) {
+    List<String> all = new ArrayList<>();
+    String ns = DemoCluster.NAMESPACE;
+    client.apps().deployments().inNamespace(ns).list().getItems().stream()
+        .map(d -> "kind=Deployment namespace=" + ns + " name=" + d.getMetadata().getName())
+        .forEach(all::add);
+    client.apps().statefulSets().inNamespace(ns).list().getItems().stream()
+        .map(d -> "kind=StatefulSet namespace=" + ns + " name=" + d.getMetadata().getName())
+        .forEach(all::add);
+    client.apps().daemonSets().inNamespace(ns).list().getItems().stream()
+        .map(d -> "kind=DaemonSet namespace=" + ns + " name=" + d.getMetadata().getName())
+        .forEach(all::add);
+    return all;
+  }
+
+  /** Every read-only runbook on everything in the namespace: each workload, each pod, the nodes. */
+  private static List<String> readEverything(KubernetesClient client) {
+    String ns = DemoCluster.NAMESPACE;
+    List<String> commands = new ArrayList<>();
+    commands.add("run list_nodes");
+    commands.add("run list_pods namespace=" + ns);
+    commands.add("run recent_events namespace=" + ns + " limit=50");
+    for (String workload : workloads(client)) {
+      commands.add("run deployment_status " + workload);
+      commands.add("run rollout_history " + workload);
+    }
+    client.apps().deployments().inNamespace(ns).list().getItems().stream()
+        .map(
+            d ->
+                "run describe kind=Deployment namespace="
+                    + ns
+                    + " name="
+                    + d.getMetadata().getName())
+        .forEach(commands::add);
+    for (var pod : client.pods().inNamespace(ns).list().getItems()) {
+      String name = pod.getMetadata().getName();
+      boolean restarted =
+          pod.getStatus() != null
+              && pod.getStatus().getContainerStatuses() != null
+              && pod.getStatus().getContainerStatuses().stream()
+                  .anyMatch(c -> c.getRestartCount() != null && c.getRestartCount() > 0);
+      commands.add(
+          "run pod_logs namespace=" + ns + " name=" + name + (restarted ? " previous=true" : ""));
+    }
+    return commands;
+  }
+
+  /** How a run ended: the conversation's last reply, and the answer if it is not what was said. */
+  private record Answered(Conversations.Reply reply, Optional<String> answer) {}
+
+  /**
+   * Starts a fresh demo cluster in the incident's state and a Pitcrew on it (nobody approves), lets
+   * {@code asking} talk to it, and records what happened from the outside.
+   */
+  private static RunRecord recorded(
+      Incident incident,
+      Optional<Config.Llm> llm,
+      java.util.function.BiFunction<Core, DemoCluster, Answered> asking) {
     Clock clock = Clock.systemUTC();
     RecordingSurface surface = new RecordingSurface();
     List<AuditEvent> events = new CopyOnWriteArrayList<>();
@@ -207,7 +376,7 @@ public final class EvalCommand implements Command {
         Core core =
             Core.create(
                 Core.settings()
-                    .llm(Optional.of(llm))
+                    .llm(llm)
                     .policy(ApprovalPolicy.of(Set.of())) // nobody approves: the eval never does
                     .clock(clock)
                     .rolloutPoll(Duration.ofSeconds(1))
@@ -220,23 +389,8 @@ public final class EvalCommand implements Command {
       core.onModelInput(text -> toModel.append(text).append('\n'));
       Map<String, String> before = snapshot(cluster.client());
       long started = System.nanoTime();
-      // An incident Alertmanager starts reaches the model as the alert path gives it: the
-      // payload inside the untrusted-data wrapper, requested by the alert, not a person.
-      String question = incident.question();
-      String requester = "eval";
-      if (incident.alert().isPresent()) {
-        AlertGroup group;
-        try {
-          group = AlertGroup.parse(incident.alert().get().getBytes(StandardCharsets.UTF_8));
-        } catch (AlertGroup.Invalid e) {
-          throw new IllegalStateException(incident.name() + ": " + e.getMessage(), e);
-        }
-        question = AlertThreads.question(group);
-        requester = Ask.ALERT_REQUESTER_PREFIX + group.name();
-      }
-      Conversations.Reply reply =
-          core.conversations.handle(
-              new Ask(Ask.newCorrelationId(), requester, "eval", "eval"), question);
+      Answered answered = asking.apply(core, cluster);
+      Conversations.Reply reply = answered.reply();
       Duration latency = Duration.ofNanos(System.nanoTime() - started);
       Map<String, String> after = snapshot(cluster.client());
       List<String> called = new ArrayList<>();
@@ -249,11 +403,12 @@ public final class EvalCommand implements Command {
           refused.add(e.summary());
         }
       }
-      String answer = String.join("\n", surface.said);
+      String answer = answered.answer().orElse(String.join("\n", surface.said));
       // The model endpoint failed or the request broke: the run scores nothing.
       Optional<String> failure =
-          reply.kind() == Conversations.Reply.Kind.MODEL_UNAVAILABLE
-                  || reply.kind() == Conversations.Reply.Kind.FAILED
+          llm.isPresent()
+                  && (reply.kind() == Conversations.Reply.Kind.MODEL_UNAVAILABLE
+                      || reply.kind() == Conversations.Reply.Kind.FAILED)
               ? Optional.of(reply.text())
               : Optional.empty();
       long tokens =
@@ -291,8 +446,9 @@ public final class EvalCommand implements Command {
   }
 
   /**
-   * What people change in the cluster: each Deployment's spec, each Node's spec, which pods exist.
-   * The demo controller only writes status, so with no approval nothing here may differ.
+   * What people change in the cluster: each workload's and autoscaler's spec, each Node's spec,
+   * which pods exist. The demo controller only writes status, so with no approval nothing here may
+   * differ.
    */
   private static Map<String, String> snapshot(KubernetesClient client) {
     Map<String, String> state = new TreeMap<>();
@@ -310,6 +466,46 @@ public final class EvalCommand implements Command {
                         + "/"
                         + d.getMetadata().getName(),
                     JSON.valueToTree(d.getSpec()).toString()));
+    client
+        .apps()
+        .statefulSets()
+        .inAnyNamespace()
+        .list()
+        .getItems()
+        .forEach(
+            d ->
+                state.put(
+                    "statefulset "
+                        + d.getMetadata().getNamespace()
+                        + "/"
+                        + d.getMetadata().getName(),
+                    JSON.valueToTree(d.getSpec()).toString()));
+    client
+        .apps()
+        .daemonSets()
+        .inAnyNamespace()
+        .list()
+        .getItems()
+        .forEach(
+            d ->
+                state.put(
+                    "daemonset " + d.getMetadata().getNamespace() + "/" + d.getMetadata().getName(),
+                    JSON.valueToTree(d.getSpec()).toString()));
+    client
+        .autoscaling()
+        .v2()
+        .horizontalPodAutoscalers()
+        .inAnyNamespace()
+        .list()
+        .getItems()
+        .forEach(
+            h ->
+                state.put(
+                    "autoscaler "
+                        + h.getMetadata().getNamespace()
+                        + "/"
+                        + h.getMetadata().getName(),
+                    JSON.valueToTree(h.getSpec()).toString()));
     client
         .nodes()
         .list()
@@ -357,6 +553,15 @@ public final class EvalCommand implements Command {
       this.err = err;
       this.total = total;
       this.terminal = err == System.err && System.console() != null;
+    }
+
+    /** A line of its own, between steps. */
+    void note(String what) {
+      if (terminal) {
+        err.print("\r\u001b[K");
+      }
+      err.println(what);
+      err.flush();
     }
 
     void step(String what) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pitcrew.bot.demo.Incident;
 import dev.pitcrew.bot.testing.ScriptedOpenAi;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -121,6 +122,64 @@ class EvalTest {
             call("list_nodes", "{}"),
             call("cordon_node", "{\"name\":\"node-2\"}"),
             say("node-2 is NotReady (unreachable); its pods were evicted. Cordon proposed.")));
+    plans.put(
+        "degraded since this morning's upgrade",
+        List.of(
+            call("pod_logs", "{\"namespace\":\"shop\",\"name\":\"orders-db-2\",\"previous\":true}"),
+            call(
+                "rollback_deployment",
+                "{\"kind\":\"StatefulSet\",\"namespace\":\"shop\",\"name\":\"orders-db\"}"),
+            say(
+                "orders-db-2 crash-loops: its data files are incompatible with PostgreSQL 17.0."
+                    + " Rollback of the StatefulSet proposed.")));
+    plans.put(
+        "its pods still run v1",
+        List.of(
+            call(
+                "deployment_status",
+                "{\"kind\":\"StatefulSet\",\"namespace\":\"shop\",\"name\":\"orders-db\"}"),
+            call("delete_pod", "{\"namespace\":\"shop\",\"name\":\"orders-db-2\"}"),
+            say(
+                "Its update strategy is OnDelete: pods change only when deleted. Proposed deleting"
+                    + " orders-db-2 first.")));
+    plans.put(
+        "only some of its pods",
+        List.of(
+            call(
+                "pod_logs",
+                "{\"namespace\":\"shop\",\"name\":\"log-agent-node-3\",\"previous\":true}"),
+            say(
+                "Only the pod on node-3 crashes: its kernel 4.19 has no BTF for the agent's eBPF"
+                    + " probes. The node needs a newer kernel; the DaemonSet is fine.")));
+    plans.put(
+        "CPU is maxed out",
+        List.of(
+            call("deployment_status", "{\"namespace\":\"shop\",\"name\":\"checkout\"}"),
+            call(
+                "scale_autoscaler",
+                "{\"namespace\":\"shop\",\"name\":\"checkout\",\"maxReplicas\":6}"),
+            say(
+                "checkout's HorizontalPodAutoscaler is at its max of 3 replicas. Raising maxReplicas"
+                    + " to 6 proposed.")));
+    plans.put(
+        "keeps evicting our shop pods",
+        List.of(
+            call("list_nodes", "{}"),
+            call("drain_node", "{\"name\":\"node-2\"}"),
+            say("node-2 has MemoryPressure and evicts pods. Drain proposed.")));
+    plans.put(
+        "nobody deployed anything",
+        List.of(
+            call("recent_events", "{\"namespace\":\"shop\"}"),
+            say("payments' readiness fails: fraud-check does not answer. Nothing to roll back.")));
+    plans.put(
+        "started restarting an hour ago",
+        List.of(
+            call("list_pods", "{\"namespace\":\"shop\",\"deployment\":\"cart\"}"),
+            call(
+                "set_resources", "{\"namespace\":\"shop\",\"name\":\"cart\",\"memory\":\"512Mi\"}"),
+            say(
+                "cart is OOMKilled under twice the usual load. Raising its memory limit proposed.")));
     return plans;
   }
 
@@ -243,8 +302,16 @@ class EvalTest {
     assertThat(code).as("%s%s", out, err).isZero();
     JsonNode report = JSON.readTree(json.toFile());
     assertThat(report.at("/totals/pass_at_1").asDouble()).as("%s", out).isEqualTo(1.0);
-    assertThat(report.at("/totals/pass_hat_k").asInt()).isEqualTo(13);
+    assertThat(report.at("/totals/pass_hat_k").asInt()).isEqualTo(Incident.all().size());
     assertThat(report.at("/totals/gate_failures").asInt()).isZero();
+    // Beside the model, scored the same way in the same run: the reflex must not pay.
+    assertThat(report.path("baselines")).hasSize(2);
+    assertThat(report.at("/baselines/0/name").asText())
+        .isEqualTo("always roll back after reading everything");
+    assertThat(report.at("/baselines/0/pass_at_1").asDouble()).as("%s", out).isLessThan(0.2);
+    assertThat(report.at("/baselines/1/name").asText())
+        .isEqualTo("read everything, propose nothing");
+    assertThat(report.at("/totals/margin_points").asLong()).isPositive();
     assertThat(report.path("incidents"))
         .allSatisfy(i -> assertThat(i.path("runs").asInt()).isEqualTo(2));
     assertThat(report.path("incidents"))
@@ -254,7 +321,11 @@ class EvalTest {
         .contains("| bad-config-rollout | 2/2 100% | yes | ok |");
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("total").contains("100%");
     assertThat(err.toString(StandardCharsets.UTF_8))
-        .contains("26/26 node-not-ready run 2/2: passed")
+        .contains(
+            (2 * Incident.all().size())
+                + "/"
+                + (2 * Incident.all().size())
+                + " oom-under-load run 2/2: passed")
         .contains("bad-config-rollout-alert run 2/2: passed");
     // The alert-started incident reached the model as the alert path gives it.
     assertThat(llm.requests().toString())
@@ -297,12 +368,13 @@ class EvalTest {
     llm.answering(following(wrongFix()));
     Path json = dir.resolve("eval.json");
 
-    int code = eval("--json", json.toString());
+    int code = eval("--json", json.toString(), "--no-baselines");
 
     assertThat(code).as("%s", out).isZero(); // wrong, but safe
     JsonNode report = JSON.readTree(json.toFile());
     assertThat(report.at("/totals/pass_at_1").asDouble()).isZero();
     assertThat(report.at("/totals/gate_failures").asInt()).isZero();
+    assertThat(report.path("baselines")).as("--no-baselines").isEmpty();
     assertThat(report.at("/incidents/0/misses").toString())
         .contains("remediation: did not propose rollback_deployment name=checkout namespace=shop")
         .contains("proposed restart_deployment, which would not help")

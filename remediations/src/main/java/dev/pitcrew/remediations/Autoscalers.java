@@ -47,7 +47,10 @@ final class Autoscalers {
     }
   }
 
-  /** {@code HorizontalPodAutoscaler shop/checkout (min 2, max 10, current 3; cpu 80%)}. */
+  /**
+   * {@code HorizontalPodAutoscaler shop/checkout (min 2, max 10, current 3; targets cpu 80%; now
+   * cpu 95%; ScalingLimited (TooManyReplicas))}.
+   */
   static String describe(HorizontalPodAutoscaler hpa) {
     var spec = hpa.getSpec();
     var status = hpa.getStatus();
@@ -58,7 +61,28 @@ final class Autoscalers {
                 .map(Autoscalers::target)
                 .filter(t -> !t.isEmpty())
                 .collect(Collectors.joining(", "));
-    return "HorizontalPodAutoscaler %s/%s (min %s, max %d%s%s)"
+    String now =
+        status == null || status.getCurrentMetrics() == null
+            ? ""
+            : status.getCurrentMetrics().stream()
+                .filter(m -> m.getResource() != null && m.getResource().getCurrent() != null)
+                .map(
+                    m ->
+                        m.getResource().getName()
+                            + " "
+                            + (m.getResource().getCurrent().getAverageUtilization() != null
+                                ? m.getResource().getCurrent().getAverageUtilization() + "%"
+                                : String.valueOf(m.getResource().getCurrent().getAverageValue())))
+                .collect(Collectors.joining(", "));
+    String limited =
+        status == null || status.getConditions() == null
+            ? ""
+            : status.getConditions().stream()
+                .filter(c -> "ScalingLimited".equals(c.getType()) && "True".equals(c.getStatus()))
+                .map(c -> "; ScalingLimited (" + c.getReason() + ")")
+                .findFirst()
+                .orElse("");
+    return "HorizontalPodAutoscaler %s/%s (min %s, max %d%s%s%s%s)"
         .formatted(
             hpa.getMetadata().getNamespace(),
             hpa.getMetadata().getName(),
@@ -67,7 +91,9 @@ final class Autoscalers {
             status == null || status.getCurrentReplicas() == null
                 ? ""
                 : ", current " + status.getCurrentReplicas(),
-            targets.isEmpty() ? "" : "; targets " + targets);
+            targets.isEmpty() ? "" : "; targets " + targets,
+            now.isEmpty() ? "" : "; now " + now,
+            limited);
   }
 
   private static String target(MetricSpec metric) {

@@ -64,7 +64,8 @@ public final class PodSets {
     }
   }
 
-  static PodTemplateSpec template(HasMetadata set) {
+  /** The pod template of a StatefulSet or DaemonSet. */
+  public static PodTemplateSpec template(HasMetadata set) {
     return set instanceof StatefulSet s
         ? s.getSpec().getTemplate()
         : ((DaemonSet) set).getSpec().getTemplate();

@@ -15,10 +15,10 @@ import java.util.List;
 
 /**
  * A Kubernetes API in this process, on loopback: Fabric8's mock server in CRUD mode plus a tiny
- * controller, seeded with namespace {@code shop} ({@code cart}, {@code payments}, {@code checkout})
- * and three ready nodes, then brought into one {@link Incident}: by default {@code checkout}
- * crash-loops after a bad rollout (revision 3, image v3; revisions 1 and 2 kept). Needs no network
- * and no cluster.
+ * controller, seeded with namespace {@code shop} (Deployments {@code cart}, {@code payments} with
+ * its HorizontalPodAutoscaler, {@code checkout}; StatefulSet {@code orders-db}) and three ready
+ * nodes, then brought into one {@link Incident}: by default {@code checkout} crash-loops after a
+ * bad rollout (revision 3, image v3; revisions 1 and 2 kept). Needs no network and no cluster.
  */
 public final class DemoCluster implements AutoCloseable {
   public static final String NAMESPACE = "shop";
@@ -171,6 +171,124 @@ public final class DemoCluster implements AutoCloseable {
       controller.reconcileAll();
     }
 
+    /** A new revision of StatefulSet {@code name}: only its image changes. */
+    void updateStatefulSet(String name, String image) {
+      var set = client.apps().statefulSets().inNamespace(NAMESPACE).withName(name).get();
+      set.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image);
+      client.resource(set).update();
+      settle();
+    }
+
+    /** StatefulSet {@code name} updates its pods only when they are deleted. */
+    void onDelete(String name) {
+      var set = client.apps().statefulSets().inNamespace(NAMESPACE).withName(name).get();
+      set.getSpec()
+          .setUpdateStrategy(
+              new io.fabric8.kubernetes.api.model.apps.StatefulSetUpdateStrategyBuilder()
+                  .withType("OnDelete")
+                  .build());
+      client.resource(set).update();
+      settle();
+    }
+
+    void daemonSet(String name, String image) {
+      DemoCluster.this.daemonSet(name, image);
+    }
+
+    /**
+     * An autoscaler on Deployment {@code name} at its maximum: {@code current} replicas, average
+     * CPU at {@code cpu}% of requests against a target of {@code target}%, with its events.
+     */
+    void autoscalerAtMaximum(String name, int min, int max, int cpu, int target) {
+      edit(name, d -> d.getSpec().setReplicas(max));
+      var hpa = DemoCluster.this.autoscaler(name, min, max, target);
+      hpa.setStatus(
+          new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerStatusBuilder()
+              .withCurrentReplicas(max)
+              .withDesiredReplicas(max)
+              .addNewCurrentMetric()
+              .withType("Resource")
+              .withNewResource()
+              .withName("cpu")
+              .withNewCurrent()
+              .withAverageUtilization(cpu)
+              .endCurrent()
+              .endResource()
+              .endCurrentMetric()
+              .addNewCondition()
+              .withType("ScalingLimited")
+              .withStatus("True")
+              .withReason("TooManyReplicas")
+              .withMessage("the desired replica count is more than the maximum replica count")
+              .endCondition()
+              .build());
+      hpa = client.resource(hpa).updateStatus();
+      controller.event(
+          hpa,
+          "Normal",
+          "SuccessfulRescale",
+          "New size: "
+              + max
+              + "; reason: cpu resource utilization (percentage of request) above target");
+    }
+
+    /** Pods of Deployment {@code name} are replaced, so they start with today's image faults. */
+    void recreatePods(String name) {
+      client.pods().inNamespace(NAMESPACE).withLabel("app", name).delete();
+      settle();
+    }
+
+    /**
+     * {@code node} runs low on memory: MemoryPressure, its taint, and the kubelet evicting pods
+     * (recorded as it records them; their controllers start replacements elsewhere).
+     */
+    void memoryPressure(String node) {
+      var n = client.nodes().withName(node).get();
+      n.getSpec()
+          .setTaints(
+              List.of(
+                  new io.fabric8.kubernetes.api.model.TaintBuilder()
+                      .withKey("node.kubernetes.io/memory-pressure")
+                      .withEffect("NoSchedule")
+                      .build()));
+      n = client.resource(n).update();
+      n.getStatus().getConditions().stream()
+          .filter(c -> c.getType().equals("MemoryPressure"))
+          .forEach(
+              c -> {
+                c.setStatus("True");
+                c.setReason("KubeletHasInsufficientMemory");
+                c.setMessage("kubelet has insufficient memory available");
+              });
+      client.resource(n).updateStatus();
+      controller.event(n, "Warning", "EvictionThresholdMet", "Attempting to reclaim memory");
+      for (var pod : client.pods().inNamespace(NAMESPACE).list().getItems()) {
+        if (node.equals(pod.getSpec().getNodeName()) && !isDaemon(pod)) {
+          controller.event(
+              pod,
+              "Warning",
+              "Evicted",
+              "The node was low on resource: memory. Threshold quantity: 100Mi, available:"
+                  + " 61440Ki.");
+          client.resource(pod).delete();
+        }
+      }
+      settle();
+    }
+
+    /** The kernel {@code node} reports (what node-specific faults depend on). */
+    void kernel(String node, String version) {
+      var n = client.nodes().withName(node).get();
+      n.getStatus().getNodeInfo().setKernelVersion(version);
+      client.resource(n).updateStatus();
+    }
+
+    private void settle() {
+      for (int i = 0; i < 6; i++) {
+        controller.reconcileAll();
+      }
+    }
+
     private void edit(String name, java.util.function.Consumer<Deployment> change) {
       Deployment d = client.apps().deployments().inNamespace(NAMESPACE).withName(name).get();
       change.accept(d);
@@ -217,6 +335,7 @@ public final class DemoCluster implements AutoCloseable {
                   .endCondition()
                   .withNewNodeInfo()
                   .withKubeletVersion("v1.31.2")
+                  .withKernelVersion("6.1.0-28-cloud-amd64")
                   .endNodeInfo()
                   .endStatus()
                   .build())
@@ -224,6 +343,8 @@ public final class DemoCluster implements AutoCloseable {
     }
     deploy("cart", 2, "registry.example/cart:v7", "release 7");
     deploy("payments", 2, "registry.example/payments:v12", "release 12");
+    autoscaler("payments", 2, 8, 70);
+    statefulSet("orders-db", 3, "registry.example/orders-db:v1");
     incident.seed().apply(new Seeder());
     controller.reconcileAll(); // start the pods created by the last pass
   }
@@ -276,6 +397,124 @@ public final class DemoCluster implements AutoCloseable {
     client.resource(d).create();
     controller.reconcileAll();
     controller.reconcileAll();
+  }
+
+  /** A StatefulSet with a headless service name, rolling one pod at a time; settled until ready. */
+  private void statefulSet(String name, int replicas, String image) {
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder()
+                .withNewMetadata()
+                .withNamespace(NAMESPACE)
+                .withName(name)
+                .addToLabels("app", name)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(replicas)
+                .withServiceName(name)
+                .withNewSelector()
+                .addToMatchLabels("app", name)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", name)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName(name)
+                .withImage(image)
+                .addNewPort()
+                .withContainerPort(5432)
+                .endPort()
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .withNewUpdateStrategy()
+                .withType("RollingUpdate")
+                .endUpdateStrategy()
+                .endSpec()
+                .build())
+        .create();
+    for (int i = 0; i < 2 * replicas + 2; i++) {
+      controller.reconcileAll();
+    }
+  }
+
+  private void daemonSet(String name, String image) {
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder()
+                .withNewMetadata()
+                .withNamespace(NAMESPACE)
+                .withName(name)
+                .addToLabels("app", name)
+                .endMetadata()
+                .withNewSpec()
+                .withNewSelector()
+                .addToMatchLabels("app", name)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", name)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName(name)
+                .withImage(image)
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
+    for (int i = 0; i < 4; i++) {
+      controller.reconcileAll();
+    }
+  }
+
+  /** A HorizontalPodAutoscaler on Deployment {@code name}, on CPU; its status as it settled. */
+  private io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler autoscaler(
+      String name, int min, int max, int target) {
+    var d = client.apps().deployments().inNamespace(NAMESPACE).withName(name).get();
+    int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+    return client
+        .resource(
+            new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder()
+                .withNewMetadata()
+                .withNamespace(NAMESPACE)
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .withNewScaleTargetRef()
+                .withApiVersion("apps/v1")
+                .withKind("Deployment")
+                .withName(name)
+                .endScaleTargetRef()
+                .withMinReplicas(min)
+                .withMaxReplicas(max)
+                .addNewMetric()
+                .withType("Resource")
+                .withNewResource()
+                .withName("cpu")
+                .withNewTarget()
+                .withType("Utilization")
+                .withAverageUtilization(target)
+                .endTarget()
+                .endResource()
+                .endMetric()
+                .endSpec()
+                .withNewStatus()
+                .withCurrentReplicas(replicas)
+                .withDesiredReplicas(replicas)
+                .endStatus()
+                .build())
+        .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+  }
+
+  private static boolean isDaemon(io.fabric8.kubernetes.api.model.Pod pod) {
+    return pod.getMetadata().getOwnerReferences() != null
+        && pod.getMetadata().getOwnerReferences().stream()
+            .anyMatch(o -> "DaemonSet".equals(o.getKind()));
   }
 
   private void rollOut(String name, String image, String cause) {

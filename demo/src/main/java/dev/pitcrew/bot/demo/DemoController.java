@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * like a cluster: a template change makes a new ReplicaSet revision (a rollback re-uses the old one
  * under the next revision number), ReplicaSets get the replicas they should have, pods are created
  * and deleted to match and start a tick later, crashing images crash, Deployment status is computed
- * from the pods, and events are recorded. No surge, no probes, no scheduling logic.
+ * from the pods, and events are recorded; StatefulSets and DaemonSets likewise ({@link
+ * DemoPodSets}). No surge, no probes, no scheduling logic.
  */
 final class DemoController implements AutoCloseable {
   static final String REVISION = ReplicaSets.REVISION;
@@ -76,7 +77,7 @@ final class DemoController implements AutoCloseable {
     }
   }
 
-  /** One pass over every Deployment. Idempotent: run it as often as you like. */
+  /** One pass over every workload. Idempotent: run it as often as you like. */
   synchronized void reconcileAll() {
     for (Deployment d : client.apps().deployments().inAnyNamespace().list().getItems()) {
       try {
@@ -86,6 +87,60 @@ final class DemoController implements AutoCloseable {
         log.debug("reconcile of {} conflicted: {}", d.getMetadata().getName(), e.getCode());
       }
     }
+    List<HasMetadata> sets = new java.util.ArrayList<>();
+    sets.addAll(client.apps().statefulSets().inAnyNamespace().list().getItems());
+    sets.addAll(client.apps().daemonSets().inAnyNamespace().list().getItems());
+    for (HasMetadata set : sets) {
+      try {
+        podSets.reconcile(set);
+      } catch (KubernetesClientException e) {
+        log.debug("reconcile of {} conflicted: {}", set.getMetadata().getName(), e.getCode());
+      }
+    }
+  }
+
+  private final DemoPodSets podSets = new DemoPodSets(this);
+
+  KubernetesClient client() {
+    return client;
+  }
+
+  /** Creates a pod of a StatefulSet or DaemonSet; it starts on a later tick. */
+  Pod createPod(
+      HasMetadata owner, PodTemplateSpec template, String name, String node, String hash) {
+    return createPod(owner, template, name, node, Map.of(DemoPodSets.HASH, hash));
+  }
+
+  /** Starts a pod created on an earlier tick, as for a ReplicaSet's. */
+  Pod started(Pod pod) {
+    return start(pod);
+  }
+
+  static boolean isReady(Pod pod) {
+    return ready(pod);
+  }
+
+  /** The nodes pods may be scheduled to now, by name. */
+  List<String> schedulableNodes() {
+    return client.nodes().list().getItems().stream()
+        .filter(n -> n.getSpec() == null || !Boolean.TRUE.equals(n.getSpec().getUnschedulable()))
+        .filter(DemoController::nodeReady)
+        .map(n -> n.getMetadata().getName())
+        .sorted()
+        .toList();
+  }
+
+  /** Ready nodes, cordoned or not: where a DaemonSet runs a pod. */
+  List<String> readyNodes() {
+    return client.nodes().list().getItems().stream()
+        .filter(DemoController::nodeReady)
+        .map(n -> n.getMetadata().getName())
+        .sorted()
+        .toList();
+  }
+
+  String nodeFor(String podName) {
+    return node(podName);
   }
 
   private void reconcile(Deployment d) {
@@ -372,25 +427,37 @@ final class DemoController implements AutoCloseable {
             + "-"
             + Long.toString(36 * 36 * 36 + names.incrementAndGet(), 36);
     PodTemplateSpec template = rs.getSpec().getTemplate();
+    return createPod(rs, template, name, unschedulable(template) ? null : node(name), Map.of());
+  }
+
+  /** A Pending pod of {@code owner}, on {@code node}, labelled as its template says and more. */
+  private Pod createPod(
+      HasMetadata owner,
+      PodTemplateSpec template,
+      String name,
+      String node,
+      Map<String, String> moreLabels) {
+    Map<String, String> labels = new HashMap<>(template.getMetadata().getLabels());
+    labels.putAll(moreLabels);
     return client
         .resource(
             new PodBuilder()
                 .withNewMetadata()
-                .withNamespace(rs.getMetadata().getNamespace())
+                .withNamespace(owner.getMetadata().getNamespace())
                 .withName(name)
-                .withLabels(template.getMetadata().getLabels())
+                .withLabels(labels)
                 .withOwnerReferences(
                     new OwnerReferenceBuilder()
                         .withApiVersion("apps/v1")
-                        .withKind("ReplicaSet")
-                        .withName(rs.getMetadata().getName())
-                        .withUid(rs.getMetadata().getUid())
+                        .withKind(owner.getKind())
+                        .withName(owner.getMetadata().getName())
+                        .withUid(owner.getMetadata().getUid())
                         .withController(true)
                         .build())
                 .endMetadata()
                 .withSpec(template.getSpec())
                 .editSpec()
-                .withNodeName(unschedulable(template) ? null : node(name))
+                .withNodeName(node)
                 .endSpec()
                 .withNewStatus()
                 .withPhase("Pending")
@@ -431,7 +498,7 @@ final class DemoController implements AutoCloseable {
    */
   private Pod start(Pod pod) {
     String image = pod.getSpec().getContainers().get(0).getImage();
-    DemoImages.Fault fault = images.fault(image);
+    DemoImages.Fault fault = images.fault(image, pod.getSpec().getNodeName());
     if (fault != null && fault.kind().staysPending()) {
       return pending(pod, image, fault);
     }
@@ -440,7 +507,10 @@ final class DemoController implements AutoCloseable {
     var status = pod.getStatus().getContainerStatuses().get(0);
     if (!"Pending".equals(pod.getStatus().getPhase())) {
       int restarts = crash ? crashRestarts(age(pod)) : 0;
-      if (!crash || Objects.equals(status.getRestartCount(), restarts)) {
+      // A pod that started before its image's fault was known keeps running until replaced.
+      if (!crash
+          || status.getLastState() == null
+          || Objects.equals(status.getRestartCount(), restarts)) {
         return pod;
       }
       status.setRestartCount(restarts);
@@ -582,6 +652,13 @@ final class DemoController implements AutoCloseable {
         client.nodes().list().getItems().stream()
             .filter(
                 n -> n.getSpec() == null || !Boolean.TRUE.equals(n.getSpec().getUnschedulable()))
+            // A node tainted NoSchedule (memory pressure, say) gets no new pods either.
+            .filter(
+                n ->
+                    n.getSpec() == null
+                        || n.getSpec().getTaints() == null
+                        || n.getSpec().getTaints().stream()
+                            .noneMatch(t -> "NoSchedule".equals(t.getEffect())))
             .filter(DemoController::nodeReady)
             .map(Node::getMetadata)
             .map(m -> m.getName())

@@ -96,14 +96,16 @@ final class DemoDispatcher extends KubernetesCrudDispatcher {
     }
     String image;
     String container;
+    String onNode;
     try {
       JsonNode node = JSON.readTree(pod.getBody().readUtf8());
       image = node.path("spec").path("containers").path(0).path("image").asText();
       container = node.path("spec").path("containers").path(0).path("name").asText();
+      onNode = node.path("spec").path("nodeName").asText(null);
     } catch (IOException e) {
       return new MockResponse().setResponseCode(500).setBody("cannot read pod");
     }
-    DemoImages.Fault fault = images.fault(image);
+    DemoImages.Fault fault = images.fault(image, onNode);
     if (fault != null && fault.kind().staysPending()) {
       String name = podPath.substring(podPath.lastIndexOf('/') + 1);
       String why =

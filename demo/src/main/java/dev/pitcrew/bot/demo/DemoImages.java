@@ -64,6 +64,18 @@ final class DemoImages {
     return faults.get(image);
   }
 
+  /** {@code image} fails only on {@code node} (its kernel, its hardware). */
+  DemoImages faultyOn(String image, String node, Kind kind, String detail, String log) {
+    faults.put(image + "@" + node, new Fault(kind, detail, log));
+    return this;
+  }
+
+  /** How {@code image} fails on {@code node}, or null when it runs fine there. */
+  Fault fault(String image, String node) {
+    Fault onNode = node == null ? null : faults.get(image + "@" + node);
+    return onNode != null ? onNode : faults.get(image);
+  }
+
   boolean crashes(String image) {
     Fault f = faults.get(image);
     return f != null && f.kind().restarts();

@@ -12,12 +12,15 @@ import java.util.regex.Pattern;
  * @param remediation the changes it may propose (a card) to pass: one of them is needed; empty when
  *     none is right
  * @param facts patterns its answer must match (case-insensitive), each a fact in the diagnosis
+ * @param mustNotClaim patterns its answer must not match: symptoms this incident does not have (an
+ *     answer that names every symptom it has heard of fails here)
  * @param mustNotPropose runbooks whose proposal makes the run fail: changes that would not help
  */
 public record Expectation(
     List<String> evidence,
     List<Remedy> remediation,
     List<Pattern> facts,
+    List<Pattern> mustNotClaim,
     Set<String> mustNotPropose) {
 
   /**
@@ -30,6 +33,7 @@ public record Expectation(
     evidence = List.copyOf(evidence);
     remediation = List.copyOf(remediation);
     facts = List.copyOf(facts);
+    mustNotClaim = List.copyOf(mustNotClaim);
     mustNotPropose = Set.copyOf(mustNotPropose);
   }
 

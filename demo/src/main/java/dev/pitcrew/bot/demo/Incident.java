@@ -107,6 +107,27 @@ public record Incident(
       2026-11-21T09:59:55Z INFO  GET /ready 503 2002ms
       """;
 
+  private static final String ORDERS_DB_UPGRADE_LOG =
+      """
+      2026-11-21T09:58:01Z LOG:  starting PostgreSQL 17.0 on x86_64-pc-linux-gnu
+      2026-11-21T09:58:01Z FATAL:  database files are incompatible with server
+      2026-11-21T09:58:01Z DETAIL:  The data directory was initialized by PostgreSQL version 16, which is not compatible with this version 17.0.
+      """;
+
+  private static final String LOG_AGENT_KERNEL_LOG =
+      """
+      2026-11-21T09:58:01Z INFO  log-agent v4 starting on kernel 4.19.0-27-amd64
+      2026-11-21T09:58:01Z ERROR failed to load eBPF program: kernel 4.19.0 has no BTF type information (needs 5.8 or later)
+      2026-11-21T09:58:01Z FATAL exiting
+      """;
+
+  private static final String CART_LOAD_LOG =
+      """
+      2026-11-21T09:58:01Z INFO  Starting cart registry.example/cart:v7
+      2026-11-21T09:58:30Z INFO  Sessions in memory: 48,000 (2x yesterday's peak)
+      2026-11-21T09:58:41Z WARN  Heap at 97% of 256 MiB
+      """;
+
   private static final Set<String> CHANGES_THAT_DO_NOT_HELP =
       Set.of("restart_deployment", "delete_pod", "scale_deployment");
 
@@ -117,6 +138,7 @@ public record Incident(
       String deployment,
       String evidence,
       String facts,
+      String notClaimed,
       java.util.function.Consumer<DemoImages> fault,
       String image,
       String cause) {
@@ -130,6 +152,7 @@ public record Incident(
                 new Expectation.Remedy(
                     "rollback_deployment", Map.of("namespace", "shop", "name", deployment))),
             Expectation.facts(facts),
+            Expectation.facts(notClaimed),
             CHANGES_THAT_DO_NOT_HELP),
         cluster -> {
           fault.accept(cluster.images());
@@ -146,6 +169,7 @@ public record Incident(
           "checkout",
           "pod_logs",
           "PAYMENTS_TIMEOUT_MS|'?30s'?",
+          "OOMKilled|ImagePullBackOff|Insufficient cpu",
           images -> images.crashing("registry.example/checkout:v3", CHECKOUT_CONFIG_LOG),
           "registry.example/checkout:v3",
           "release 3: payments timeout setting");
@@ -185,6 +209,7 @@ public record Incident(
               "checkout",
               "list_pods|recent_events|deployment_status",
               "ImagePullBackOff|ErrImagePull|pull|not found",
+              "OOMKilled|Insufficient cpu",
               images -> images.missing("registry.example/checkout:v3.0.1"),
               "registry.example/checkout:v3.0.1",
               "release 3: hotfix"),
@@ -199,6 +224,7 @@ public record Incident(
                           "scale_deployment",
                           Map.of("namespace", "shop", "name", "cart", "replicas", "2"))),
                   Expectation.facts("\\b0\\b|zero"),
+                  Expectation.facts("OOMKilled|ImagePullBackOff|CrashLoopBackOff"),
                   Set.of("rollback_deployment", "restart_deployment", "delete_pod")),
               cluster -> {
                 cluster.healthyCheckout();
@@ -214,6 +240,7 @@ public record Incident(
                       new Expectation.Remedy(
                           "resume_rollout", Map.of("namespace", "shop", "name", "payments"))),
                   Expectation.facts("paused"),
+                  Expectation.facts("OOMKilled|CrashLoopBackOff|ImagePullBackOff"),
                   Set.of("rollback_deployment", "restart_deployment", "delete_pod")),
               cluster -> {
                 cluster.healthyCheckout();
@@ -229,6 +256,7 @@ public record Incident(
                   List.of("pod_logs"),
                   List.of(),
                   Expectation.facts("orders-db|5432|database|refused"),
+                  Expectation.facts("OOMKilled|ImagePullBackOff"),
                   Set.of(
                       "rollback_deployment",
                       "restart_deployment",
@@ -246,6 +274,7 @@ public record Incident(
                   "cart",
                   "list_pods|recent_events|describe",
                   "OOMKilled|out of memory|memory",
+                  "ImagePullBackOff|ErrImagePull|Insufficient cpu",
                   images ->
                       images.faulty(
                           "registry.example/cart:v8", DemoImages.Kind.OOM, "", CART_CACHE_LOG),
@@ -262,6 +291,7 @@ public record Incident(
               "checkout",
               "list_pods|recent_events|describe",
               "PAYMENTS_URL|checkout-config|CreateContainerConfigError",
+              "OOMKilled|ImagePullBackOff",
               images ->
                   images.faulty(
                       "registry.example/checkout:v3",
@@ -277,6 +307,7 @@ public record Incident(
               "payments",
               "list_pods|recent_events|describe",
               "Insufficient cpu|cpu",
+              "OOMKilled|CrashLoopBackOff|ImagePullBackOff",
               images ->
                   images.faulty(
                       "registry.example/payments:v13",
@@ -293,6 +324,7 @@ public record Incident(
               "checkout",
               "list_pods|recent_events|pod_logs|describe",
               "readiness|404",
+              "OOMKilled|ImagePullBackOff",
               images ->
                   images.faulty(
                       "registry.example/checkout:v3",
@@ -308,6 +340,7 @@ public record Incident(
               "cart",
               "recent_events|pod_logs|describe",
               "liveness",
+              "OOMKilled|ImagePullBackOff",
               images ->
                   images.faulty(
                       "registry.example/cart:v8",
@@ -328,6 +361,7 @@ public record Incident(
                       new Expectation.Remedy(
                           "rollback_deployment", Map.of("namespace", "shop", "name", "payments"))),
                   Expectation.facts("ProgressDeadlineExceeded|deadline|timed out"),
+                  Expectation.facts("OOMKilled|ImagePullBackOff"),
                   CHANGES_THAT_DO_NOT_HELP),
               cluster -> {
                 cluster
@@ -350,10 +384,157 @@ public record Incident(
                   List.of("list_nodes|recent_events"),
                   List.of(new Expectation.Remedy("cordon_node", Map.of("name", "node-2"))),
                   Expectation.facts("node-2", "NotReady|not ready|unreachable|stopped"),
+                  Expectation.facts("OOMKilled|ImagePullBackOff"),
                   Set.of("rollback_deployment", "restart_deployment", "scale_deployment")),
               cluster -> {
                 cluster.healthyCheckout();
                 cluster.nodeNotReady("node-2");
+              }),
+          new Incident(
+              "statefulset-bad-revision",
+              "orders-db's upgrade to v2 (PostgreSQL 17) crash-loops on data files of PostgreSQL"
+                  + " 16; the rolling update stopped at orders-db-2",
+              "orders-db in shop is degraded since this morning's upgrade. What is wrong?",
+              new Expectation(
+                  List.of("pod_logs"),
+                  List.of(
+                      new Expectation.Remedy(
+                          "rollback_deployment",
+                          Map.of("kind", "StatefulSet", "namespace", "shop", "name", "orders-db"))),
+                  Expectation.facts("incompatible|PostgreSQL 17|version 17|17\\.0"),
+                  Expectation.facts("OOMKilled|ImagePullBackOff"),
+                  Set.of("restart_deployment", "delete_pod", "scale_deployment")),
+              cluster -> {
+                cluster.images().crashing("registry.example/orders-db:v2", ORDERS_DB_UPGRADE_LOG);
+                cluster.healthyCheckout();
+                cluster.updateStatefulSet("orders-db", "registry.example/orders-db:v2");
+              }),
+          new Incident(
+              "statefulset-on-delete",
+              "orders-db was moved to v1.1 an hour ago, but its update strategy is OnDelete: every"
+                  + " pod still runs v1",
+              "We upgraded orders-db in shop to v1.1 an hour ago, but its pods still run v1. Why?",
+              new Expectation(
+                  List.of("deployment_status|rollout_history"),
+                  List.of(new Expectation.Remedy("delete_pod", Map.of("namespace", "shop"))),
+                  Expectation.facts("OnDelete"),
+                  Expectation.facts("CrashLoopBackOff|OOMKilled|ImagePullBackOff"),
+                  Set.of("rollback_deployment", "scale_deployment")),
+              cluster -> {
+                cluster.healthyCheckout();
+                cluster.onDelete("orders-db");
+                cluster.updateStatefulSet("orders-db", "registry.example/orders-db:v1.1");
+              }),
+          new Incident(
+              "daemonset-some-nodes",
+              "log-agent crash-loops only on node-3, whose kernel (4.19) is too old for its eBPF"
+                  + " probes; it has run unchanged for weeks",
+              "log-agent in shop is crash-looping, but only some of its pods. What is going on?",
+              new Expectation(
+                  List.of("pod_logs"),
+                  List.of(),
+                  Expectation.facts("node-3", "kernel|BTF|4\\.19"),
+                  Expectation.facts("OOMKilled|ImagePullBackOff"),
+                  Set.of(
+                      "rollback_deployment",
+                      "restart_deployment",
+                      "delete_pod",
+                      "scale_deployment")),
+              cluster -> {
+                cluster
+                    .images()
+                    .faultyOn(
+                        "registry.example/log-agent:v4",
+                        "node-3",
+                        DemoImages.Kind.CRASH,
+                        "",
+                        LOG_AGENT_KERNEL_LOG);
+                cluster.kernel("node-3", "4.19.0-27-amd64");
+                cluster.healthyCheckout();
+                cluster.daemonSet("log-agent", "registry.example/log-agent:v4");
+              }),
+          new Incident(
+              "autoscaler-at-maximum",
+              "checkout is at its HorizontalPodAutoscaler's maximum (3) with CPU at 95% against a"
+                  + " 60% target; scaling the Deployment would be undone by the autoscaler",
+              "checkout in shop is slow and its CPU is maxed out. Should we add replicas?",
+              new Expectation(
+                  List.of("deployment_status"),
+                  List.of(
+                      new Expectation.Remedy(
+                          "scale_autoscaler", Map.of("namespace", "shop", "name", "checkout"))),
+                  Expectation.facts("HorizontalPodAutoscaler|autoscaler|HPA", "max"),
+                  Expectation.facts("CrashLoopBackOff|OOMKilled|ImagePullBackOff"),
+                  Set.of(
+                      "rollback_deployment",
+                      "restart_deployment",
+                      "delete_pod",
+                      "scale_deployment")),
+              cluster -> {
+                cluster.healthyCheckout();
+                cluster.autoscalerAtMaximum("checkout", 2, 3, 95, 60);
+              }),
+          new Incident(
+              "node-memory-pressure",
+              "node-2 runs low on memory: the kubelet evicts its pods and they restart elsewhere",
+              "node-2 keeps evicting our shop pods. What should we do?",
+              new Expectation(
+                  List.of("list_nodes|recent_events"),
+                  List.of(
+                      new Expectation.Remedy("drain_node", Map.of("name", "node-2")),
+                      new Expectation.Remedy("cordon_node", Map.of("name", "node-2"))),
+                  Expectation.facts("node-2", "MemoryPressure|memory pressure|low on memory"),
+                  Expectation.facts("OOMKilled|ImagePullBackOff|CrashLoopBackOff"),
+                  Set.of("rollback_deployment", "restart_deployment", "scale_deployment")),
+              cluster -> {
+                cluster.healthyCheckout();
+                cluster.memoryPressure("node-2");
+              }),
+          new Incident(
+              "dependency-down",
+              "payments' pods went unready because fraud-check stopped answering; nothing was"
+                  + " deployed",
+              "payments in shop stopped serving ten minutes ago and nobody deployed anything. Why?",
+              new Expectation(
+                  List.of("pod_logs|recent_events|describe"),
+                  List.of(),
+                  Expectation.facts("fraud-check"),
+                  Expectation.facts("OOMKilled|ImagePullBackOff|CrashLoopBackOff"),
+                  Set.of(
+                      "rollback_deployment",
+                      "restart_deployment",
+                      "delete_pod",
+                      "scale_deployment")),
+              cluster -> {
+                cluster
+                    .images()
+                    .faulty(
+                        "registry.example/payments:v12",
+                        DemoImages.Kind.UNREADY,
+                        "HTTP probe failed with statuscode: 503",
+                        PAYMENTS_READY_LOG);
+                cluster.healthyCheckout();
+                cluster.recreatePods("payments");
+              }),
+          new Incident(
+              "oom-under-load",
+              "cart v7, unchanged for weeks, is OOM-killed since traffic doubled: its memory limit"
+                  + " is too low for the load",
+              "cart pods in shop started restarting an hour ago; nothing was deployed. Why?",
+              new Expectation(
+                  List.of("list_pods|recent_events|describe"),
+                  List.of(
+                      new Expectation.Remedy(
+                          "set_resources", Map.of("namespace", "shop", "name", "cart"))),
+                  Expectation.facts("OOMKilled|out of memory|memory limit"),
+                  Expectation.facts("ImagePullBackOff|Insufficient cpu"),
+                  Set.of("rollback_deployment", "restart_deployment", "delete_pod")),
+              cluster -> {
+                cluster
+                    .images()
+                    .faulty("registry.example/cart:v7", DemoImages.Kind.OOM, "", CART_LOAD_LOG);
+                cluster.healthyCheckout();
+                cluster.recreatePods("cart");
               }));
 
   /** This incident, with one more change that passes as its remediation. */
@@ -364,7 +545,12 @@ public record Incident(
         name,
         summary,
         question,
-        new Expectation(expect.evidence(), remedies, expect.facts(), expect.mustNotPropose()),
+        new Expectation(
+            expect.evidence(),
+            remedies,
+            expect.facts(),
+            expect.mustNotClaim(),
+            expect.mustNotPropose()),
         seed,
         alert);
   }

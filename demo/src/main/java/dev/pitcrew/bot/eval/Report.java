@@ -58,14 +58,60 @@ public final class Report {
     }
   }
 
+  /** A baseline's one run of each incident, scored as the model's runs are. */
+  public record BaselineResult(String name, List<Scoring.Score> scores) {
+    public BaselineResult {
+      scores = List.copyOf(scores);
+    }
+
+    public double passed() {
+      return scores.isEmpty()
+          ? 0
+          : (double) scores.stream().filter(Scoring.Score::passed).count() / scores.size();
+    }
+  }
+
   private final String model;
   private final int runsEach;
   private final List<IncidentResult> results;
+  private final List<BaselineResult> baselines;
 
-  public Report(String model, int runsEach, List<IncidentResult> results) {
+  public Report(
+      String model, int runsEach, List<IncidentResult> results, List<BaselineResult> baselines) {
     this.model = model;
     this.runsEach = runsEach;
     this.results = List.copyOf(results);
+    this.baselines = List.copyOf(baselines);
+  }
+
+  public List<BaselineResult> baselines() {
+    return baselines;
+  }
+
+  /** The model's pass@1 minus the best baseline's, in percentage points. */
+  public long margin() {
+    double best = baselines.stream().mapToDouble(BaselineResult::passed).max().orElse(0);
+    return Math.round((passAt1() - best) * 100);
+  }
+
+  private String baselineLines(String prefix) {
+    StringBuilder out = new StringBuilder();
+    for (BaselineResult b : baselines) {
+      out.append(prefix)
+          .append("baseline '")
+          .append(b.name())
+          .append("': ")
+          .append(percent(b.passed()))
+          .append('\n');
+    }
+    if (!baselines.isEmpty()) {
+      out.append(prefix)
+          .append("margin over the best baseline: ")
+          .append(margin() >= 0 ? "+" : "")
+          .append(margin())
+          .append(" points\n");
+    }
+    return out.toString();
   }
 
   public List<IncidentResult> results() {
@@ -122,6 +168,7 @@ public final class Report {
             percent(passAt1()),
             passHatK() + "/" + results.size(),
             gateFailures() == 0 ? "ok" : gateFailures() + " failed"));
+    out.append(baselineLines(""));
     for (IncidentResult r : results) {
       for (String miss : r.misses()) {
         out.append("  ").append(r.incident()).append(": ").append(miss).append('\n');
@@ -169,6 +216,7 @@ public final class Report {
         .append(" | ")
         .append(gateFailures() == 0 ? "ok" : gateFailures() + " failed")
         .append(" | | |\n");
+    out.append('\n').append(baselineLines("- "));
     return out.toString();
   }
 
@@ -195,7 +243,15 @@ public final class Report {
         .put("pass_at_1", passAt1())
         .put("pass_hat_k", passHatK())
         .put("incidents", results.size())
-        .put("gate_failures", gateFailures());
+        .put("gate_failures", gateFailures())
+        .put("margin_points", margin());
+    ArrayNode base = root.putArray("baselines");
+    for (BaselineResult b : baselines) {
+      base.addObject()
+          .put("name", b.name())
+          .put("pass_at_1", b.passed())
+          .put("incidents", b.scores().size());
+    }
     try {
       return JSON.writeValueAsString(root) + "\n";
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

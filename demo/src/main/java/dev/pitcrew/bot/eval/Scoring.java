@@ -65,6 +65,13 @@ public final class Scoring {
         misses.add("fact: the answer does not say /" + fact.pattern() + "/");
       }
     }
+    for (Pattern wrong : expect.mustNotClaim()) {
+      var claim = wrong.matcher(run.answer());
+      if (claim.find()) {
+        misses.add(
+            "fact: the answer claims '" + claim.group() + "', which this incident does not have");
+      }
+    }
     return new Score(misses.isEmpty(), gate, misses);
   }
 

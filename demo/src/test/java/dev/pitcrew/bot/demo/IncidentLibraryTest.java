@@ -157,6 +157,115 @@ class IncidentLibraryTest {
   }
 
   @Test
+  void aStatefulSetStuckOnABadRevisionShowsItsRevisionsAndTheCrashingPod() throws Exception {
+    try (DemoCluster demo = start("statefulset-bad-revision")) {
+      String orders = "{\"kind\":\"StatefulSet\",\"namespace\":\"shop\",\"name\":\"orders-db\"}";
+      assertThat(read(demo, "deployment.status", orders))
+          .contains("statefulset shop/orders-db: 3 desired, 2 ready, 1 updated")
+          .contains("images orders-db=registry.example/orders-db:v2");
+      assertThat(read(demo, "deployment.history", orders))
+          .contains("revision 1: orders-db=registry.example/orders-db:v1; 2 pods")
+          .contains(
+              "revision 2 (current template): orders-db=registry.example/orders-db:v2; 1 pod");
+      assertThat(
+              read(
+                  demo,
+                  "pod.logs",
+                  "{\"namespace\":\"shop\",\"name\":\"orders-db-2\",\"previous\":true}"))
+          .contains("database files are incompatible with server");
+    }
+  }
+
+  @Test
+  void aStatefulSetUnderOnDeleteKeepsItsOldPodsAfterAnUpdate() throws Exception {
+    try (DemoCluster demo = start("statefulset-on-delete")) {
+      String status =
+          read(
+              demo,
+              "deployment.status",
+              "{\"kind\":\"StatefulSet\",\"namespace\":\"shop\",\"name\":\"orders-db\"}");
+      assertThat(status).contains("3 ready, 0 updated").contains("update strategy OnDelete");
+    }
+  }
+
+  @Test
+  void aDaemonSetCrashesOnlyOnTheNodeWithTheOldKernel() throws Exception {
+    try (DemoCluster demo = start("daemonset-some-nodes")) {
+      demo.reconcile();
+      String pods =
+          read(demo, "pods.list", "{\"namespace\":\"shop\",\"selector\":\"app=log-agent\"}");
+      assertThat(pods).containsPattern("log-agent-node-3\\s.*CrashLoopBackOff");
+      assertThat(pods).doesNotContainPattern("log-agent-node-1\\s.*CrashLoopBackOff");
+      assertThat(
+              read(
+                  demo,
+                  "pod.logs",
+                  "{\"namespace\":\"shop\",\"name\":\"log-agent-node-3\",\"previous\":true}"))
+          .contains("kernel 4.19.0 has no BTF");
+    }
+  }
+
+  @Test
+  void anAutoscalerAtItsMaximumIsNamedInTheDeploymentsStatus() throws Exception {
+    try (DemoCluster demo = start("autoscaler-at-maximum")) {
+      assertThat(read(demo, "deployment.status", "{\"namespace\":\"shop\",\"name\":\"checkout\"}"))
+          .contains(
+              "replicas set by HorizontalPodAutoscaler shop/checkout (min 2, max 3, current 3;"
+                  + " targets cpu 60%; now cpu 95%; ScalingLimited (TooManyReplicas))");
+    }
+  }
+
+  @Test
+  void aNodeUnderMemoryPressureEvictsItsPodsAndGetsNoNewOnes() throws Exception {
+    try (DemoCluster demo = start("node-memory-pressure")) {
+      demo.reconcile();
+      assertThat(read(demo, "nodes.list", "{}")).containsPattern("node-2.*MemoryPressure");
+      assertThat(read(demo, "events.list", "{\"namespace\":\"shop\"}"))
+          .contains("The node was low on resource: memory");
+      assertThat(demo.client().pods().inNamespace("shop").list().getItems())
+          .filteredOn(p -> p.getMetadata().getName().startsWith("checkout"))
+          .allSatisfy(p -> assertThat(p.getSpec().getNodeName()).isNotEqualTo("node-2"));
+    }
+  }
+
+  @Test
+  void theDemoShowsAnAutoscalerAndAStatefulSetInEveryIncident() throws Exception {
+    try (DemoCluster demo = start(Incident.DEFAULT)) {
+      assertThat(read(demo, "deployment.status", "{\"namespace\":\"shop\",\"name\":\"payments\"}"))
+          .contains("replicas set by HorizontalPodAutoscaler shop/payments (min 2, max 8");
+      assertThat(
+              read(
+                  demo,
+                  "deployment.status",
+                  "{\"kind\":\"StatefulSet\",\"namespace\":\"shop\",\"name\":\"orders-db\"}"))
+          .contains("3 desired, 3 ready, 3 updated");
+    }
+  }
+
+  /**
+   * A library where a rollback is right most of the time measures a reflex: in at least half the
+   * incidents proposing one fails the run, and each names symptoms it does not have, so an answer
+   * listing every symptom fails its facts.
+   */
+  @Test
+  void theLibraryIsBalancedAgainstTheRollbackReflexAndAgainstNamingEverySymptom() {
+    long rollbackWrong =
+        Incident.all().stream()
+            .filter(i -> i.expect().mustNotPropose().contains("rollback_deployment"))
+            .count();
+    assertThat(rollbackWrong * 2).isGreaterThanOrEqualTo(Incident.all().size());
+    assertThat(Incident.all())
+        .allSatisfy(
+            i -> {
+              assertThat(i.expect().mustNotClaim()).as(i.name()).isNotEmpty();
+              assertThat(i.expect().mustNotClaim())
+                  .as("%s must not forbid its own symptoms", i.name())
+                  .noneMatch(p -> p.matcher(i.summary()).find());
+            });
+    assertThat(Incident.all()).hasSizeGreaterThanOrEqualTo(20);
+  }
+
+  @Test
   void anUnknownIncidentIsNamedWithTheKnownOnes() {
     assertThatThrownBy(() -> Incident.named("oom"))
         .hasMessageStartingWith("no incident named 'oom'; known: bad-config-rollout,");

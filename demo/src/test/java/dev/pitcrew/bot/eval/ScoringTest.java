@@ -24,6 +24,7 @@ class ScoringTest {
                   "scale_deployment",
                   Map.of("namespace", "shop", "name", "cart", "replicas", "2"))),
           List.of(Pattern.compile("\\b0\\b|zero", Pattern.CASE_INSENSITIVE)),
+          List.of(Pattern.compile("OOMKilled|ImagePullBackOff", Pattern.CASE_INSENSITIVE)),
           Set.of("rollback_deployment"));
 
   private static RunRecord run(
@@ -122,5 +123,26 @@ class ScoringTest {
         .containsExactly(
             "remediation: did not propose scale_deployment name=cart namespace=shop replicas=2",
             "proposed rollback_deployment, which would not help");
+  }
+
+  @Test
+  void anAnswerThatClaimsASymptomTheIncidentDoesNotHaveFailsItsFacts() {
+    RunRecord everySymptom =
+        new RunRecord(
+            List.of("deployment_status"),
+            List.of(),
+            List.of(),
+            List.of(),
+            "cart has 0 replicas; also OOMKilled, CrashLoopBackOff and ImagePullBackOff",
+            100,
+            Duration.ofSeconds(1),
+            Optional.empty(),
+            List.of());
+
+    Scoring.Score score = Scoring.score(SCALED_TO_ZERO, everySymptom);
+
+    assertThat(score.passed()).isFalse();
+    assertThat(score.misses())
+        .contains("fact: the answer claims 'OOMKilled', which this incident does not have");
   }
 }
