@@ -287,6 +287,29 @@ class ChartTest {
   }
 
   @Test
+  void aRollbackMayChangeStatefulSetsAndDaemonSetsFromTheirControllerRevisions() throws Exception {
+    List<HasMetadata> objects =
+        renderYaml(
+            """
+            rbac:
+              namespaces: [shop]
+            runbooks:
+              enabled: [rollback_deployment]
+            """);
+
+    assertThat(grants(named(objects, Role.class, "pitcrew").getRules()))
+        .isEqualTo(
+            Map.of(
+                "apps/deployments", Set.of("get", "patch"),
+                "apps/replicasets", Set.of("list"),
+                "apps/statefulsets", Set.of("get", "patch"),
+                "apps/daemonsets", Set.of("get", "patch"),
+                "apps/controllerrevisions", Set.of("list"),
+                "/pods", Set.of("list"),
+                "/events", Set.of("create")));
+  }
+
+  @Test
   void nodeRunbooksInNamespacedModeGetNodesClusterWideAndEventsInDefault() throws Exception {
     List<HasMetadata> objects =
         renderYaml(

@@ -59,7 +59,9 @@ final class PodSetMutations {
       List<Permission> needs =
           new ArrayList<>(List.of(kind.change(), Permission.namespaced("", "events", "create")));
       if (startsRollout()) {
+        // The rollout watch reads the pods and which revision each runs.
         needs.add(Permission.LIST_PODS);
+        needs.add(PodSets.READ_REVISIONS);
       }
       return List.copyOf(needs);
     }
@@ -135,13 +137,6 @@ final class PodSetMutations {
           "deployment.rollback",
           kind,
           Schemas.namespaced(kind.kind, "\"revision\": {\"type\": \"integer\", \"minimum\": 0}"));
-    }
-
-    @Override
-    public List<Permission> permissions() {
-      List<Permission> needs = new ArrayList<>(super.permissions());
-      needs.add(PodSets.READ_REVISIONS);
-      return List.copyOf(needs);
     }
 
     @Override

@@ -29,9 +29,12 @@ public final class SlackRenderer {
 
   /** A message in a conversation thread, with its correlation ID underneath. */
   static List<LayoutBlock> message(String text, String correlationId) {
-    return List.of(
-        section(s -> s.text(markdownText(SlackText.section(SlackText.escape(text))))),
-        footer(correlationId));
+    List<LayoutBlock> blocks = new ArrayList<>();
+    for (String part : SlackText.sections(SlackText.escape(text))) {
+      blocks.add(section(s -> s.text(markdownText(part))));
+    }
+    blocks.add(footer(correlationId));
+    return blocks;
   }
 
   /** The root message that opens a thread for one request. */

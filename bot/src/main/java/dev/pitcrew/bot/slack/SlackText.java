@@ -1,5 +1,6 @@
 package dev.pitcrew.bot.slack;
 
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -69,6 +70,45 @@ public final class SlackText {
     }
     String marker = "… [cut]";
     return text.substring(0, max - marker.length()) + marker;
+  }
+
+  /** A long message's sections: at most this many, the rest cut. Slack allows 50 blocks. */
+  static final int MAX_SECTIONS = 12;
+
+  /**
+   * Text too long for one section, split between lines into as many as it needs (a line too long
+   * for one is split where it must), up to {@link #MAX_SECTIONS}; only what is beyond those is cut,
+   * saying so.
+   */
+  static List<String> sections(String mrkdwn) {
+    List<String> sections = new java.util.ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    for (String line : mrkdwn.split("\n", -1)) {
+      String rest = line;
+      while (current.length() + rest.length() + 1 > MAX_SECTION) {
+        if (!current.isEmpty()) {
+          sections.add(current.toString());
+          current.setLength(0);
+        } else {
+          sections.add(rest.substring(0, MAX_SECTION));
+          rest = rest.substring(MAX_SECTION);
+        }
+      }
+      if (!current.isEmpty()) {
+        current.append('\n');
+      }
+      current.append(rest);
+    }
+    if (!current.isEmpty() || sections.isEmpty()) {
+      sections.add(current.toString());
+    }
+    if (sections.size() > MAX_SECTIONS) {
+      List<String> kept = new java.util.ArrayList<>(sections.subList(0, MAX_SECTIONS));
+      kept.set(
+          MAX_SECTIONS - 1, limit(kept.get(MAX_SECTIONS - 1) + "\n…", MAX_SECTION - 8) + " [cut]");
+      return kept;
+    }
+    return sections;
   }
 
   static String section(String mrkdwn) {

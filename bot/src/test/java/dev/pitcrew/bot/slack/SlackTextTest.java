@@ -31,4 +31,21 @@ class SlackTextTest {
   void longTextIsCutWithAMarker() {
     assertThat(SlackText.limit("x".repeat(100), 20)).hasSize(20).endsWith("… [cut]");
   }
+
+  /** Regression: the runbooks list outgrew one section and lost its last runbooks to a cut. */
+  @Test
+  void aLongMessageIsSplitBetweenLinesIntoSectionsAndCutOnlyBeyondTheirLimit() {
+    String line = "run something namespace=<string> name=<string>\n    what it does";
+    String text = String.join("\n", java.util.Collections.nCopies(80, line)); // ~5,500 chars
+    java.util.List<String> sections = SlackText.sections(text);
+
+    assertThat(sections)
+        .hasSizeGreaterThan(1)
+        .allSatisfy(s -> assertThat(s).hasSizeLessThan(2_901));
+    assertThat(String.join("\n", sections)).isEqualTo(text);
+
+    java.util.List<String> huge = SlackText.sections("y".repeat(60_000));
+    assertThat(huge).hasSize(SlackText.MAX_SECTIONS);
+    assertThat(huge.get(huge.size() - 1)).endsWith("[cut]").hasSizeLessThan(2_901);
+  }
 }
