@@ -441,7 +441,9 @@ class SlackEndToEndTest {
         SignedSlack.correlationIdIn(app.signed.slashCommand(REQUESTER, CHANNEL, "runbooks").body());
     awaitInThread(runbooks, "/ask run rollback_deployment namespace=");
     // An enum parameter lists its values, not its type.
-    awaitInThread(runbooks, "kind=Deployment|ReplicaSet|Pod|Service|PersistentVolumeClaim");
+    awaitInThread(
+        runbooks,
+        "kind=Deployment|ReplicaSet|StatefulSet|DaemonSet|Pod|Service|PersistentVolumeClaim|HorizontalPodAutoscaler|PodDisruptionBudget");
 
     // Slack's answers name Slack's commands.
     String typo =

@@ -19,16 +19,21 @@ final class DescribeObject extends ReadAction {
       Map.of(
           "Deployment", new String[] {"apps", "deployments"},
           "ReplicaSet", new String[] {"apps", "replicasets"},
+          "StatefulSet", new String[] {"apps", "statefulsets"},
+          "DaemonSet", new String[] {"apps", "daemonsets"},
           "Pod", new String[] {"", "pods"},
           "Service", new String[] {"", "services"},
-          "PersistentVolumeClaim", new String[] {"", "persistentvolumeclaims"});
+          "PersistentVolumeClaim", new String[] {"", "persistentvolumeclaims"},
+          "HorizontalPodAutoscaler", new String[] {"autoscaling", "horizontalpodautoscalers"},
+          "PodDisruptionBudget", new String[] {"policy", "poddisruptionbudgets"});
 
   private static final JsonNode SCHEMA =
       Schemas.object(
           "\"namespace\": {\"type\": \"string\", \"pattern\": \"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$\","
               + " \"maxLength\": 63, \"description\": \"Namespace of the object\"},"
               + " \"kind\": {\"type\": \"string\", \"enum\": [\"Deployment\", \"ReplicaSet\","
-              + " \"Pod\", \"Service\", \"PersistentVolumeClaim\"],"
+              + " \"StatefulSet\", \"DaemonSet\", \"Pod\", \"Service\", \"PersistentVolumeClaim\","
+              + " \"HorizontalPodAutoscaler\", \"PodDisruptionBudget\"],"
               + " \"description\": \"Kind of the object\"},"
               + " \"name\": {\"type\": \"string\", \"pattern\":"
               + " \"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$\", \"maxLength\": 253,"
@@ -42,8 +47,9 @@ final class DescribeObject extends ReadAction {
         client,
         clock,
         "object.describe",
-        "One Deployment, ReplicaSet, Pod, Service or PersistentVolumeClaim as YAML (spec and"
-            + " status, no managed fields). Never Secrets or ConfigMaps.",
+        "One Deployment, ReplicaSet, StatefulSet, DaemonSet, Pod, Service,"
+            + " PersistentVolumeClaim, HorizontalPodAutoscaler or PodDisruptionBudget as YAML (spec"
+            + " and status, no managed fields). Never Secrets or ConfigMaps.",
         SCHEMA);
     this.masking = masking;
   }
@@ -73,6 +79,26 @@ final class DescribeObject extends ReadAction {
               client.apps().deployments().inNamespace(namespace).withName(name).get();
           case "ReplicaSet" ->
               client.apps().replicaSets().inNamespace(namespace).withName(name).get();
+          case "StatefulSet" ->
+              client.apps().statefulSets().inNamespace(namespace).withName(name).get();
+          case "DaemonSet" ->
+              client.apps().daemonSets().inNamespace(namespace).withName(name).get();
+          case "HorizontalPodAutoscaler" ->
+              client
+                  .autoscaling()
+                  .v2()
+                  .horizontalPodAutoscalers()
+                  .inNamespace(namespace)
+                  .withName(name)
+                  .get();
+          case "PodDisruptionBudget" ->
+              client
+                  .policy()
+                  .v1()
+                  .podDisruptionBudget()
+                  .inNamespace(namespace)
+                  .withName(name)
+                  .get();
           case "Pod" -> client.pods().inNamespace(namespace).withName(name).get();
           case "Service" -> client.services().inNamespace(namespace).withName(name).get();
           case "PersistentVolumeClaim" ->

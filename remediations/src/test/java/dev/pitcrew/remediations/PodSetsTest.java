@@ -192,6 +192,20 @@ class PodSetsTest {
   }
 
   @Test
+  void describeShowsAStatefulSetsUpdateStrategyAsYaml() {
+    ordersDb("RollingUpdate", 2);
+
+    Outcome yaml =
+        action("object.describe")
+            .execute(
+                MutationsTest.args(
+                    "{\"namespace\":\"shop\",\"kind\":\"StatefulSet\",\"name\":\"orders-db\"}"),
+                null);
+
+    assertThat(yaml.summary()).contains("updateStrategy:").contains("partition: 2");
+  }
+
+  @Test
   void aStatefulSetsHistoryComesFromItsControllerRevisionsWithThePodsOnEach() {
     ordersDb("RollingUpdate", null);
 

@@ -375,7 +375,8 @@ class RunbookCatalogTest {
       assertThat(((ArgumentCheck.Rejected) check).error())
           .isEqualTo(
               "arguments for describe are not valid: kind must be one of Deployment, ReplicaSet,"
-                  + " Pod, Service, PersistentVolumeClaim");
+                  + " StatefulSet, DaemonSet, Pod, Service, PersistentVolumeClaim,"
+                  + " HorizontalPodAutoscaler, PodDisruptionBudget");
     }
   }
 
