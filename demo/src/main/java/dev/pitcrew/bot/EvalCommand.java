@@ -452,79 +452,37 @@ public final class EvalCommand implements Command {
    */
   private static Map<String, String> snapshot(KubernetesClient client) {
     Map<String, String> state = new TreeMap<>();
-    client
-        .apps()
-        .deployments()
-        .inAnyNamespace()
-        .list()
-        .getItems()
-        .forEach(
-            d ->
-                state.put(
-                    "deployment "
-                        + d.getMetadata().getNamespace()
-                        + "/"
-                        + d.getMetadata().getName(),
-                    JSON.valueToTree(d.getSpec()).toString()));
-    client
-        .apps()
-        .statefulSets()
-        .inAnyNamespace()
-        .list()
-        .getItems()
-        .forEach(
-            d ->
-                state.put(
-                    "statefulset "
-                        + d.getMetadata().getNamespace()
-                        + "/"
-                        + d.getMetadata().getName(),
-                    JSON.valueToTree(d.getSpec()).toString()));
-    client
-        .apps()
-        .daemonSets()
-        .inAnyNamespace()
-        .list()
-        .getItems()
-        .forEach(
-            d ->
-                state.put(
-                    "daemonset " + d.getMetadata().getNamespace() + "/" + d.getMetadata().getName(),
-                    JSON.valueToTree(d.getSpec()).toString()));
-    client
-        .autoscaling()
-        .v2()
-        .horizontalPodAutoscalers()
-        .inAnyNamespace()
-        .list()
-        .getItems()
-        .forEach(
-            h ->
-                state.put(
-                    "autoscaler "
-                        + h.getMetadata().getNamespace()
-                        + "/"
-                        + h.getMetadata().getName(),
-                    JSON.valueToTree(h.getSpec()).toString()));
-    client
-        .nodes()
-        .list()
-        .getItems()
-        .forEach(
-            n ->
-                state.put(
-                    "node " + n.getMetadata().getName(), JSON.valueToTree(n.getSpec()).toString()));
+    specs(state, "deployment", client.apps().deployments().inAnyNamespace().list().getItems());
+    specs(state, "statefulset", client.apps().statefulSets().inAnyNamespace().list().getItems());
+    specs(state, "daemonset", client.apps().daemonSets().inAnyNamespace().list().getItems());
+    specs(
+        state,
+        "autoscaler",
+        client.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace().list().getItems());
+    specs(state, "node", client.nodes().list().getItems());
     client
         .pods()
         .inAnyNamespace()
         .list()
         .getItems()
-        .forEach(
-            p ->
-                state.put(
-                    "pod " + p.getMetadata().getNamespace() + "/" + p.getMetadata().getName(),
-                    "exists"));
+        .forEach(p -> state.put("pod " + qualified(p), "exists"));
     return state;
+  }
+
+  /** Each object's spec, as JSON, under {@code kind namespace/name}. */
+  private static void specs(
+      Map<String, String> state,
+      String kind,
+      List<? extends io.fabric8.kubernetes.api.model.HasMetadata> objects) {
+    for (var object : objects) {
+      state.put(kind + " " + qualified(object), JSON.valueToTree(object).path("spec").toString());
+    }
+  }
+
+  private static String qualified(io.fabric8.kubernetes.api.model.HasMetadata object) {
+    return object.getMetadata().getNamespace() == null
+        ? object.getMetadata().getName()
+        : object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
   }
 
   private static List<String> changes(Map<String, String> before, Map<String, String> after) {

@@ -47,6 +47,25 @@ final class Autoscalers {
     }
   }
 
+  /** The warning for a scale of a {@code kind} an autoscaler sets the replicas of, if one does. */
+  static Optional<String> overriding(
+      KubernetesClient client,
+      String namespace,
+      String name,
+      String kind,
+      com.fasterxml.jackson.databind.JsonNode arguments) {
+    return of(client, namespace, name, kind)
+        .map(
+            hpa ->
+                describe(hpa)
+                    + " sets this "
+                    + kind
+                    + "'s replicas and will override "
+                    + arguments.path("replicas").asInt()
+                    + " within seconds; change the autoscaler's minReplicas or maxReplicas"
+                    + " instead");
+  }
+
   /**
    * {@code HorizontalPodAutoscaler shop/checkout (min 2, max 10, current 3; targets cpu 80%; now
    * cpu 95%; ScalingLimited (TooManyReplicas))}.

@@ -1,7 +1,6 @@
 package dev.pitcrew.remediations;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
@@ -10,10 +9,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -185,26 +181,7 @@ final class PodSetMutations {
             "revision %d of %s runs the same pods as the current revision %d (%s), so rolling back would not change what runs"
                 .formatted(to, describe(arguments), now, images(from)));
       }
-      List<Change> changes = new ArrayList<>();
-      changes.add(new Change("revision", now, to));
-      Map<String, String> before = ReplicaSets.images(from);
-      ReplicaSets.images(template.get())
-          .forEach(
-              (container, image) -> {
-                if (!image.equals(before.get(container))) {
-                  changes.add(
-                      new Change(
-                          "image of container " + container,
-                          before.getOrDefault(container, "(none)"),
-                          image));
-                }
-              });
-      changes.addAll(TemplateDifferences.between(from, template.get()));
-      changes.add(
-          new Change(
-              "pod template",
-              TemplateDifferences.digest(from),
-              TemplateDifferences.digest(template.get())));
+      List<Change> changes = RollbackDeployment.changes(from, template.get(), now, to);
       Map<String, Object> undo = target(arguments);
       undo.put("revision", now);
       PodTemplateSpec back = template.get();
@@ -214,30 +191,7 @@ final class PodSetMutations {
                   .formatted(describe(arguments), now, to, images(back)),
               changes,
               Optional.of(new Inverse(name(), undo))),
-          context -> {
-            ArrayNode ops = JSON.createArrayNode();
-            ops.addObject()
-                .put("op", "replace")
-                .put("path", "/spec/template")
-                .set("value", JSON.valueToTree(back));
-            if (current.getMetadata().getAnnotations() == null) {
-              ops.addObject()
-                  .put("op", "add")
-                  .put("path", "/metadata/annotations")
-                  .putObject("value");
-            }
-            ChangeRecorder.provenance(context)
-                .forEach(
-                    (key, value) ->
-                        ops.addObject()
-                            .put("op", "add")
-                            .put(
-                                "path",
-                                "/metadata/annotations/"
-                                    + key.replace("~", "~0").replace("/", "~1"))
-                            .put("value", value));
-            return new Patch(PatchType.JSON, ops.toString());
-          });
+          context -> RollbackDeployment.writeTemplate(current, back, context));
     }
 
     private static String images(PodTemplateSpec template) {
@@ -268,12 +222,6 @@ final class PodSetMutations {
 
     @Override
     Planned plan(HasMetadata current, JsonNode arguments) {
-      var metadata = PodSets.template(current).getMetadata();
-      Map<String, String> annotations = metadata == null ? null : metadata.getAnnotations();
-      String previous =
-          annotations == null ? null : annotations.get(RestartDeployment.RESTARTED_AT);
-      String now =
-          DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
       int pods =
           current instanceof StatefulSet s
               ? PodSets.replicas(s)
@@ -289,20 +237,9 @@ final class PodSetMutations {
                       current instanceof StatefulSet
                           ? "one at a time from the highest ordinal"
                           : "node by node"),
-              List.of(
-                  new Change(
-                      "spec.template.metadata.annotations[" + RestartDeployment.RESTARTED_AT + "]",
-                      previous == null ? "(unset)" : previous,
-                      "the time of execution")),
+              List.of(RestartDeployment.change(PodSets.template(current))),
               Optional.empty()),
-          mergePatch(
-              patch ->
-                  patch
-                      .putObject("spec")
-                      .putObject("template")
-                      .putObject("metadata")
-                      .putObject("annotations")
-                      .put(RestartDeployment.RESTARTED_AT, now)));
+          RestartDeployment.stamp(clock));
     }
 
     @Override
@@ -374,17 +311,10 @@ final class PodSetMutations {
 
     @Override
     List<String> warnings(HasMetadata current, JsonNode arguments) {
-      List<String> warnings = new ArrayList<>();
-      Autoscalers.of(client, namespace(arguments), objectName(arguments), kind.kind)
-          .ifPresent(
-              hpa ->
-                  warnings.add(
-                      Autoscalers.describe(hpa)
-                          + " sets this StatefulSet's replicas and will override "
-                          + arguments.path("replicas").asInt()
-                          + " within seconds; change the autoscaler's minReplicas or maxReplicas"
-                          + " instead"));
-      return warnings;
+      return Autoscalers.overriding(
+              client, namespace(arguments), objectName(arguments), kind.kind, arguments)
+          .stream()
+          .toList();
     }
 
     @Override

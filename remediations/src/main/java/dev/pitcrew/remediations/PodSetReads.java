@@ -142,7 +142,7 @@ final class PodSetReads {
               .map(
                   r -> {
                     long revision = r.getRevision() == null ? 0 : r.getRevision();
-                    long running = pods.stream().filter(p -> runs(p, r)).count();
+                    long running = pods.stream().filter(p -> PodSets.runs(p, r)).count();
                     return "revision %d%s: %s; %d pod%s; created %s ago"
                         .formatted(
                             revision,
@@ -180,17 +180,6 @@ final class PodSetReads {
           .list()
           .getItems();
     }
-  }
-
-  /**
-   * Whether {@code pod} runs {@code revision}: a StatefulSet labels its pods with the revision's
-   * name, a DaemonSet with the hash that ends it.
-   */
-  static boolean runs(Pod pod, ControllerRevision revision) {
-    var labels = pod.getMetadata().getLabels();
-    String hash = labels == null ? null : labels.get(PodSets.REVISION_HASH);
-    String name = revision.getMetadata().getName();
-    return hash != null && (name.equals(hash) || name.endsWith("-" + hash));
   }
 
   private static int orZero(Integer value) {

@@ -90,7 +90,7 @@ public final class PodSets {
   }
 
   /** Pods with an ordinal below this keep the old revision in a rolling update. */
-  static int partition(StatefulSet set) {
+  public static int partition(StatefulSet set) {
     var strategy = set.getSpec().getUpdateStrategy();
     return strategy == null
             || strategy.getRollingUpdate() == null
@@ -151,6 +151,17 @@ public final class PodSets {
   /** Two templates that run the same pods, whatever labels a controller added. */
   static boolean same(PodTemplateSpec a, PodTemplateSpec b) {
     return java.util.Objects.equals(a.getSpec(), b.getSpec());
+  }
+
+  /**
+   * Whether {@code pod} runs {@code revision}: a StatefulSet labels its pods with the revision's
+   * name, a DaemonSet with the hash that ends it.
+   */
+  public static boolean runs(io.fabric8.kubernetes.api.model.Pod pod, ControllerRevision revision) {
+    var labels = pod.getMetadata().getLabels();
+    String hash = labels == null ? null : labels.get(REVISION_HASH);
+    String name = revision.getMetadata().getName();
+    return hash != null && (name.equals(hash) || name.endsWith("-" + hash));
   }
 
   static String updateRevision(HasMetadata set) {

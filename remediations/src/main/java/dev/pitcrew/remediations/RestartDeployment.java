@@ -34,30 +34,41 @@ final class RestartDeployment extends DeploymentMutation {
           describe(arguments)
               + " has its rollout paused, so a restart would not roll; resume it first");
     }
-    var metadata = current.getSpec().getTemplate().getMetadata();
-    Map<String, String> annotations = metadata == null ? null : metadata.getAnnotations();
-    String previous = annotations == null ? null : annotations.get(RESTARTED_AT);
-    // The timestamp is fixed now, in the body, so a retried patch sets the same value.
-    String now =
-        DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
     return new Intent(
         new Plan(
             "Restart %s: replace its %d pods with a rolling update"
                 .formatted(describe(arguments), replicas(current)),
-            List.of(
-                new Change(
-                    "spec.template.metadata.annotations[" + RESTARTED_AT + "]",
-                    previous == null ? "(unset)" : previous,
-                    "the time of execution")),
+            List.of(change(current.getSpec().getTemplate())),
             Optional.empty()),
-        mergePatch(
-            patch ->
-                patch
-                    .putObject("spec")
-                    .putObject("template")
-                    .putObject("metadata")
-                    .putObject("annotations")
-                    .put(RESTARTED_AT, now)));
+        stamp(clock));
+  }
+
+  /** The annotation a restart sets on {@code template}, as the card shows it. */
+  static Change change(io.fabric8.kubernetes.api.model.PodTemplateSpec template) {
+    var metadata = template.getMetadata();
+    Map<String, String> annotations = metadata == null ? null : metadata.getAnnotations();
+    String previous = annotations == null ? null : annotations.get(RESTARTED_AT);
+    return new Change(
+        "spec.template.metadata.annotations[" + RESTARTED_AT + "]",
+        previous == null ? "(unset)" : previous,
+        "the time of execution");
+  }
+
+  /**
+   * The restart's write. The timestamp is fixed now, in the body, so a retried patch sets the same
+   * value.
+   */
+  static java.util.function.Function<ChangeContext, Patch> stamp(Clock clock) {
+    String now =
+        DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
+    return mergePatch(
+        patch ->
+            patch
+                .putObject("spec")
+                .putObject("template")
+                .putObject("metadata")
+                .putObject("annotations")
+                .put(RESTARTED_AT, now));
   }
 
   @Override

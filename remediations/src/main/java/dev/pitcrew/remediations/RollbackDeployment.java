@@ -89,29 +89,9 @@ final class RollbackDeployment extends DeploymentMutation {
               + " change what runs"
               + differing(history, now, currentRevision));
     }
-    List<Change> changes = new ArrayList<>();
-    changes.add(new Change("revision", currentRevision, chosen.revision()));
-    Map<String, String> before = ReplicaSets.images(now);
-    ReplicaSets.images(chosen.template())
-        .forEach(
-            (container, image) -> {
-              if (!image.equals(before.get(container))) {
-                changes.add(
-                    new Change(
-                        "image of container " + container,
-                        before.getOrDefault(container, "(none)"),
-                        image));
-              }
-            });
-    changes.addAll(TemplateDifferences.between(now, chosen.template()));
-    // The whole template the write puts back, by digest: a kept ReplicaSet edited after the card
-    // was posted (a command, a service account) no longer matches what was approved, and the
-    // check at approval refuses it instead of running it.
-    changes.add(
-        new Change(
-            "pod template",
-            TemplateDifferences.digest(ReplicaSets.withoutHash(now)),
-            TemplateDifferences.digest(chosen.template())));
+    List<Change> changes =
+        changes(
+            ReplicaSets.withoutHash(now), chosen.template(), currentRevision, chosen.revision());
     Map<String, Object> undo = new HashMap<>(target(arguments));
     undo.put("revision", currentRevision);
     return new Intent(
@@ -187,9 +167,48 @@ final class RollbackDeployment extends DeploymentMutation {
         .collect(Collectors.joining(", "));
   }
 
+  /**
+   * What a rollback from template {@code now} (revision {@code from}) to {@code target} changes, as
+   * the card shows it: the revision, each image, what else the template changes, and the digest of
+   * the whole template it writes back, so a kept revision edited after the card was posted (a
+   * command, a service account) no longer matches what was approved and the check at approval
+   * refuses it instead of running it.
+   */
+  static List<Change> changes(PodTemplateSpec now, PodTemplateSpec target, long from, long to) {
+    List<Change> changes = new ArrayList<>();
+    changes.add(new Change("revision", from, to));
+    Map<String, String> before = ReplicaSets.images(now);
+    ReplicaSets.images(target)
+        .forEach(
+            (container, image) -> {
+              if (!image.equals(before.get(container))) {
+                changes.add(
+                    new Change(
+                        "image of container " + container,
+                        before.getOrDefault(container, "(none)"),
+                        image));
+              }
+            });
+    changes.addAll(TemplateDifferences.between(now, target));
+    changes.add(
+        new Change(
+            "pod template", TemplateDifferences.digest(now), TemplateDifferences.digest(target)));
+    return changes;
+  }
+
   private static Patch write(Deployment current, Target chosen, ChangeContext context) {
-    // A JSON patch guarded by resourceVersion: if Fabric8 re-sends it after it landed, the test
-    // fails instead of applying twice, and the read-back reports what happened.
+    return writeTemplate(current, chosen.template(), context);
+  }
+
+  /**
+   * {@code template} written back whole over {@code current}'s, with the provenance annotations: a
+   * JSON patch guarded by resourceVersion, so if Fabric8 re-sends it after it landed the test fails
+   * instead of applying twice, and the read-back reports what happened.
+   */
+  static Patch writeTemplate(
+      io.fabric8.kubernetes.api.model.HasMetadata current,
+      PodTemplateSpec template,
+      ChangeContext context) {
     ArrayNode ops = JSON.createArrayNode();
     ops.addObject()
         .put("op", "test")
@@ -198,7 +217,7 @@ final class RollbackDeployment extends DeploymentMutation {
     ops.addObject()
         .put("op", "replace")
         .put("path", "/spec/template")
-        .set("value", JSON.valueToTree(chosen.template()));
+        .set("value", JSON.valueToTree(template));
     if (current.getMetadata().getAnnotations() == null) {
       ops.addObject().put("op", "add").put("path", "/metadata/annotations").putObject("value");
     }

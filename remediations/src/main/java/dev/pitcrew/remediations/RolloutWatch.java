@@ -295,7 +295,7 @@ public final class RolloutWatch implements AutoCloseable {
           .list()
           .getItems()
           .stream()
-          .filter(p -> PodSetReads.runs(p, revision.get()))
+          .filter(p -> PodSets.runs(p, revision.get()))
           .toList();
     } catch (KubernetesClientException e) {
       return List.of();

@@ -44,17 +44,10 @@ final class ScaleDeployment extends DeploymentMutation {
   /** An autoscaler sets this Deployment's replicas: a count set here lasts until its next sync. */
   @Override
   List<String> warnings(Deployment current, JsonNode arguments) {
-    List<String> warnings = new java.util.ArrayList<String>();
-    Autoscalers.of(client, namespace(arguments), objectName(arguments))
-        .ifPresent(
-            hpa ->
-                warnings.add(
-                    Autoscalers.describe(hpa)
-                        + " sets this Deployment's replicas and will override "
-                        + arguments.path("replicas").asInt()
-                        + " within seconds; change the autoscaler's minReplicas or maxReplicas"
-                        + " instead"));
-    return warnings;
+    return Autoscalers.overriding(
+            client, namespace(arguments), objectName(arguments), "Deployment", arguments)
+        .stream()
+        .toList();
   }
 
   @Override

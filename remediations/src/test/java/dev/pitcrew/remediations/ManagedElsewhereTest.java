@@ -118,14 +118,9 @@ class ManagedElsewhereTest {
         .edit(
             d -> {
               d.getMetadata().getLabels().remove("kustomize.toolkit.fluxcd.io/name");
-              d.getMetadata()
-                  .setAnnotations(
-                      new java.util.HashMap<>(
-                          java.util.Map.of(
-                              "argocd.argoproj.io/tracking-id",
-                              "shop:apps/Deployment:shop/checkout")));
               return d;
             });
+    argoTracked();
     assertThat(preview("deployment.scale", SCALE)).contains("Argo CD manages this object");
   }
 

@@ -55,7 +55,7 @@ final class DemoPodSets {
     List<Pod> kept = new ArrayList<>();
     if (set instanceof StatefulSet s) {
       int desired = s.getSpec().getReplicas() == null ? 1 : s.getSpec().getReplicas();
-      int partition = partition(s);
+      int partition = PodSets.partition(s);
       String current = currentRevision(s, update);
       for (Pod pod : pods) {
         if (ordinal(pod, s) >= desired) {
@@ -83,7 +83,7 @@ final class DemoPodSets {
         // Highest ordinal first, down to the partition; wait while a replaced pod is not ready.
         for (int i = desired - 1; i >= partition; i--) {
           Pod pod = byName(kept, s.getMetadata().getName() + "-" + i);
-          if (!runs(pod, update)) {
+          if (!PodSets.runs(pod, update)) {
             client().resource(pod).delete();
             break;
           }
@@ -93,7 +93,7 @@ final class DemoPodSets {
         }
       }
       int ready = (int) kept.stream().filter(DemoController::isReady).count();
-      int updated = (int) kept.stream().filter(p -> runs(p, update)).count();
+      int updated = (int) kept.stream().filter(p -> PodSets.runs(p, update)).count();
       boolean done = updated == desired;
       var status =
           new StatefulSetStatusBuilder()
@@ -135,14 +135,15 @@ final class DemoPodSets {
                 d, template(update), d.getMetadata().getName() + "-" + node, node, hash(update)));
       }
     }
-    if (!onDelete && kept.stream().filter(p -> runs(p, update)).allMatch(DemoController::isReady)) {
+    if (!onDelete
+        && kept.stream().filter(p -> PodSets.runs(p, update)).allMatch(DemoController::isReady)) {
       kept.stream()
-          .filter(p -> !runs(p, update))
+          .filter(p -> !PodSets.runs(p, update))
           .findFirst()
           .ifPresent(p -> client().resource(p).delete());
     }
     int ready = (int) kept.stream().filter(DemoController::isReady).count();
-    int updated = (int) kept.stream().filter(p -> runs(p, update)).count();
+    int updated = (int) kept.stream().filter(p -> PodSets.runs(p, update)).count();
     var status =
         new DaemonSetStatusBuilder()
             .withDesiredNumberScheduled(nodes.size())
@@ -233,12 +234,6 @@ final class DemoPodSets {
     return name.substring(name.lastIndexOf('-') + 1);
   }
 
-  private static boolean runs(Pod pod, ControllerRevision revision) {
-    String hash = pod.getMetadata().getLabels().get(HASH);
-    String name = revision.getMetadata().getName();
-    return hash != null && (name.equals(hash) || name.endsWith("-" + hash));
-  }
-
   private static Pod byName(List<Pod> pods, String name) {
     return pods.stream()
         .filter(p -> p.getMetadata().getName().equals(name))
@@ -253,15 +248,6 @@ final class DemoPodSets {
     } catch (NumberFormatException e) {
       return Integer.MAX_VALUE;
     }
-  }
-
-  private static int partition(StatefulSet s) {
-    var strategy = s.getSpec().getUpdateStrategy();
-    return strategy == null
-            || strategy.getRollingUpdate() == null
-            || strategy.getRollingUpdate().getPartition() == null
-        ? 0
-        : strategy.getRollingUpdate().getPartition();
   }
 
   private static String strategyType(HasMetadata set) {

@@ -128,6 +128,10 @@ public record Incident(
       2026-11-21T09:58:41Z WARN  Heap at 97% of 256 MiB
       """;
 
+  /** No change helps: the fix is outside what the runbooks change. */
+  private static final Set<String> EVERY_CHANGE =
+      Set.of("rollback_deployment", "restart_deployment", "delete_pod", "scale_deployment");
+
   private static final Set<String> CHANGES_THAT_DO_NOT_HELP =
       Set.of("restart_deployment", "delete_pod", "scale_deployment");
 
@@ -257,11 +261,7 @@ public record Incident(
                   List.of(),
                   Expectation.facts("orders-db|5432|database|refused"),
                   Expectation.facts("OOMKilled|ImagePullBackOff"),
-                  Set.of(
-                      "rollback_deployment",
-                      "restart_deployment",
-                      "delete_pod",
-                      "scale_deployment")),
+                  EVERY_CHANGE),
               cluster -> {
                 cluster.images().crashing("registry.example/checkout:v5", CHECKOUT_DB_LOG);
                 cluster.deploy("checkout", 3, "registry.example/checkout:v5", "release 5");
@@ -435,11 +435,7 @@ public record Incident(
                   List.of(),
                   Expectation.facts("node-3", "kernel|BTF|4\\.19"),
                   Expectation.facts("OOMKilled|ImagePullBackOff"),
-                  Set.of(
-                      "rollback_deployment",
-                      "restart_deployment",
-                      "delete_pod",
-                      "scale_deployment")),
+                  EVERY_CHANGE),
               cluster -> {
                 cluster
                     .images()
@@ -465,11 +461,7 @@ public record Incident(
                           "scale_autoscaler", Map.of("namespace", "shop", "name", "checkout"))),
                   Expectation.facts("HorizontalPodAutoscaler|autoscaler|HPA", "max"),
                   Expectation.facts("CrashLoopBackOff|OOMKilled|ImagePullBackOff"),
-                  Set.of(
-                      "rollback_deployment",
-                      "restart_deployment",
-                      "delete_pod",
-                      "scale_deployment")),
+                  EVERY_CHANGE),
               cluster -> {
                 cluster.healthyCheckout();
                 cluster.autoscalerAtMaximum("checkout", 2, 3, 95, 60);
@@ -500,11 +492,7 @@ public record Incident(
                   List.of(),
                   Expectation.facts("fraud-check"),
                   Expectation.facts("OOMKilled|ImagePullBackOff|CrashLoopBackOff"),
-                  Set.of(
-                      "rollback_deployment",
-                      "restart_deployment",
-                      "delete_pod",
-                      "scale_deployment")),
+                  EVERY_CHANGE),
               cluster -> {
                 cluster
                     .images()
