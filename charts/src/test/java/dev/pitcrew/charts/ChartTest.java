@@ -309,6 +309,62 @@ class ChartTest {
                 "/events", Set.of("create")));
   }
 
+  /**
+   * The install notes as Helm renders them. {@code helm template} leaves NOTES.txt out and an
+   * install needs a cluster, so a copy of the chart renders them into a ConfigMap with {@code tpl}.
+   */
+  private static String notes(Map<String, String> set) throws Exception {
+    Path copy = Files.createTempDirectory("pitcrew-chart");
+    try (var files = Files.walk(CHART)) {
+      for (Path from : files.toList()) {
+        Path to = copy.resolve(CHART.relativize(from).toString());
+        if (Files.isDirectory(from)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(from, to);
+        }
+      }
+    }
+    Files.copy(copy.resolve("templates/NOTES.txt"), copy.resolve("files/notes-under-test.txt"));
+    Files.writeString(
+        copy.resolve("templates/zz-notes-under-test.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: notes-under-test}\n"
+            + "data: {notes: {{ tpl (.Files.Get \"files/notes-under-test.txt\") . | toJson }}}\n");
+    TemplateCommand template =
+        new Helm(copy)
+            .template()
+            .withName("pitcrew")
+            .withNamespace("pitcrew")
+            .withKubeVersion("1.31.0");
+    for (Map.Entry<String, String> e : set.entrySet()) {
+      template = template.set(e.getKey(), e.getValue());
+    }
+    try {
+      return OFFLINE
+          .load(new ByteArrayInputStream(template.call().getBytes(StandardCharsets.UTF_8)))
+          .items()
+          .stream()
+          .filter(o -> o.getMetadata().getName().equals("notes-under-test"))
+          .map(o -> ((io.fabric8.kubernetes.api.model.ConfigMap) o).getData().get("notes"))
+          .findFirst()
+          .orElseThrow();
+    } finally {
+      try (var files = Files.walk(copy)) {
+        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+  }
+
+  @Test
+  void theNotesSayADrainNeedsAClusterWideGrant() throws Exception {
+    assertThat(notes(Map.of("rbac.namespaces[0]", "shop")))
+        .contains("drain_node lists and evicts the pods of every namespace on a node");
+    assertThat(notes(Map.of("rbac.clusterWide", "true")))
+        .doesNotContain("drain_node lists and evicts");
+  }
+
   @Test
   void nodeRunbooksInNamespacedModeGetNodesClusterWideAndEventsInDefault() throws Exception {
     List<HasMetadata> objects =
