@@ -179,6 +179,35 @@ class ShellDemoTest {
         .until(() -> screen().substring(screen().lastIndexOf("Verified:")).contains("\npitcrew> "));
   }
 
+  /**
+   * A StatefulSet stuck on a crash-looping revision, rolled back through the same card and verified
+   * by its own rules: the demo's controller replaces one pod at a time from the highest ordinal,
+   * and the watch waits for every pod to run the restored revision.
+   */
+  @Test
+  void aStatefulSetRolledBackIsVerifiedOnceEveryOrdinalRunsTheRestoredRevision() throws Exception {
+    start(Map.of(), "--demo", "--incident", "statefulset-bad-revision");
+    type("run rollback_deployment kind=StatefulSet namespace=shop name=orders-db");
+    awaitScreen("Roll back statefulset shop/orders-db from revision 2 to revision 1");
+    awaitScreen("Decide apr-");
+    type("approve");
+
+    awaitScreen("Verified: statefulset shop/orders-db: 3/3 ready");
+  }
+
+  @Test
+  void aDrainCordonsTheNodeAndItsPodsStartElsewhere() throws Exception {
+    start(Map.of(), "--demo", "--incident", "node-memory-pressure");
+    type("run drain_node name=node-1 waitSeconds=0");
+    awaitScreen("Drain node node-1: cordon it, then evict");
+    awaitScreen("Decide apr-");
+    type("approve");
+
+    awaitScreen("Drained node node-1: cordoned; evicted");
+    type("run list_nodes");
+    awaitScreen("SchedulingDisabled");
+  }
+
   @Test
   void withoutAnAuditFileTheFeedIsMarkedAsAuditNotASecondCopy() throws Exception {
     start(Map.of(), "--demo");
