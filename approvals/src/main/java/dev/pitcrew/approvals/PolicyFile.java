@@ -69,6 +69,12 @@ import java.util.stream.Collectors;
  *   investigations: {concurrent: 2, perHour: 30}   # across replicas; beyond, evidence only
  *   evidence: [deployment_status, recent_events]     # read-only runbooks without a model
  * gitops: warn               # a change Argo CD or Flux would revert: warn (default) or refuse
+ * mcp:                       # agents that call Pitcrew over MCP (the endpoint is off without)
+ *   channel: C0APPROVALS     # where cards for MCP proposals are posted
+ *   clients:
+ *     - name: alice-laptop   # shown on cards and in the audit feed
+ *       tokenSha256: 9f86d0...  # SHA-256 (hex) of the bearer token; never the token
+ *       as: U0ALICE          # the person it acts for: the requester for every rule
  * </pre>
  */
 public final class PolicyFile {
@@ -91,6 +97,7 @@ public final class PolicyFile {
       UsageLimits limits,
       AlertPolicy alerts,
       boolean refuseGitOps,
+      McpPolicy mcp,
       Map<String, String> sites) {
     public Policies {
       sites = Map.copyOf(sites);
@@ -227,7 +234,17 @@ public final class PolicyFile {
       @JsonProperty("masking") MaskingFile masking,
       @JsonProperty("limits") LimitsFile limits,
       @JsonProperty("alerts") AlertsFile alerts,
-      @JsonProperty("gitops") String gitops) {}
+      @JsonProperty("gitops") String gitops,
+      @JsonProperty("mcp") McpFile mcp) {}
+
+  record McpClientFile(
+      @JsonProperty("name") String name,
+      @JsonProperty("tokenSha256") String tokenSha256,
+      @JsonProperty("as") String as) {}
+
+  record McpFile(
+      @JsonProperty("channel") String channel,
+      @JsonProperty("clients") List<McpClientFile> clients) {}
 
   /**
    * Reads a policy file; environment overrides replace the default approvers and expiry.
@@ -243,7 +260,7 @@ public final class PolicyFile {
     try {
       root =
           yaml.isBlank()
-              ? new Root(null, null, null, null, null, null, null)
+              ? new Root(null, null, null, null, null, null, null, null)
               : YAML.readValue(yaml, Root.class);
     } catch (JsonMappingException e) {
       String field =
@@ -260,7 +277,7 @@ public final class PolicyFile {
       throw new PolicyException(origin + ":" + line + ": YAML syntax error: " + firstLine(e));
     }
     if (root == null) {
-      root = new Root(null, null, null, null, null, null, null);
+      root = new Root(null, null, null, null, null, null, null, null);
     }
     Map<String, String> sites = new LinkedHashMap<>();
     AskFile ask = root.ask() == null ? new AskFile(null, null, null, null, null, null) : root.ask();
@@ -308,6 +325,7 @@ public final class PolicyFile {
         limits(origin, yaml, root.limits()),
         alerts(origin, yaml, root.alerts(), sites),
         refuseGitOps(origin, yaml, root.gitops()),
+        mcp(origin, yaml, root.mcp()),
         sites);
   }
 
@@ -369,6 +387,50 @@ public final class PolicyFile {
     }
     return new AlertPolicy(
         Optional.ofNullable(a.channel()), routes, ignore, concurrent, perHour, evidence);
+  }
+
+  private static final Pattern CLIENT_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+  private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+
+  private static McpPolicy mcp(String origin, String yaml, McpFile m) {
+    if (m == null) {
+      return McpPolicy.none();
+    }
+    List<String> path = List.of("mcp", "clients");
+    List<McpPolicy.Client> clients = new java.util.ArrayList<>();
+    java.util.Set<String> names = new java.util.HashSet<>();
+    List<McpClientFile> files = m.clients() == null ? List.of() : m.clients();
+    for (int i = 0; i < files.size(); i++) {
+      McpClientFile c = files.get(i);
+      String where = "clients[" + i + "]";
+      if (c == null || c.name() == null || !CLIENT_NAME.matcher(c.name()).matches()) {
+        throw at(
+            origin,
+            yaml,
+            path,
+            where
+                + ".name: expected a lower-case name such as alice-laptop (letters, digits, . _ -)");
+      }
+      if (!names.add(c.name())) {
+        throw at(origin, yaml, path, where + ".name: '" + c.name() + "' is used twice");
+      }
+      if (c.tokenSha256() == null || !SHA256_HEX.matcher(c.tokenSha256()).matches()) {
+        throw at(
+            origin,
+            yaml,
+            path,
+            where
+                + ".tokenSha256: expected the token's SHA-256 as 64 lower-case hex digits"
+                + " (printf %s TOKEN | sha256sum), never the token itself");
+      }
+      if (c.as() == null || c.as().isBlank() || hasControl(c.as())) {
+        throw at(origin, yaml, path, where + ".as: the person this client acts for is missing");
+      }
+      clients.add(
+          new McpPolicy.Client(
+              c.name(), java.util.HexFormat.of().parseHex(c.tokenSha256()), c.as()));
+    }
+    return new McpPolicy(Optional.ofNullable(m.channel()), clients);
   }
 
   private static boolean refuseGitOps(String origin, String yaml, String gitops) {
