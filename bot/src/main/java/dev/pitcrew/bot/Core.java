@@ -218,6 +218,10 @@ final class Core implements AutoCloseable {
   final Audit audit;
   final ApprovalPath path;
   final Conversations conversations;
+
+  /** Runs one tool call, whoever made it: the model, an explicit command, an MCP client. */
+  final ToolRunner tools;
+
   final Metrics metrics;
   private final RolloutWatch rollouts;
   private final List<ExecutorService> pools;
@@ -236,6 +240,7 @@ final class Core implements AutoCloseable {
       Audit audit,
       ApprovalPath path,
       Conversations conversations,
+      ToolRunner tools,
       Metrics metrics,
       RolloutWatch rollouts,
       List<ExecutorService> pools,
@@ -251,6 +256,7 @@ final class Core implements AutoCloseable {
     this.audit = audit;
     this.path = path;
     this.conversations = conversations;
+    this.tools = tools;
     this.rollouts = rollouts;
   }
 
@@ -397,6 +403,7 @@ final class Core implements AutoCloseable {
         audit,
         path,
         conversations,
+        tools,
         metrics,
         rollouts,
         List.of(toolPool, followUps, sweeper, renewals),

@@ -296,6 +296,9 @@ public final class Pitcrew implements AutoCloseable {
             "/alerts/alertmanager",
             alerts(config.alertToken().get(), core, claims, slack, alertPools));
       }
+      if (config.policies().mcp().enabled()) {
+        routes.put("/mcp", mcp(config.policies().mcp(), core, gate, slack));
+      }
       routes.put("/healthz", (method, headers, query, body) -> HttpReply.text(200, "ok"));
       routes.put("/readyz", readiness);
       routes.put(
@@ -309,6 +312,28 @@ public final class Pitcrew implements AutoCloseable {
       HttpFrontend http =
           HttpFrontend.start(new InetSocketAddress(bindAddress, config.port()), routes);
       return new Pitcrew(http, workers, core, slack, readiness, auditFeed, alertPools);
+    }
+
+    /**
+     * The MCP endpoint: agents call the runbooks through the same tool path as the model, as the
+     * person the policy maps their token to; their proposals open a thread in {@code mcp.channel}.
+     */
+    private dev.pitcrew.bot.mcp.McpEndpoint mcp(
+        dev.pitcrew.approvals.McpPolicy policy, Core core, AskGate gate, SlackBot slack) {
+      var endpoint =
+          new dev.pitcrew.bot.mcp.McpEndpoint(policy, dev.pitcrew.bot.mcp.McpTools.mapper(), clock);
+      dev.pitcrew.bot.mcp.McpTools.serve(
+          endpoint,
+          new dev.pitcrew.bot.mcp.McpTools(
+              core.catalog,
+              core.tools,
+              core.approvals,
+              core.audit,
+              policy.channel().orElseThrow(),
+              slack.surface()::postRoot,
+              gate::refusal),
+          VersionCommand.version());
+      return endpoint;
     }
 
     /**

@@ -170,6 +170,19 @@ public record Config(
           "PITCREW_ALERT_TOKEN turns the alert endpoint on, but no channel is set for alerts:"
               + " set PITCREW_ALERT_CHANNEL or alerts.channel in the policy file");
     }
+    // A proposal from an agent is a card someone must see: MCP clients need the channel for it.
+    var mcp = policies.mcp();
+    if (mcp.enabled() && mcp.channel().isEmpty()) {
+      throw new ConfigException(
+          "the policy file lists mcp.clients but no mcp.channel: set the Slack channel where the"
+              + " cards of MCP proposals are posted");
+    }
+    if (mcp.channel().isPresent() && !SLACK_CHANNEL_ID.matcher(mcp.channel().get()).matches()) {
+      throw new ConfigException(
+          "mcp.channel in the policy file must be a Slack channel ID such as C0123ABCD, was '"
+              + mcp.channel().get()
+              + "'");
+    }
     try {
       // A rule for a cluster nobody configured would never apply: say so at start.
       policies.requireClusters(

@@ -30,7 +30,7 @@ public final class AskGate {
    * Why {@code user} may not ask in {@code channel}, or empty if they may (audited). It may read
    * group membership from Slack, so it runs on the worker, never before the acknowledgement.
    */
-  Optional<String> refusal(String channel, String user, String correlationId) {
+  public Optional<String> refusal(String channel, String user, String correlationId) {
     Optional<String> refusal = access.refusal(channel, user, groups);
     refusal.ifPresent(
         r -> audit.record(AuditEvent.Type.ASK_REFUSED, correlationId, user, r, channel, null));

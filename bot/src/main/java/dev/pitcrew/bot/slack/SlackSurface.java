@@ -39,7 +39,7 @@ public final class SlackSurface implements Surface {
   private static final int MAX_QUESTION = 3000;
 
   /** Opens the thread for a request; its metadata keeps the question and the correlation ID. */
-  String postRoot(String channel, String requester, String question, String correlationId) {
+  public String postRoot(String channel, String requester, String question, String correlationId) {
     return calls.post(
         "root:" + correlationId,
         Map.of(
