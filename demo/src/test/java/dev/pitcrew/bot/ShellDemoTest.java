@@ -372,7 +372,7 @@ class ShellDemoTest {
             + " list them.");
     assertThat(screen()).doesNotContain("/ask");
     type("runbooks");
-    awaitScreen("run describe namespace=<string> kind=Deployment|ReplicaSet|Pod|Service|");
+    awaitScreen("run describe namespace=<string> kind=Deployment|ReplicaSet|StatefulSet|");
   }
 
   @Test
