@@ -366,6 +366,29 @@ class ChartTest {
   }
 
   @Test
+  void theIngressRoutesMcpOnlyWhenAskedAndAloneInSocketMode() throws Exception {
+    List<HasMetadata> socket =
+        renderYaml(
+            """
+            slack: {mode: socket}
+            ingress: {enabled: true, host: pitcrew.example.com, mcp: true}
+            """);
+    var paths =
+        named(socket, io.fabric8.kubernetes.api.model.networking.v1.Ingress.class, "pitcrew")
+            .getSpec()
+            .getRules()
+            .get(0)
+            .getHttp()
+            .getPaths();
+    assertThat(paths).extracting(p -> p.getPath()).containsExactly("/mcp");
+    var fence =
+        named(socket, io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class, "pitcrew");
+    assertThat(fence.getSpec().getIngress())
+        .as("the ingress controller may reach /mcp")
+        .isNotEmpty();
+  }
+
+  @Test
   void nodeRunbooksInNamespacedModeGetNodesClusterWideAndEventsInDefault() throws Exception {
     List<HasMetadata> objects =
         renderYaml(

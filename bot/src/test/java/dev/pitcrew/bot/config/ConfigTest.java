@@ -203,6 +203,25 @@ class ConfigTest {
         .isEqualTo(2);
   }
 
+  @Test
+  void mcpClientsWithoutAChannelForTheirCardsStopStartUp(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    String client =
+        "mcp:\n  clients:\n    - {name: a, tokenSha256: " + "ab".repeat(32) + ", as: U0ALICE}\n";
+    java.nio.file.Path policy = java.nio.file.Files.writeString(dir.resolve("policy.yaml"), client);
+    assertFails(
+        with("PITCREW_CONFIG", policy.toString()),
+        "the policy file lists mcp.clients but no mcp.channel");
+    java.nio.file.Files.writeString(policy, client + "  channel: approvals\n");
+    assertFails(
+        with("PITCREW_CONFIG", policy.toString()),
+        "mcp.channel in the policy file must be a Slack channel ID such as C0123ABCD, was"
+            + " 'approvals'");
+    java.nio.file.Files.writeString(policy, client + "  channel: C0APPROVALS\n");
+    assertThat(Config.fromEnv(with("PITCREW_CONFIG", policy.toString())).policies().mcp().enabled())
+        .isTrue();
+  }
+
   private static Map<String, String> with(String name, String value) {
     Map<String, String> env = minimal();
     env.put(name, value);
