@@ -54,7 +54,7 @@ public record McpPolicy(Optional<String> channel, List<Client> clients) {
     return Optional.ofNullable(found);
   }
 
-  static byte[] sha256(String token) {
+  public static byte[] sha256(String token) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {

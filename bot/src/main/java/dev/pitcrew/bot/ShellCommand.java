@@ -2,15 +2,19 @@ package dev.pitcrew.bot;
 
 import dev.pitcrew.approvals.ApprovalRule;
 import dev.pitcrew.approvals.GroupDirectory;
+import dev.pitcrew.approvals.McpPolicy;
 import dev.pitcrew.approvals.PolicyException;
 import dev.pitcrew.approvals.PolicyFile;
 import dev.pitcrew.bot.config.ClusterSpec;
 import dev.pitcrew.bot.config.Config;
 import dev.pitcrew.bot.config.ConfigException;
+import dev.pitcrew.bot.http.HttpFrontend;
 import dev.pitcrew.bot.kube.ClusterClients;
 import dev.pitcrew.bot.kube.Clusters;
 import dev.pitcrew.bot.kube.UserDirectory;
 import dev.pitcrew.bot.logging.TerminalLogs;
+import dev.pitcrew.bot.mcp.McpEndpoint;
+import dev.pitcrew.bot.mcp.McpTools;
 import dev.pitcrew.bot.shell.Shell;
 import dev.pitcrew.bot.shell.ShellAuditSink;
 import dev.pitcrew.bot.shell.ShellSurface;
@@ -22,6 +26,8 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,14 +45,14 @@ import org.jline.terminal.TerminalBuilder;
 
 /**
  * {@code java -jar pitcrew.jar shell [--demo [--incident NAME]] [--user NAME] [--approver NAME]
- * [--audit FILE]}: Pitcrew in a terminal, on the current KUBECONFIG's cluster or an embedded demo
- * cluster, under the same policy settings as Slack (PITCREW_CONFIG, PITCREW_APPROVERS,
- * PITCREW_APPROVAL_EXPIRY).
+ * [--audit FILE] [--mcp-port N]}: Pitcrew in a terminal, on the current KUBECONFIG's cluster or an
+ * embedded demo cluster, under the same policy settings as Slack (PITCREW_CONFIG,
+ * PITCREW_APPROVERS, PITCREW_APPROVAL_EXPIRY).
  */
 final class ShellCommand implements Command {
   static final String USAGE =
       "usage: pitcrew shell [--demo [--incident NAME]] [--user NAME] [--approver NAME]"
-          + " [--audit FILE]";
+          + " [--audit FILE] [--mcp-port N]";
 
   /** The demo's two local identities: one asks, the other may approve. */
   static final String DEMO_USER = "operator";
@@ -62,7 +68,8 @@ final class ShellCommand implements Command {
   public List<String> help() {
     return List.of(
         "shell [--demo] ...          Pitcrew in this terminal; --demo on an embedded cluster",
-        "                            (--incident NAME: one of the incident library's)");
+        "                            (--incident NAME: one of the incident library's;",
+        "                            --mcp-port N: serve MCP on 127.0.0.1:N)");
   }
 
   /** What the command line chose. */
@@ -71,7 +78,8 @@ final class ShellCommand implements Command {
       Optional<String> user,
       Optional<String> approver,
       Optional<String> audit,
-      Optional<String> incident) {}
+      Optional<String> incident,
+      Optional<Integer> mcpPort) {}
 
   /**
    * The shell on the process's own terminal: a real one with line editing when there is one, a
@@ -202,6 +210,7 @@ final class ShellCommand implements Command {
     }
     KubernetesClient kubernetes = demo ? cluster.client() : new KubernetesClientBuilder().build();
     ShellSurface surface = new ShellSurface(terminal);
+    HttpFrontend mcp = null;
     // Ctrl-C while a command runs must not end the process; at the prompt it clears the line.
     terminal.handle(Terminal.Signal.INT, signal -> {});
     try (Core core =
@@ -240,7 +249,7 @@ final class ShellCommand implements Command {
       historyFile(env).ifPresent(file -> builder.variable(LineReader.HISTORY_FILE, file));
       LineReader reader = builder.build();
       surface.attach(reader);
-      for (String line :
+      List<String> greeting =
           greeting(
               options,
               env,
@@ -249,7 +258,20 @@ final class ShellCommand implements Command {
               Optional.ofNullable(cluster).map(Sandbox::description),
               kubernetes,
               core,
-              policies)) {
+              policies);
+      if (options.mcpPort().isPresent()) {
+        try {
+          mcp = mcp(options.mcpPort().get(), policies, me, core, surface, greeting);
+        } catch (IOException e) {
+          err.println(
+              "pitcrew: cannot serve MCP on 127.0.0.1:"
+                  + options.mcpPort().get()
+                  + ": "
+                  + e.getMessage());
+          return Command.START_FAILED;
+        }
+      }
+      for (String line : greeting) {
         surface.line(line);
       }
       new Shell(
@@ -274,6 +296,9 @@ final class ShellCommand implements Command {
       err.println("pitcrew: could not save the shell history: " + e.getMessage());
       return 0;
     } finally {
+      if (mcp != null) {
+        mcp.close();
+      }
       restoreLogs.run();
       if (cluster != null) {
         cluster.close();
@@ -292,11 +317,12 @@ final class ShellCommand implements Command {
     Optional<String> approver = Optional.empty();
     Optional<String> audit = Optional.empty();
     Optional<String> incident = Optional.empty();
+    Optional<Integer> mcpPort = Optional.empty();
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       switch (arg) {
         case "--demo" -> demo = true;
-        case "--user", "--approver", "--audit", "--incident" -> {
+        case "--user", "--approver", "--audit", "--incident", "--mcp-port" -> {
           if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
             throw new IllegalArgumentException(arg + " needs a value");
           }
@@ -305,6 +331,7 @@ final class ShellCommand implements Command {
             case "--user" -> user = Optional.of(value);
             case "--approver" -> approver = Optional.of(value);
             case "--incident" -> incident = Optional.of(value);
+            case "--mcp-port" -> mcpPort = Optional.of(port(value));
             default -> audit = Optional.of(value);
           }
         }
@@ -314,7 +341,78 @@ final class ShellCommand implements Command {
     if (incident.isPresent() && !demo) {
       throw new IllegalArgumentException("--incident needs --demo: incidents are demo clusters");
     }
-    return new Options(demo, user, approver, audit, incident);
+    return new Options(demo, user, approver, audit, incident, mcpPort);
+  }
+
+  private static int port(String value) {
+    try {
+      int port = Integer.parseInt(value);
+      if (port >= 0 && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw new IllegalArgumentException(
+        "--mcp-port must be a port from 1 to 65535 (0: any free one), was '" + value + "'");
+  }
+
+  /**
+   * MCP on loopback for the agents on this machine, through the shell's own tool path: the policy
+   * file's clients if it names any, else one made now for the shell's user, its token shown once.
+   * Their proposals are shown at this prompt and decided by its approver.
+   */
+  private static HttpFrontend mcp(
+      int port,
+      PolicyFile.Policies policies,
+      String me,
+      Core core,
+      ShellSurface surface,
+      List<String> greeting)
+      throws IOException {
+    McpPolicy policy = policies.mcp();
+    String token = null;
+    if (!policy.enabled()) {
+      byte[] random = new byte[24];
+      new java.security.SecureRandom().nextBytes(random);
+      token = "pitcrew-shell-" + java.util.HexFormat.of().formatHex(random);
+      policy =
+          new McpPolicy(
+              Optional.of(Shell.CHANNEL),
+              List.of(new McpPolicy.Client("shell", McpPolicy.sha256(token), me)));
+    }
+    McpEndpoint endpoint = new McpEndpoint(policy, McpTools.mapper(), Clock.systemUTC());
+    McpTools.serve(
+        endpoint,
+        new McpTools(
+            core.catalog,
+            core.tools,
+            core.approvals,
+            core.audit,
+            Shell.CHANNEL,
+            (channel, requester, text, correlationId) -> {
+              surface.line("[" + correlationId + "] " + requester + " asked " + text);
+              return correlationId;
+            },
+            (channel, user, correlationId) -> Optional.empty()),
+        VersionCommand.version());
+    HttpFrontend http =
+        HttpFrontend.start(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+            Map.of("/mcp", endpoint));
+    greeting.add(
+        "MCP for agents on this machine: http://127.0.0.1:"
+            + http.port()
+            + "/mcp"
+            + (token == null
+                ? ", for the policy file's mcp.clients."
+                : ", bearer token "
+                    + token
+                    + " (acts as '"
+                    + me
+                    + "'; valid while this shell runs).")
+            + " Their proposals are shown here; approve or deny them with approve apr-ID.");
+    return http;
   }
 
   /** What the operator must know before typing: where, who, and what will not work. */

@@ -208,6 +208,67 @@ class ShellDemoTest {
     awaitScreen("SchedulingDisabled");
   }
 
+  /**
+   * The README's one-command way to try MCP: an agent on this machine (the MCP SDK's own client
+   * over Streamable HTTP) proposes, the card shows at the prompt, the shell's approver decides, and
+   * the agent sees it done.
+   */
+  @Test
+  void anAgentOnThisMachineProposesOverMcpAndTheShellsApproverDecides() throws Exception {
+    start(Map.of(), "--demo", "--mcp-port", "0");
+    awaitScreen("valid while this shell runs");
+    Matcher where =
+        Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/mcp, bearer token (pitcrew-shell-[0-9a-f]+)")
+            .matcher(screen());
+    assertThat(where.find()).as(screen()).isTrue();
+    String token = where.group(2);
+    try (io.modelcontextprotocol.client.McpSyncClient agent =
+        io.modelcontextprotocol.client.McpClient.sync(
+                io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport.builder(
+                        "http://127.0.0.1:" + where.group(1))
+                    .endpoint("/mcp")
+                    .httpRequestCustomizer(
+                        (request, method, uri, body, context) ->
+                            request.header("Authorization", "Bearer " + token))
+                    .build())
+            .requestTimeout(Duration.ofSeconds(20))
+            .build()) {
+      agent.initialize();
+      assertThat(agent.listTools().tools())
+          .extracting(t -> t.name())
+          .contains("scale_deployment", "approval_status");
+
+      String proposed =
+          text(
+              agent.callTool(
+                  new io.modelcontextprotocol.spec.McpSchema.CallToolRequest(
+                      "scale_deployment",
+                      Map.of("namespace", "shop", "name", "cart", "replicas", 3))));
+      Matcher id = Pattern.compile("apr-[0-9a-f]+").matcher(proposed);
+      assertThat(id.find()).as(proposed).isTrue();
+      awaitScreen("operator asked via MCP, client shell: scale_deployment");
+      awaitScreen("(" + id.group() + ")");
+
+      type("approve " + id.group());
+      await()
+          .atMost(PATIENCE)
+          .until(() -> status(agent, id.group()).startsWith("done: " + id.group()));
+    }
+  }
+
+  private static String text(io.modelcontextprotocol.spec.McpSchema.CallToolResult result) {
+    return result.content().stream()
+        .map(c -> ((io.modelcontextprotocol.spec.McpSchema.TextContent) c).text())
+        .reduce("", String::concat);
+  }
+
+  private static String status(io.modelcontextprotocol.client.McpSyncClient agent, String id) {
+    return text(
+        agent.callTool(
+            new io.modelcontextprotocol.spec.McpSchema.CallToolRequest(
+                "approval_status", Map.of("id", id))));
+  }
+
   @Test
   void withoutAnAuditFileTheFeedIsMarkedAsAuditNotASecondCopy() throws Exception {
     start(Map.of(), "--demo");

@@ -26,7 +26,7 @@ import org.jline.reader.UserInterruptException;
  * Decisions go through the same policy; the operator decides as a configurable local identity.
  */
 public final class Shell {
-  static final String CHANNEL = "terminal";
+  public static final String CHANNEL = "terminal";
   static final String PROMPT = "pitcrew> ";
 
   /** The shell's own commands; {@code run}, {@code runbooks} and questions go to the core. */
