@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param channel where the card is posted (a Slack channel ID, or a terminal session)
  * @param thread the conversation the card belongs to (a Slack thread timestamp), may be null
  * @param undoOf the approval whose change this one undoes, or null
+ * @param agent the MCP client that proposed it for the requester, or null
  */
 public record Proposal(
     String runbook,
@@ -25,7 +26,34 @@ public record Proposal(
     String correlationId,
     String channel,
     String thread,
-    String undoOf) {
+    String undoOf,
+    String agent) {
+  /** A proposal a person (or Pitcrew's model, for them) made. */
+  public Proposal(
+      String runbook,
+      String namespace,
+      ObjectNode arguments,
+      String previewSummary,
+      List<PlannedChange> changes,
+      String requester,
+      String correlationId,
+      String channel,
+      String thread,
+      String undoOf) {
+    this(
+        runbook,
+        namespace,
+        arguments,
+        previewSummary,
+        changes,
+        requester,
+        correlationId,
+        channel,
+        thread,
+        undoOf,
+        null);
+  }
+
   public Proposal {
     Objects.requireNonNull(runbook, "runbook");
     arguments = Objects.requireNonNull(arguments, "arguments").deepCopy();

@@ -173,6 +173,7 @@ class McpEndToEndTest {
     String correlationId = first(CORRELATION_ID, answer);
     FakeSlack.Call card = app.awaitCard(correlationId);
     assertThat(card.param("channel")).isEqualTo(APPROVALS);
+    assertThat(card.param("blocks")).contains("Proposed over MCP by the agent alice-laptop");
     assertThat(replicas()).as("nothing changes before a person approves").isEqualTo(3);
     assertThat(statusOf(alice, id)).startsWith("pending: " + id);
     // The thread says who asked and through which agent; the audit feed too.

@@ -8,8 +8,15 @@ import java.util.HexFormat;
  *
  * @param channel a Slack channel ID, or a terminal session name
  * @param thread the thread every reply goes into (the root message's timestamp in Slack)
+ * @param agent the MCP client that made the request for its requester, or null for a person's own
  */
-public record Ask(String correlationId, String requester, String channel, String thread) {
+public record Ask(
+    String correlationId, String requester, String channel, String thread, String agent) {
+  /** A person's own request. */
+  public Ask(String correlationId, String requester, String channel, String thread) {
+    this(correlationId, requester, channel, thread, null);
+  }
+
   /**
    * The requester of work an alert started ({@code alert:NAME}): no person, so the no-self-approval
    * rule excludes nobody and any authorized approver may decide its cards.

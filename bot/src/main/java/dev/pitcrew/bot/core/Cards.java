@@ -51,6 +51,13 @@ public final class Cards {
               + request.requester().substring(Ask.ALERT_REQUESTER_PREFIX.length())
               + ", not asked for by a person: any authorized approver may decide it.");
     }
+    String agent = request.proposal().agent();
+    if (agent != null) {
+      warnings.add(
+          "Proposed over MCP by the agent "
+              + agent
+              + ", acting for the requester: check the change as if they had typed it.");
+    }
     boolean toZero =
         request.changes().stream()
             .anyMatch(

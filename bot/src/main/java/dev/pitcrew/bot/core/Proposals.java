@@ -83,7 +83,8 @@ public final class Proposals {
                 ask.correlationId(),
                 ask.channel(),
                 ask.thread(),
-                undoOf));
+                undoOf,
+                ask.agent()));
     if (undoOf != null) {
       view.approvals.recordUndo(undoOf, request.id());
     }

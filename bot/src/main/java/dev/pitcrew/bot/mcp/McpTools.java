@@ -199,7 +199,7 @@ public final class McpTools {
                 + ")");
       }
     }
-    Ask ask = new Ask(correlationId, client.as(), channel, thread);
+    Ask ask = new Ask(correlationId, client.as(), channel, thread, client.name());
     audit.record(AuditEvent.Type.ASKED, correlationId, client.as(), what, channel, thread);
     ToolResult result = tools.run(ask, runbook.name(), arguments);
     String text = result.text() + "\n(correlation ID " + correlationId + ")";
@@ -223,6 +223,18 @@ public final class McpTools {
       McpTransportContext context, McpSchema.CallToolRequest call) {
     McpPolicy.Client client = client(context);
     Object id = call.arguments() == null ? null : call.arguments().get("id");
+    audit.record(
+        AuditEvent.Type.ASKED,
+        Ask.newCorrelationId(),
+        client.as(),
+        "via MCP, client "
+            + client.name()
+            + ": "
+            + STATUS
+            + " "
+            + ToolRunner.truncate(String.valueOf(id), 80),
+        channel,
+        null);
     Optional<ApprovalRequest> request =
         id instanceof String s ? approvals.find(s) : Optional.empty();
     // Only the requests made for this client's person: another's ID is as unknown as a made-up one.
