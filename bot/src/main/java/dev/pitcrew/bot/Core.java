@@ -222,6 +222,9 @@ final class Core implements AutoCloseable {
   /** Runs one tool call, whoever made it: the model, an explicit command, an MCP client. */
   final ToolRunner tools;
 
+  /** Each person's hourly budget, whichever way they ask. */
+  final Usage usage;
+
   final Metrics metrics;
   private final RolloutWatch rollouts;
   private final List<ExecutorService> pools;
@@ -241,6 +244,7 @@ final class Core implements AutoCloseable {
       ApprovalPath path,
       Conversations conversations,
       ToolRunner tools,
+      Usage usage,
       Metrics metrics,
       RolloutWatch rollouts,
       List<ExecutorService> pools,
@@ -257,6 +261,7 @@ final class Core implements AutoCloseable {
     this.path = path;
     this.conversations = conversations;
     this.tools = tools;
+    this.usage = usage;
     this.rollouts = rollouts;
   }
 
@@ -404,6 +409,7 @@ final class Core implements AutoCloseable {
         path,
         conversations,
         tools,
+        usage,
         metrics,
         rollouts,
         List.of(toolPool, followUps, sweeper, renewals),

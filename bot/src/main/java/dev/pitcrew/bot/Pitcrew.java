@@ -331,7 +331,8 @@ public final class Pitcrew implements AutoCloseable {
               core.audit,
               policy.channel().orElseThrow(),
               slack.surface()::postRoot,
-              gate::refusal),
+              gate::refusal,
+              core.usage),
           VersionCommand.version());
       return endpoint;
     }

@@ -394,7 +394,8 @@ final class ShellCommand implements Command {
               surface.line("[" + correlationId + "] " + requester + " asked " + text);
               return correlationId;
             },
-            (channel, user, correlationId) -> Optional.empty()),
+            (channel, user, correlationId) -> Optional.empty(),
+            core.usage),
         VersionCommand.version());
     HttpFrontend http =
         HttpFrontend.start(

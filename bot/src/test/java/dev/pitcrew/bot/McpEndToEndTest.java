@@ -70,6 +70,8 @@ class McpEndToEndTest {
             scale_deployment: {users: [UALICE]}
         approvals:
           approvers: [ULEAD]
+        limits:
+          asksPerHour: 3
         mcp:
           channel: %s
           clients:
@@ -209,6 +211,22 @@ class McpEndToEndTest {
 
   private static String statusOf(McpSyncClient mcp, String id) {
     return text(mcp.callTool(new McpSchema.CallToolRequest("approval_status", Map.of("id", id))));
+  }
+
+  @Test
+  void anAgentsCallsCountAgainstItsPersonsHourlyBudget() {
+    McpSyncClient alice = connect(ALICE_TOKEN);
+    McpSchema.CallToolRequest status =
+        new McpSchema.CallToolRequest(
+            "deployment_status", Map.of("namespace", "shop", "name", "checkout"));
+    for (int i = 0; i < 3; i++) {
+      assertThat(alice.callTool(status).isError()).isNotEqualTo(Boolean.TRUE);
+    }
+
+    McpSchema.CallToolResult over = alice.callTool(status);
+
+    assertThat(over.isError()).isTrue();
+    assertThat(text(over)).contains("Not taken: you have made 3 requests in the last hour");
   }
 
   @Test

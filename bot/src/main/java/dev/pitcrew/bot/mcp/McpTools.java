@@ -9,6 +9,7 @@ import dev.pitcrew.bot.audit.AuditEvent;
 import dev.pitcrew.bot.core.Ask;
 import dev.pitcrew.bot.core.ToolResult;
 import dev.pitcrew.bot.core.ToolRunner;
+import dev.pitcrew.bot.core.Usage;
 import dev.pitcrew.remediations.Risk;
 import dev.pitcrew.runbooks.Runbook;
 import dev.pitcrew.runbooks.RunbookCatalog;
@@ -55,6 +56,7 @@ public final class McpTools {
   private final String channel;
   private final Threads threads;
   private final Gate gate;
+  private final Usage usage;
 
   public McpTools(
       RunbookCatalog catalog,
@@ -63,7 +65,8 @@ public final class McpTools {
       Audit audit,
       String channel,
       Threads threads,
-      Gate gate) {
+      Gate gate,
+      Usage usage) {
     this.catalog = catalog;
     this.tools = tools;
     this.approvals = approvals;
@@ -71,6 +74,7 @@ public final class McpTools {
     this.channel = channel;
     this.threads = threads;
     this.gate = gate;
+    this.usage = usage;
   }
 
   /** The MCP server behind {@code endpoint}: tools for every runbook, each caller sees its own. */
@@ -177,6 +181,18 @@ public final class McpTools {
     Optional<String> refused = gate.refusal(channel, client.as(), correlationId);
     if (refused.isPresent()) {
       return error("Refused: " + refused.get() + " (correlation ID " + correlationId + ")");
+    }
+    // The person's hourly budget counts every way they ask: Slack, the shell, their agents.
+    Optional<String> over = usage.ask(client.as());
+    if (over.isPresent()) {
+      audit.record(
+          AuditEvent.Type.ASK_REFUSED,
+          correlationId,
+          client.as(),
+          what + ": " + over.get(),
+          channel,
+          null);
+      return error("Not taken: " + over.get() + " (correlation ID " + correlationId + ")");
     }
     if (!tools.offers(client.as(), runbook.name())) {
       audit.record(AuditEvent.Type.ASK_REFUSED, correlationId, client.as(), what, channel, null);
