@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pitcrew.bot.testing.FakeSlack;
+import dev.pitcrew.bot.testing.McpAgent;
 import dev.pitcrew.remediations.Deployments;
 import dev.pitcrew.remediations.EnableDryRunMockClient;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +46,7 @@ class McpEndToEndTest {
 
   @RegisterExtension final RunningPitcrew app = new RunningPitcrew();
 
-  private final List<McpSyncClient> clients = new java.util.ArrayList<>();
+  private final List<McpAgent> clients = new java.util.ArrayList<>();
 
   private static String sha256(String token) throws Exception {
     return HexFormat.of()
@@ -85,29 +82,17 @@ class McpEndToEndTest {
 
   @AfterEach
   void closeClients() {
-    clients.forEach(McpSyncClient::close);
+    clients.forEach(McpAgent::close);
   }
 
-  private McpSyncClient connect(String token) {
-    McpSyncClient mcp =
-        McpClient.sync(
-                HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + app.pitcrew.port())
-                    .endpoint("/mcp")
-                    .httpRequestCustomizer(
-                        (request, method, uri, body, context) ->
-                            request.header("Authorization", "Bearer " + token))
-                    .build())
-            .requestTimeout(Duration.ofSeconds(20))
-            .build();
-    clients.add(mcp);
-    mcp.initialize();
-    return mcp;
+  private McpAgent connect(String token) {
+    McpAgent agent = McpAgent.connect("http://127.0.0.1:" + app.pitcrew.port(), token);
+    clients.add(agent);
+    return agent;
   }
 
   private static String text(McpSchema.CallToolResult result) {
-    return result.content().stream()
-        .map(c -> ((McpSchema.TextContent) c).text())
-        .reduce("", String::concat);
+    return McpAgent.text(result);
   }
 
   private static String first(Pattern pattern, String text) {
@@ -129,8 +114,8 @@ class McpEndToEndTest {
 
   @Test
   void eachAgentSeesTheRunbooksItsPersonMayUseWithTheModelsSchemasAndHints() {
-    List<McpSchema.Tool> alice = connect(ALICE_TOKEN).listTools().tools();
-    List<McpSchema.Tool> bob = connect(BOB_TOKEN).listTools().tools();
+    List<McpSchema.Tool> alice = connect(ALICE_TOKEN).tools();
+    List<McpSchema.Tool> bob = connect(BOB_TOKEN).tools();
 
     assertThat(alice)
         .extracting(McpSchema.Tool::name)
@@ -151,20 +136,15 @@ class McpEndToEndTest {
 
   @Test
   void aReadRunsAtOnceAndAChangeWaitsForAPersonWhoseApprovalRunsItOnce() throws Exception {
-    McpSyncClient alice = connect(ALICE_TOKEN);
+    McpAgent alice = connect(ALICE_TOKEN);
 
     String status =
-        text(
-            alice.callTool(
-                new McpSchema.CallToolRequest(
-                    "deployment_status", Map.of("namespace", "shop", "name", "checkout"))));
+        text(alice.call("deployment_status", Map.of("namespace", "shop", "name", "checkout")));
     assertThat(status).contains("deployment shop/checkout: 3 desired, 3 ready");
 
     McpSchema.CallToolResult proposed =
-        alice.callTool(
-            new McpSchema.CallToolRequest(
-                "scale_deployment",
-                Map.of("namespace", "shop", "name", "checkout", "replicas", 5)));
+        alice.call(
+            "scale_deployment", Map.of("namespace", "shop", "name", "checkout", "replicas", 5));
     String answer = text(proposed);
     assertThat(proposed.isError()).isNotEqualTo(Boolean.TRUE);
     assertThat(answer)
@@ -177,7 +157,7 @@ class McpEndToEndTest {
     assertThat(card.param("channel")).isEqualTo(APPROVALS);
     assertThat(card.param("blocks")).contains("Proposed over MCP by the agent alice-laptop");
     assertThat(replicas()).as("nothing changes before a person approves").isEqualTo(3);
-    assertThat(statusOf(alice, id)).startsWith("pending: " + id);
+    assertThat(alice.status(id)).startsWith("pending: " + id);
     // The thread says who asked and through which agent; the audit feed too.
     assertThat(app.slack.calls("chat.postMessage"))
         .anySatisfy(c -> assertThat(c.param("blocks")).contains("via MCP, client alice-laptop"));
@@ -190,9 +170,7 @@ class McpEndToEndTest {
 
     app.approve("ULEAD", APPROVALS, card);
     app.awaitReplicas("shop", "checkout", 5);
-    await()
-        .atMost(RunningPitcrew.PATIENCE)
-        .until(() -> statusOf(alice, id).startsWith("done: " + id));
+    await().atMost(RunningPitcrew.PATIENCE).until(() -> alice.status(id).startsWith("done: " + id));
 
     await()
         .atMost(RunningPitcrew.PATIENCE)
@@ -206,24 +184,18 @@ class McpEndToEndTest {
     assertThat(app.slack.auditLines(RunningPitcrew.AUDIT, correlationId, "*executed*")).hasSize(1);
     assertThat(replicas()).isEqualTo(5);
     // Another person's agent cannot even see it.
-    assertThat(statusOf(connect(BOB_TOKEN), id)).startsWith("unknown:");
-  }
-
-  private static String statusOf(McpSyncClient mcp, String id) {
-    return text(mcp.callTool(new McpSchema.CallToolRequest("approval_status", Map.of("id", id))));
+    assertThat(connect(BOB_TOKEN).status(id)).startsWith("unknown:");
   }
 
   @Test
   void anAgentsCallsCountAgainstItsPersonsHourlyBudget() {
-    McpSyncClient alice = connect(ALICE_TOKEN);
-    McpSchema.CallToolRequest status =
-        new McpSchema.CallToolRequest(
-            "deployment_status", Map.of("namespace", "shop", "name", "checkout"));
+    McpAgent alice = connect(ALICE_TOKEN);
+    Map<String, Object> checkout = Map.of("namespace", "shop", "name", "checkout");
     for (int i = 0; i < 3; i++) {
-      assertThat(alice.callTool(status).isError()).isNotEqualTo(Boolean.TRUE);
+      assertThat(alice.call("deployment_status", checkout).isError()).isNotEqualTo(Boolean.TRUE);
     }
 
-    McpSchema.CallToolResult over = alice.callTool(status);
+    McpSchema.CallToolResult over = alice.call("deployment_status", checkout);
 
     assertThat(over.isError()).isTrue();
     assertThat(text(over)).contains("Not taken: you have made 3 requests in the last hour");
@@ -233,10 +205,8 @@ class McpEndToEndTest {
   void aToolThePersonMayNotUseIsRefusedAndNothingIsProposed() {
     McpSchema.CallToolResult refused =
         connect(BOB_TOKEN)
-            .callTool(
-                new McpSchema.CallToolRequest(
-                    "scale_deployment",
-                    Map.of("namespace", "shop", "name", "checkout", "replicas", 5)));
+            .call(
+                "scale_deployment", Map.of("namespace", "shop", "name", "checkout", "replicas", 5));
 
     assertThat(refused.isError()).isTrue();
     assertThat(text(refused)).contains("scale_deployment is not a tool you may use");

@@ -3,6 +3,7 @@ package dev.pitcrew.bot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.pitcrew.bot.testing.McpAgent;
 import dev.pitcrew.bot.testing.ScriptedOpenAi;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -222,28 +223,15 @@ class ShellDemoTest {
             .matcher(screen());
     assertThat(where.find()).as(screen()).isTrue();
     String token = where.group(2);
-    try (io.modelcontextprotocol.client.McpSyncClient agent =
-        io.modelcontextprotocol.client.McpClient.sync(
-                io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport.builder(
-                        "http://127.0.0.1:" + where.group(1))
-                    .endpoint("/mcp")
-                    .httpRequestCustomizer(
-                        (request, method, uri, body, context) ->
-                            request.header("Authorization", "Bearer " + token))
-                    .build())
-            .requestTimeout(Duration.ofSeconds(20))
-            .build()) {
-      agent.initialize();
-      assertThat(agent.listTools().tools())
+    try (McpAgent agent = McpAgent.connect("http://127.0.0.1:" + where.group(1), token)) {
+      assertThat(agent.tools())
           .extracting(t -> t.name())
           .contains("scale_deployment", "approval_status");
 
       String proposed =
-          text(
-              agent.callTool(
-                  new io.modelcontextprotocol.spec.McpSchema.CallToolRequest(
-                      "scale_deployment",
-                      Map.of("namespace", "shop", "name", "cart", "replicas", 3))));
+          McpAgent.text(
+              agent.call(
+                  "scale_deployment", Map.of("namespace", "shop", "name", "cart", "replicas", 3)));
       Matcher id = Pattern.compile("apr-[0-9a-f]+").matcher(proposed);
       assertThat(id.find()).as(proposed).isTrue();
       awaitScreen("operator asked via MCP, client shell: scale_deployment");
@@ -252,21 +240,8 @@ class ShellDemoTest {
       type("approve " + id.group());
       await()
           .atMost(PATIENCE)
-          .until(() -> status(agent, id.group()).startsWith("done: " + id.group()));
+          .until(() -> agent.status(id.group()).startsWith("done: " + id.group()));
     }
-  }
-
-  private static String text(io.modelcontextprotocol.spec.McpSchema.CallToolResult result) {
-    return result.content().stream()
-        .map(c -> ((io.modelcontextprotocol.spec.McpSchema.TextContent) c).text())
-        .reduce("", String::concat);
-  }
-
-  private static String status(io.modelcontextprotocol.client.McpSyncClient agent, String id) {
-    return text(
-        agent.callTool(
-            new io.modelcontextprotocol.spec.McpSchema.CallToolRequest(
-                "approval_status", Map.of("id", id))));
   }
 
   @Test
