@@ -20,6 +20,7 @@ final class DeletePod extends Action {
 
   private final KubernetesClient client;
   private final ChangeRecorder recorder;
+  private final Evictions evictions;
 
   DeletePod(KubernetesClient client, ChangeRecorder recorder) {
     super(
@@ -29,6 +30,7 @@ final class DeletePod extends Action {
         SCHEMA);
     this.client = client;
     this.recorder = recorder;
+    this.evictions = new Evictions(client);
   }
 
   @Override
@@ -67,7 +69,7 @@ final class DeletePod extends Action {
     }
     // The API server's own answer, before anyone approves: RBAC, admission and budgets decide.
     try {
-      if (!Evictions.evict(client, pod, true)) {
+      if (!evictions.evict(pod, true)) {
         return new Refused(
             "a server-side dry run says the eviction would be refused: a PodDisruptionBudget"
                 + " allows no disruption of "
@@ -145,7 +147,7 @@ final class DeletePod extends Action {
     try {
       // Bound to the UID read: a retried eviction cannot remove a replacement that reuses the
       // name (StatefulSet pods do).
-      if (!Evictions.evict(client, pod, false)) {
+      if (!evictions.evict(pod, false)) {
         List<PodDisruptionBudget> budgets =
             Budgets.covering(Budgets.in(client, pod.getMetadata().getNamespace()), pod);
         return new Refused(

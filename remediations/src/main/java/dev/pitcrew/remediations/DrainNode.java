@@ -43,6 +43,7 @@ final class DrainNode extends Action {
   private final Clock clock;
   private final Remediation.Namespaces namespaces;
   private final Sleeper sleeper;
+  private final Evictions evictions;
 
   /** Waits between eviction retries; tests make it advance a clock instead. */
   @FunctionalInterface
@@ -70,6 +71,7 @@ final class DrainNode extends Action {
     this.clock = clock;
     this.namespaces = namespaces;
     this.sleeper = sleeper;
+    this.evictions = new Evictions(client);
   }
 
   @Override
@@ -159,7 +161,7 @@ final class DrainNode extends Action {
     List<String> heldUp = new ArrayList<>();
     for (Pod pod : sorted.evict()) {
       try {
-        if (!Evictions.evict(client, pod, true)) {
+        if (!evictions.evict(pod, true)) {
           heldUp.add(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName());
         }
       } catch (KubernetesClientException e) {
@@ -286,7 +288,7 @@ final class DrainNode extends Action {
       for (Pod pod : pending) {
         String name = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
         try {
-          if (Evictions.evict(client, pod, false)) {
+          if (evictions.evict(pod, false)) {
             evicted.add(name);
           } else {
             heldUp.add(pod);

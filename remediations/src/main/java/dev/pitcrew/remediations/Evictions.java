@@ -11,7 +11,13 @@ import java.util.List;
 final class Evictions {
   static final Permission EVICT = Permission.namespaced("", "pods/eviction", "create");
 
-  private Evictions() {}
+  private final KubernetesClient client;
+  private volatile KubernetesClient once;
+
+  /** Evictions through {@code client}'s API server, as its identity. */
+  Evictions(KubernetesClient client) {
+    this.client = client;
+  }
 
   /**
    * Evicts exactly this pod (a replacement reusing its name is another UID).
@@ -20,15 +26,9 @@ final class Evictions {
    *     retry a 429 with back-off for most of two minutes, so the call is made without retries.
    * @throws io.fabric8.kubernetes.client.KubernetesClientException for any other refusal
    */
-  static boolean evict(KubernetesClient client, Pod pod, boolean dryRun) {
-    KubernetesClient once =
-        client
-            .newClient(
-                new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
-                    .withRequestRetryBackoffLimit(0)
-                    .build())
-            .adapt(KubernetesClient.class);
-    return once.pods()
+  boolean evict(Pod pod, boolean dryRun) {
+    return withoutRetries()
+        .pods()
         .inNamespace(pod.getMetadata().getNamespace())
         .withName(pod.getMetadata().getName())
         .evict(
@@ -45,5 +45,21 @@ final class Evictions {
                         .endPreconditions()
                         .build())
                 .build());
+  }
+
+  /** {@code client} with the same identity and settings, retrying nothing; made once. */
+  private KubernetesClient withoutRetries() {
+    KubernetesClient made = once;
+    if (made == null) {
+      made =
+          client
+              .newClient(
+                  new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
+                      .withRequestRetryBackoffLimit(0)
+                      .build())
+              .adapt(KubernetesClient.class);
+      once = made;
+    }
+    return made;
   }
 }

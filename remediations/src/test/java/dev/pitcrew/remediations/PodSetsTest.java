@@ -376,6 +376,52 @@ class PodSetsTest {
   }
 
   @Test
+  void aDaemonSetRolloutIsVerifiedWhenEveryNodesPodIsUpdatedAndAvailable() {
+    DaemonSet set =
+        client
+            .resource(
+                new DaemonSetBuilder()
+                    .withNewMetadata()
+                    .withNamespace("shop")
+                    .withName("log-agent")
+                    .endMetadata()
+                    .withNewSpec()
+                    .withNewSelector()
+                    .addToMatchLabels("app", "log-agent")
+                    .endSelector()
+                    .withTemplate(template("log-agent", "fluent-bit:3.1"))
+                    .endSpec()
+                    .withNewStatus()
+                    .withDesiredNumberScheduled(3)
+                    .withNumberReady(2)
+                    .withUpdatedNumberScheduled(2)
+                    .withNumberAvailable(2)
+                    .endStatus()
+                    .build())
+            .create();
+    try (RolloutWatch watch =
+        RolloutWatch.create(
+            client,
+            Clock.systemUTC(),
+            Duration.ofMillis(20),
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor())) {
+      CompletableFuture<Verification> result =
+          watch.await(new Rollout("DaemonSet", "shop", "log-agent"), Duration.ofMinutes(5));
+      assertThat(result).as("one node's pod is not updated yet").isNotDone();
+
+      set.getStatus().setUpdatedNumberScheduled(3);
+      set.getStatus().setNumberAvailable(3);
+      set.getStatus().setNumberReady(3);
+      client.resource(set).updateStatus();
+
+      await().atMost(Duration.ofSeconds(10)).until(result::isDone);
+      assertThat(result.join().complete()).isTrue();
+      assertThat(result.join().summary())
+          .matches("daemonset shop/log-agent: 3/3 ready after \\d+ s");
+    }
+  }
+
+  @Test
   void withoutAKindEveryRunbookStillMeansADeployment() {
     cluster.checkoutAfterBadRollout("shop");
     assertThat(action("deployment.status").execute(MutationsTest.CHECKOUT, null).summary())

@@ -116,38 +116,25 @@ public final class DemoCluster implements AutoCloseable {
      * after its grace period.
      */
     void nodeNotReady(String node) {
-      var n = client.nodes().withName(node).get();
-      n.getSpec()
-          .setTaints(
-              List.of(
-                  new io.fabric8.kubernetes.api.model.TaintBuilder()
-                      .withKey("node.kubernetes.io/unreachable")
-                      .withEffect("NoExecute")
-                      .build()));
-      n = client.resource(n).update();
-      n.getStatus().getConditions().stream()
-          .filter(c -> c.getType().equals("Ready"))
-          .forEach(
-              c -> {
-                c.setStatus("Unknown");
-                c.setReason("NodeStatusUnknown");
-                c.setMessage("Kubelet stopped posting node status.");
-              });
-      client.resource(n).updateStatus();
+      nodeFault(
+          node,
+          "node.kubernetes.io/unreachable",
+          "NoExecute",
+          c -> c.getType().equals("Ready"),
+          "Unknown",
+          "NodeStatusUnknown",
+          "Kubelet stopped posting node status.");
       controller.event(
-          n, "Normal", "NodeNotReady", "Node " + node + " status is now: NodeNotReady");
-      for (var pod : client.pods().inNamespace(NAMESPACE).list().getItems()) {
-        if (node.equals(pod.getSpec().getNodeName())) {
-          controller.event(
-              pod,
-              "Normal",
-              "TaintManagerEviction",
-              "Marking for deletion Pod " + NAMESPACE + "/" + pod.getMetadata().getName());
-          client.resource(pod).delete();
-        }
-      }
-      controller.reconcileAll();
-      controller.reconcileAll();
+          client.nodes().withName(node).get(),
+          "Normal",
+          "NodeNotReady",
+          "Node " + node + " status is now: NodeNotReady");
+      evict(
+          node,
+          pod -> true,
+          "Normal",
+          "TaintManagerEviction",
+          pod -> "Marking for deletion Pod " + NAMESPACE + "/" + pod.getMetadata().getName());
     }
 
     /**
@@ -243,33 +230,68 @@ public final class DemoCluster implements AutoCloseable {
      * (recorded as it records them; their controllers start replacements elsewhere).
      */
     void memoryPressure(String node) {
+      nodeFault(
+          node,
+          "node.kubernetes.io/memory-pressure",
+          "NoSchedule",
+          c -> c.getType().equals("MemoryPressure"),
+          "True",
+          "KubeletHasInsufficientMemory",
+          "kubelet has insufficient memory available");
+      controller.event(
+          client.nodes().withName(node).get(),
+          "Warning",
+          "EvictionThresholdMet",
+          "Attempting to reclaim memory");
+      evict(
+          node,
+          pod -> !isDaemon(pod),
+          "Warning",
+          "Evicted",
+          pod ->
+              "The node was low on resource: memory. Threshold quantity: 100Mi, available:"
+                  + " 61440Ki.");
+    }
+
+    /** {@code node} tainted, and one of its conditions set, as its kubelet or controller would. */
+    private void nodeFault(
+        String node,
+        String taint,
+        String effect,
+        java.util.function.Predicate<io.fabric8.kubernetes.api.model.NodeCondition> condition,
+        String status,
+        String reason,
+        String message) {
       var n = client.nodes().withName(node).get();
       n.getSpec()
           .setTaints(
               List.of(
                   new io.fabric8.kubernetes.api.model.TaintBuilder()
-                      .withKey("node.kubernetes.io/memory-pressure")
-                      .withEffect("NoSchedule")
+                      .withKey(taint)
+                      .withEffect(effect)
                       .build()));
       n = client.resource(n).update();
       n.getStatus().getConditions().stream()
-          .filter(c -> c.getType().equals("MemoryPressure"))
+          .filter(condition)
           .forEach(
               c -> {
-                c.setStatus("True");
-                c.setReason("KubeletHasInsufficientMemory");
-                c.setMessage("kubelet has insufficient memory available");
+                c.setStatus(status);
+                c.setReason(reason);
+                c.setMessage(message);
               });
       client.resource(n).updateStatus();
-      controller.event(n, "Warning", "EvictionThresholdMet", "Attempting to reclaim memory");
+    }
+
+    /** The pods on {@code node} that {@code which} picks, deleted with the event that says why. */
+    private void evict(
+        String node,
+        java.util.function.Predicate<io.fabric8.kubernetes.api.model.Pod> which,
+        String type,
+        String reason,
+        java.util.function.Function<io.fabric8.kubernetes.api.model.Pod, String> message) {
       for (var pod : client.pods().inNamespace(NAMESPACE).list().getItems()) {
-        if (node.equals(pod.getSpec().getNodeName()) && !isDaemon(pod)) {
-          controller.event(
-              pod,
-              "Warning",
-              "Evicted",
-              "The node was low on resource: memory. Threshold quantity: 100Mi, available:"
-                  + " 61440Ki.");
+        if (node.equals(pod.getSpec().getNodeName()) && which.test(pod)) {
+          controller.event(pod, type, reason, message.apply(pod));
           client.resource(pod).delete();
         }
       }
