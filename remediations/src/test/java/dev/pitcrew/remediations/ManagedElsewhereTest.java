@@ -2,6 +2,7 @@ package dev.pitcrew.remediations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,36 +91,26 @@ class ManagedElsewhereTest {
 
   @Test
   void aGitOpsManagedDeploymentWarnsThatTheNextSyncMayRevertTheChange() {
-    client
-        .apps()
-        .deployments()
-        .inNamespace("shop")
-        .withName("checkout")
-        .edit(
-            d -> {
-              java.util.Map<String, String> labels = new java.util.HashMap<>();
-              if (d.getMetadata().getLabels() != null) {
-                labels.putAll(d.getMetadata().getLabels());
-              }
-              labels.put("kustomize.toolkit.fluxcd.io/name", "shop");
-              d.getMetadata().setLabels(labels);
-              return d;
-            });
+    editCheckout(
+        d -> {
+          java.util.Map<String, String> labels = new java.util.HashMap<>();
+          if (d.getMetadata().getLabels() != null) {
+            labels.putAll(d.getMetadata().getLabels());
+          }
+          labels.put("kustomize.toolkit.fluxcd.io/name", "shop");
+          d.getMetadata().setLabels(labels);
+          return d;
+        });
     assertThat(preview("deployment.scale", SCALE))
         .contains("Flux manages this object: its next sync may revert this change");
     assertThat(preview("deployment.restart", MutationsTest.CHECKOUT.toString()))
         .contains("Flux manages this object");
 
-    client
-        .apps()
-        .deployments()
-        .inNamespace("shop")
-        .withName("checkout")
-        .edit(
-            d -> {
-              d.getMetadata().getLabels().remove("kustomize.toolkit.fluxcd.io/name");
-              return d;
-            });
+    editCheckout(
+        d -> {
+          d.getMetadata().getLabels().remove("kustomize.toolkit.fluxcd.io/name");
+          return d;
+        });
     argoTracked();
     assertThat(preview("deployment.scale", SCALE)).contains("Argo CD manages this object");
   }
@@ -132,22 +123,20 @@ class ManagedElsewhereTest {
         .doesNotContain("HorizontalPodAutoscaler");
   }
 
+  private static void editCheckout(java.util.function.UnaryOperator<Deployment> change) {
+    client.apps().deployments().inNamespace("shop").withName("checkout").edit(change);
+  }
+
   private void argoTracked() {
-    client
-        .apps()
-        .deployments()
-        .inNamespace("shop")
-        .withName("checkout")
-        .edit(
-            d -> {
-              d.getMetadata()
-                  .setAnnotations(
-                      new java.util.HashMap<>(
-                          java.util.Map.of(
-                              "argocd.argoproj.io/tracking-id",
-                              "shop:apps/Deployment:shop/checkout")));
-              return d;
-            });
+    editCheckout(
+        d -> {
+          d.getMetadata()
+              .setAnnotations(
+                  new java.util.HashMap<>(
+                      java.util.Map.of(
+                          "argocd.argoproj.io/tracking-id", "shop:apps/Deployment:shop/checkout")));
+          return d;
+        });
   }
 
   @Test

@@ -295,32 +295,36 @@ class PodSetsTest {
         .isEqualTo(4);
   }
 
+  /** log-agent on 3 nodes, {@code updated} of its pods on its template, ready and available. */
+  private static DaemonSet logAgent(int updated) {
+    return client
+        .resource(
+            new DaemonSetBuilder()
+                .withNewMetadata()
+                .withNamespace("shop")
+                .withName("log-agent")
+                .endMetadata()
+                .withNewSpec()
+                .withNewSelector()
+                .addToMatchLabels("app", "log-agent")
+                .endSelector()
+                .withTemplate(template("log-agent", "fluent-bit:3.1"))
+                .endSpec()
+                .withNewStatus()
+                .withDesiredNumberScheduled(3)
+                .withCurrentNumberScheduled(3)
+                .withNumberReady(updated)
+                .withUpdatedNumberScheduled(updated)
+                .withNumberAvailable(updated)
+                .withNumberMisscheduled(0)
+                .endStatus()
+                .build())
+        .create();
+  }
+
   @Test
   void aDaemonSetRestartsNodeByNodeAndRollsBack() {
-    DaemonSet set =
-        client
-            .resource(
-                new DaemonSetBuilder()
-                    .withNewMetadata()
-                    .withNamespace("shop")
-                    .withName("log-agent")
-                    .endMetadata()
-                    .withNewSpec()
-                    .withNewSelector()
-                    .addToMatchLabels("app", "log-agent")
-                    .endSelector()
-                    .withTemplate(template("log-agent", "fluent-bit:3.1"))
-                    .endSpec()
-                    .withNewStatus()
-                    .withDesiredNumberScheduled(3)
-                    .withNumberReady(3)
-                    .withUpdatedNumberScheduled(3)
-                    .withNumberAvailable(3)
-                    .withNumberMisscheduled(0)
-                    .withCurrentNumberScheduled(3)
-                    .endStatus()
-                    .build())
-            .create();
+    DaemonSet set = logAgent(3);
     revision(set, "log-agent-6b7", 1, "fluent-bit:3.0");
     revision(set, "log-agent-8c9", 2, "fluent-bit:3.1");
     JsonNode agent =
@@ -377,28 +381,7 @@ class PodSetsTest {
 
   @Test
   void aDaemonSetRolloutIsVerifiedWhenEveryNodesPodIsUpdatedAndAvailable() {
-    DaemonSet set =
-        client
-            .resource(
-                new DaemonSetBuilder()
-                    .withNewMetadata()
-                    .withNamespace("shop")
-                    .withName("log-agent")
-                    .endMetadata()
-                    .withNewSpec()
-                    .withNewSelector()
-                    .addToMatchLabels("app", "log-agent")
-                    .endSelector()
-                    .withTemplate(template("log-agent", "fluent-bit:3.1"))
-                    .endSpec()
-                    .withNewStatus()
-                    .withDesiredNumberScheduled(3)
-                    .withNumberReady(2)
-                    .withUpdatedNumberScheduled(2)
-                    .withNumberAvailable(2)
-                    .endStatus()
-                    .build())
-            .create();
+    DaemonSet set = logAgent(2);
     try (RolloutWatch watch =
         RolloutWatch.create(
             client,
